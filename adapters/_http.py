@@ -1,0 +1,106 @@
+"""Running an HTTP handler: result or failure to one rendered response.
+
+Every provider's HTTP path goes through :func:`respond`, so bad input, model
+validation and handler failures answer the same way everywhere:
+
+* body not parseable for the handler's model -> 400 problem+json
+* data fails the model -> 422 problem+json with pydantic's error locations
+* malformed request (bad base64 body...) -> 400 problem+json
+* handler raised -> 500 problem+json, no traceback in the body, logged with the
+  request id
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from sdk import Context, Event, Function, HTTPRequest
+from sdk._response import Rendered, problem, render
+from sdk.errors import DataValidationError, EventDecodeError
+
+from ._trigger import Trigger
+
+__all__ = ["HTTPTrigger", "b64_body", "encode_body", "respond", "validation_problem"]
+
+
+def validation_problem(exc: DataValidationError) -> Rendered:
+    if exc.unparseable:
+        return problem(400, "Bad Request", f"The request body is not valid JSON for {exc.model}.")
+    errors = [
+        {"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")}
+        for e in exc.errors
+    ]
+    return problem(422, "Unprocessable Content",
+                   f"The request body does not match {exc.model}.", errors=errors)
+
+
+def respond(fn: Function[Any], decode: Callable[[], Event[Any]], context: Context,
+            trigger: str) -> Rendered:
+    """Decode, run the handler and render; every failure becomes a problem response."""
+    try:
+        event = decode()
+        return render(fn.call(event, context), trigger)
+    except DataValidationError as exc:
+        return validation_problem(exc)
+    except EventDecodeError as exc:
+        # The message names trigger and keys only, never values: safe to return.
+        return problem(400, "Bad Request", str(exc))
+    except Exception as exc:
+        context.logger.exception("handler failed", exc, trigger=trigger)
+        return problem(500, "Internal Server Error",
+                       f"The function failed; see its logs for request id {context.request_id}.")
+
+
+def b64_body(text: str) -> Callable[[], bytes]:
+    """A lazy, strict base64 decoder for bodies marked base64 by the provider."""
+
+    def decode() -> bytes:
+        try:
+            return base64.b64decode(text, validate=True)
+        except binascii.Error as exc:
+            raise ValueError(str(exc)) from None
+
+    return decode
+
+
+def encode_body(rendered: Rendered) -> tuple[str, bool]:
+    """(body, is_base64) for providers whose response body travels as JSON text."""
+    if rendered.is_text:
+        return rendered.body.decode("utf-8"), False
+    return base64.b64encode(rendered.body).decode("ascii"), True
+
+
+class HTTPTrigger(Trigger):
+    """A request/response HTTP trigger: ``request`` builds the event from the raw
+    request, ``encode`` turns a :class:`Rendered` response into the provider's form."""
+
+    kind = HTTPRequest
+
+    def request(self, raw: Any) -> HTTPRequest[Any]:
+        raise NotImplementedError
+
+    def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        try:
+            return [self.request(raw)]
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            if isinstance(exc, EventDecodeError):
+                raise
+            keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else ()
+            raise EventDecodeError(self.name, f"malformed request ({type(exc).__name__})",
+                                   keys=keys) from None
+
+    def encode(self, result: Rendered, raw: Any) -> Any:
+        raise NotImplementedError
+
+    def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
+        rendered = respond(fn, lambda: self.decode(raw, context)[0], context, self.name)
+        try:
+            return self.encode(rendered, raw)
+        except Exception as exc:  # e.g. several cookies where the format allows one
+            context.logger.exception("response cannot be encoded", exc, trigger=self.name)
+            return self.encode(problem(500, "Internal Server Error",
+                                       f"The response could not be encoded; see the logs for "
+                                       f"request id {context.request_id}."), raw)

@@ -1,0 +1,66 @@
+"""The shape every trigger has, and detection over a provider's ordered tuple.
+
+A trigger is one event-source family of one provider: a cheap ``matches(raw)``
+that never overlaps another trigger's, ``decode(raw, context)`` into uniform
+events, and ``encode(result, raw)`` into what the provider expects back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sdk import Context, Event, Function
+from sdk.errors import UnsupportedEventError
+
+__all__ = ["Trigger", "detect"]
+
+
+class Trigger:
+    """Base of every trigger. Subclasses set the class attributes and override."""
+
+    #: dotted trigger name, ``aws.apigw.v2``; the sample folder is the same with dashes
+    name: ClassVar[str]
+    #: the uniform kind it decodes to (its ``kind`` string names it in docs)
+    kind: ClassVar[type[Event[Any]]] = Event
+    #: records are handled one by one and failures reported per record
+    batch: ClassVar[bool] = False
+    #: what the provider does with the handler's outcome, for docs/triggers.md
+    semantics: ClassVar[str] = ""
+
+    def matches(self, raw: Any) -> bool:
+        raise NotImplementedError
+
+    def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        raise NotImplementedError
+
+    def encode(self, result: Any, raw: Any) -> Any:
+        """Default: the handler's result goes back to the provider unchanged."""
+        return result
+
+    def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
+        """Run ``fn`` for this payload the way the provider expects.
+
+        Default (request/response and single-event triggers): each decoded event in
+        turn, the last result encoded. A failure propagates, so the provider records
+        it and retries the whole delivery; nothing is swallowed.
+        """
+        result: Any = None
+        for event in self.decode(raw, context):
+            result = fn.call(event, context)
+        return self.encode(result, raw)
+
+    def __repr__(self) -> str:
+        return f"<trigger {self.name}>"
+
+
+def detect(provider: str, triggers: Sequence[Trigger], raw: Any) -> Trigger:
+    """The one trigger of ``triggers`` that matches ``raw``.
+
+    Raises :class:`UnsupportedEventError` naming the provider and the payload's
+    top-level keys (never its values).
+    """
+    for trigger in triggers:
+        if trigger.matches(raw):
+            return trigger
+    raise UnsupportedEventError(provider, raw)

@@ -1,0 +1,59 @@
+"""AWS Lambda: ``handler = lambda_handler(handle)`` serves every supported trigger.
+
+``import adapters.aws`` loads no Azure or Google code, no powertools and (for
+untyped handlers) no pydantic: Lambda cold starts pay for every import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters._trigger import Trigger
+from adapters._trigger import detect as _detect
+from sdk import Context, Event, as_function
+
+from ._context import lambda_context
+from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
+
+__all__ = ["TRIGGERS", "decode", "detect", "lambda_handler"]
+
+PROVIDER = "aws"
+
+#: Every AWS trigger, in the order detection tries them (predicates do not overlap).
+TRIGGERS: tuple[Trigger, ...] = (
+    APIGatewayV2(),
+    FunctionURL(),
+    APIGatewayV1(),
+    ALB(),
+    VPCLattice(),
+)
+
+
+def detect(raw: Any) -> Trigger:
+    """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
+    return _detect(PROVIDER, TRIGGERS, raw)
+
+
+def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
+    """The uniform events in an AWS payload (the translation alone)."""
+    return detect(raw).decode(raw, context)
+
+
+def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True
+                   ) -> Callable[[Any, Any], Any]:
+    """A Lambda handler running ``handle`` for any supported trigger.
+
+    ``partial_failures=False`` makes any failed record of a batch fail the whole
+    invocation, for event source mappings without ``ReportBatchItemFailures``.
+    """
+    fn = as_function(handle)
+
+    def handler(event: Any, context: Any) -> Any:
+        trigger = detect(event)
+        ctx = lambda_context(context)
+        return trigger.invoke(fn, event, ctx, partial_failures=partial_failures)
+
+    handler.__wrapped__ = fn  # type: ignore[attr-defined]
+    handler.__name__ = getattr(fn, "__name__", "handler")
+    return handler

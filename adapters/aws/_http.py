@@ -1,0 +1,282 @@
+"""AWS HTTP triggers: API Gateway REST (1.0) and HTTP API (2.0), function URLs,
+ALB and VPC Lattice.
+
+Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+(payload 1.0 and 2.0), https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+(ALB), https://docs.aws.amazon.com/vpc-lattice/latest/ug/lambda-functions.html (Lattice).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, unquote_plus
+
+from adapters._http import HTTPTrigger, b64_body, encode_body
+from sdk import Headers, HTTPRequest, Query
+from sdk._response import Rendered
+from sdk.errors import EventDecodeError, ResponseEncodeError
+
+from ._native import epoch_ms, powertools
+
+__all__ = ["ALB", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice"]
+
+_HTTP_SEMANTICS = (
+    "Returns the handler's Response (or plain value) as the integration response; "
+    "bad input answers 400/422 problem+json, a handler error 500 problem+json."
+)
+
+
+def _body(raw: dict[str, Any], b64_key: str = "isBase64Encoded") -> Any:
+    body = raw.get("body")
+    if body is None or body == "":
+        return None
+    if not isinstance(body, str):
+        raise EventDecodeError("aws.http", "body must be a string", keys=["body"])
+    return b64_body(body) if raw.get(b64_key) else body
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+class _HTTPTrigger(HTTPTrigger):
+    semantics = _HTTP_SEMANTICS
+    native_class: ClassVar[str]
+
+
+class APIGatewayV1(_HTTPTrigger):
+    """API Gateway REST API, Lambda proxy integration (payload format 1.0)."""
+
+    name = "aws.apigw.v1"
+    native_class = "APIGatewayProxyEvent"
+
+    def matches(self, raw: Any) -> bool:
+        # Bedrock agent events also carry httpMethod, but neither requestContext
+        # nor resource; authorizer requests carry methodArn.
+        return (isinstance(raw, dict) and "httpMethod" in raw and "requestContext" in raw
+                and "methodArn" not in raw and "elb" not in _dict(raw.get("requestContext")))
+
+    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        rc = _dict(raw.get("requestContext"))
+        identity = _dict(rc.get("identity"))
+        return HTTPRequest(
+            method=raw["httpMethod"],
+            path=raw.get("path") or "/",
+            headers=Headers(raw.get("headers"), raw.get("multiValueHeaders")),
+            query=Query(raw.get("queryStringParameters"),
+                        raw.get("multiValueQueryStringParameters")),
+            body=_body(raw),
+            path_params=raw.get("pathParameters") or {},
+            source_ip=identity.get("sourceIp"),
+            provider="aws", trigger=self.name, id=rc.get("requestId"),
+            source=rc.get("domainName") or rc.get("apiId"), type=raw.get("resource"),
+            subject=raw.get("path"), time=epoch_ms(rc.get("requestTimeEpoch")),
+            attributes={k: v for k, v in (("stage", rc.get("stage")),) if v},
+            raw=raw, native=powertools(self.native_class, raw),
+        )
+
+    def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
+        # REST APIs accept both maps; repeated names and cookies must go in the multi one.
+        body, is_b64 = encode_body(result)
+        single: dict[str, str] = {}
+        multi: dict[str, list[str]] = {}
+        for name, values in result.multi_headers().items():
+            if len(values) == 1:
+                single[name] = values[0]
+            else:
+                multi[name] = values
+        if result.cookies:
+            multi["Set-Cookie"] = list(result.cookies)
+        out: dict[str, Any] = {"statusCode": result.status, "headers": single}
+        if multi:
+            out["multiValueHeaders"] = multi
+        out["body"] = body
+        out["isBase64Encoded"] = is_b64
+        return out
+
+
+class APIGatewayV2(_HTTPTrigger):
+    """API Gateway HTTP API, payload format 2.0."""
+
+    name = "aws.apigw.v2"
+    native_class = "APIGatewayProxyEventV2"
+
+    def matches(self, raw: Any) -> bool:
+        return (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
+                and "routeArn" not in raw and not self._is_function_url(raw))
+
+    @staticmethod
+    def _is_function_url(raw: dict[str, Any]) -> bool:
+        domain = _dict(raw.get("requestContext")).get("domainName") or ""
+        return ".lambda-url." in domain
+
+    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        rc = _dict(raw.get("requestContext"))
+        http = _dict(rc.get("http"))
+        stage = rc.get("stage")
+        path = raw.get("rawPath") or http.get("path") or "/"
+        # A named stage prefixes rawPath; $default has none (as powertools strips it).
+        if stage and stage != "$default" and path.startswith(f"/{stage}"):
+            path = path[len(stage) + 1:] or "/"
+        cookies = raw.get("cookies")
+        return HTTPRequest(
+            method=http.get("method") or "GET",
+            path=path,
+            # HTTP API joins repeated headers with commas; kept as sent, never split.
+            headers=Headers(raw.get("headers")),
+            query=Query(pairs=parse_qsl(raw.get("rawQueryString") or "",
+                                        keep_blank_values=True)),
+            body=_body(raw),
+            cookies=_cookie_list(cookies) if cookies else None,
+            path_params=raw.get("pathParameters") or {},
+            source_ip=http.get("sourceIp"),
+            provider="aws", trigger=self.name, id=rc.get("requestId"),
+            source=rc.get("domainName") or rc.get("apiId"), type=raw.get("routeKey"),
+            subject=path, time=epoch_ms(rc.get("timeEpoch")),
+            attributes={k: v for k, v in (("stage", stage),) if v},
+            raw=raw, native=powertools(self.native_class, raw),
+        )
+
+    def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
+        body, is_b64 = encode_body(result)
+        out: dict[str, Any] = {"statusCode": result.status, "headers": result.single_headers()}
+        if result.cookies:
+            out["cookies"] = list(result.cookies)
+        out["body"] = body
+        out["isBase64Encoded"] = is_b64
+        return out
+
+
+class FunctionURL(APIGatewayV2):
+    """Lambda function URLs (payload 2.0 on a ``*.lambda-url.*`` domain)."""
+
+    name = "aws.function.url"
+    native_class = "LambdaFunctionUrlEvent"
+
+    def matches(self, raw: Any) -> bool:
+        return (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
+                and "routeArn" not in raw and self._is_function_url(raw))
+
+
+def _cookie_list(cookies: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in cookies:
+        name, _, value = item.partition("=")
+        name = name.strip()
+        if name and name not in out:
+            out[name] = value.strip()
+    return out
+
+
+class ALB(_HTTPTrigger):
+    """Application Load Balancer target (single- or multi-value headers mode)."""
+
+    name = "aws.alb"
+    native_class = "ALBEvent"
+
+    def matches(self, raw: Any) -> bool:
+        return (isinstance(raw, dict) and "httpMethod" in raw
+                and "elb" in _dict(raw.get("requestContext")))
+
+    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        headers = Headers(raw.get("headers"), raw.get("multiValueHeaders"))
+        # ALB passes query strings through undecoded (unlike API Gateway).
+        qs_single = raw.get("queryStringParameters") or {}
+        qs_multi = raw.get("multiValueQueryStringParameters") or {}
+        pairs = [(unquote_plus(k), unquote_plus(v)) for k, vs in qs_multi.items() for v in vs]
+        if not qs_multi:
+            pairs = [(unquote_plus(k), unquote_plus(v)) for k, v in qs_single.items()]
+        forwarded = headers.get("x-forwarded-for") or ""
+        return HTTPRequest(
+            method=raw["httpMethod"],
+            path=raw.get("path") or "/",
+            headers=headers,
+            query=Query(pairs=pairs),
+            body=_body(raw),
+            source_ip=forwarded.split(",")[0].strip() or None,
+            provider="aws", trigger=self.name,
+            source=_dict(raw["requestContext"]["elb"]).get("targetGroupArn"),
+            subject=raw.get("path"), raw=raw, native=powertools(self.native_class, raw),
+        )
+
+    def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
+        body, is_b64 = encode_body(result)
+        out: dict[str, Any] = {
+            "statusCode": result.status,
+            "statusDescription": f"{result.status} {_reason(result.status)}",
+        }
+        if isinstance(raw, dict) and "multiValueHeaders" in raw:
+            # The response must use the mode the request came in.
+            multi = result.multi_headers()
+            if result.cookies:
+                multi["Set-Cookie"] = list(result.cookies)
+            out["multiValueHeaders"] = multi
+        else:
+            out["headers"] = _single_valued(result, self.name, "enable multi-value headers on "
+                                            "the target group (lambda.multi_value_headers.enabled)")
+        out["body"] = body
+        out["isBase64Encoded"] = is_b64
+        return out
+
+
+class VPCLattice(_HTTPTrigger):
+    """VPC Lattice target, event format 1 (snake_case) and 2.0."""
+
+    name = "aws.vpc.lattice"
+    native_class = "VPCLatticeEventV2"
+
+    def matches(self, raw: Any) -> bool:
+        return isinstance(raw, dict) and "method" in raw and (
+            "raw_path" in raw or (raw.get("version") == "2.0" and "path" in raw))
+
+    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        v1 = "raw_path" in raw
+        rc = _dict(raw.get("requestContext"))
+        target = raw["raw_path"] if v1 else raw["path"]
+        path, _, qs = target.partition("?")
+        query_map = raw.get("query_string_parameters" if v1 else "queryStringParameters")
+        headers = Headers(raw.get("headers"))
+        time_us = rc.get("timeEpoch")
+        return HTTPRequest(
+            method=raw["method"],
+            path=path or "/",
+            headers=headers,
+            query=Query(pairs=parse_qsl(qs, keep_blank_values=True)) if qs else Query(query_map),
+            body=_body(raw, "is_base64_encoded" if v1 else "isBase64Encoded"),
+            source_ip=(headers.get("x-forwarded-for") or "").split(",")[0].strip() or None,
+            provider="aws", trigger=self.name, source=rc.get("serviceArn"), subject=path,
+            time=epoch_ms(int(time_us) / 1000) if time_us else None,
+            raw=raw, native=powertools("VPCLatticeEvent" if v1 else self.native_class, raw),
+        )
+
+    def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
+        body, is_b64 = encode_body(result)
+        headers = _single_valued(result, self.name, "VPC Lattice responses carry one value "
+                                 "per header name")
+        return {"isBase64Encoded": is_b64, "statusCode": result.status,
+                "statusDescription": f"{result.status} {_reason(result.status)}",
+                "headers": headers, "body": body}
+
+
+def _single_valued(result: Rendered, trigger: str, hint: str) -> dict[str, str]:
+    """Headers for a response format with one value per name.
+
+    Set-Cookie values cannot be comma-joined (``Expires`` holds a comma), so more
+    than one is an error rather than a silently broken cookie.
+    """
+    headers = result.single_headers()
+    if len(result.cookies) > 1:
+        raise ResponseEncodeError(trigger, f"cannot send {len(result.cookies)} Set-Cookie "
+                                  f"headers: {hint}")
+    if result.cookies:
+        headers["Set-Cookie"] = result.cookies[0]
+    return headers
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,164 @@
+"""The uniform event: CloudEvents-aligned attributes plus lazily decoded data."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from ._data import Payload, decode_payload
+from ._jsonform import iso, jsonable
+from .errors import EventDecodeError
+
+__all__ = ["UNSET", "Event", "T"]
+
+T = TypeVar("T")
+
+
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: Marks data that has not been decoded yet (``None`` is a real value: no data).
+UNSET: Any = _Unset()
+
+
+class Event(Generic[T]):
+    """Any event. Subclasses add the fields of one kind.
+
+    ``data`` is decoded on first access from the payload the adapter gave; a
+    malformed payload raises :class:`~sdk.errors.EventDecodeError` then, not before.
+    ``raw`` is the provider's payload as received; ``native`` the provider's own
+    typed view of it, built on first access.
+    """
+
+    kind: ClassVar[str] = "event"
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    __slots__ = (
+        "_data",
+        "_native",
+        "_payload",
+        "attributes",
+        "data_content_type",
+        "id",
+        "provider",
+        "raw",
+        "source",
+        "subject",
+        "time",
+        "trigger",
+        "type",
+    )
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        trigger: str,
+        id: str | None = None,
+        source: str | None = None,
+        type: str | None = None,
+        subject: str | None = None,
+        time: datetime | None = None,
+        data: Any = UNSET,
+        payload: Payload | None = None,
+        data_content_type: str | None = None,
+        attributes: Mapping[str, str] | None = None,
+        raw: Any = None,
+        native: Callable[[], Any] | None = None,
+    ) -> None:
+        self.provider = provider
+        self.trigger = trigger
+        self.id = id
+        self.source = source
+        self.type = type
+        self.subject = subject
+        self.time = time
+        self._data = data if data is not UNSET or payload is not None else None
+        self._payload = payload
+        self.data_content_type = data_content_type
+        self.attributes: Mapping[str, str] = attributes if attributes is not None else {}
+        self.raw = raw
+        self._native = native
+
+    # -- data -------------------------------------------------------------------
+    @property
+    def data(self) -> T:
+        data = self._data
+        if data is UNSET:
+            data = self._data = decode_payload(self.payload_bytes_or_text(), self.data_content_type)
+        return data  # type: ignore[no-any-return]
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value
+
+    def payload_bytes_or_text(self) -> bytes | str:
+        """The undecoded payload (base64 already undone)."""
+        payload = self._payload
+        if payload is None:
+            return b""
+        if callable(payload):
+            try:
+                payload = payload()
+            except EventDecodeError:
+                raise
+            except (ValueError, TypeError) as exc:
+                raise EventDecodeError(self.trigger, f"payload cannot be decoded: {exc}") from None
+            self._payload = payload
+        return payload
+
+    @property
+    def has_undecoded_payload(self) -> bool:
+        """True while ``data`` has not been decoded from a payload yet."""
+        return self._data is UNSET
+
+    # -- provider view ----------------------------------------------------------
+    @property
+    def native(self) -> Any:
+        """The provider's own typed view (powertools data class, azure.functions object,
+        CloudEvent, flask request), built on first access; ``raw`` when there is none."""
+        factory = self._native
+        if factory is None:
+            return self.raw
+        value = factory()
+        self._native = lambda: value
+        return value
+
+    # -- JSON form --------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (DESIGN.md): attributes, the kind's fields, then data."""
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "provider": self.provider,
+            "trigger": self.trigger,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "subject": self.subject,
+            "time": iso(self.time),
+        }
+        for name in self._fields:
+            out[name] = jsonable(getattr(self, name))
+        self._data_to_dict(out)
+        out["data_content_type"] = self.data_content_type
+        out["attributes"] = dict(self.attributes)
+        return out
+
+    def _data_to_dict(self, out: dict[str, Any]) -> None:
+        data = self.data
+        if isinstance(data, (bytes, bytearray)):
+            out["data_base64"] = base64.b64encode(data).decode("ascii")
+        else:
+            out["data"] = jsonable(data)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.trigger} id={self.id!r}>"

@@ -1,0 +1,193 @@
+"""``@sdk.function``: learn once, at decoration time, what a handler takes.
+
+The first parameter's annotation names the kind (``HTTPRequest``, ``Message``...,
+or ``Event`` / none for any), optionally a data model (``Message[Order]``), and a
+``list[...]`` around it asks for the whole batch. A second parameter receives the
+:class:`~sdk.Context`. The model's validator is built here, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+from ._context import Context
+from ._event import Event
+from ._kinds import Change
+from .errors import ConfigurationError, DataValidationError
+
+__all__ = ["Function", "as_function", "function"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_SCALAR_MODELS = (str, bytes)
+
+
+def _resolve_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(fn)
+    except Exception as exc:  # NameError for a name the module cannot see, ...
+        raise ConfigurationError(
+            f"cannot resolve the annotations of {fn.__qualname__}: {exc}"
+        ) from None
+
+
+def _split(annotation: Any, where: str) -> tuple[type[Event[Any]], Any, bool]:
+    """``Message[Order]`` -> (Message, Order, False); ``list[Message]`` -> (Message, None, True)."""
+    batch = False
+    origin = typing.get_origin(annotation)
+    if origin in (list, Sequence, typing.List):  # noqa: UP006 - typing.List spelled by users
+        (annotation,) = typing.get_args(annotation) or (Event,)
+        batch = True
+        origin = typing.get_origin(annotation)
+    if annotation is inspect.Parameter.empty or annotation is Any:
+        return Event, None, batch
+    if isinstance(annotation, type) and issubclass(annotation, Event):
+        return annotation, None, batch
+    if isinstance(origin, type) and issubclass(origin, Event):
+        (model,) = typing.get_args(annotation)
+        return origin, (None if model is Any else model), batch
+    raise ConfigurationError(
+        f"{where}: the first parameter must be annotated with an event kind "
+        f"(Event, HTTPRequest, Message, StorageEvent, Schedule, Change, optionally "
+        f"with a model: Message[Order], or list[...] for a batch), "
+        f"not {annotation!r}"
+    )
+
+
+class _Validator:
+    """A pydantic validator for one model, built once."""
+
+    __slots__ = ("_json", "_python", "name", "parse_json")
+
+    def __init__(self, model: Any) -> None:
+        try:
+            import pydantic
+        except ImportError:  # pragma: no cover - depends on the install
+            raise ConfigurationError(
+                "handlers that declare a data model need pydantic: pip install 'polyfn[pydantic]'"
+            ) from None
+        self.name = getattr(model, "__name__", repr(model))
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
+            self._python: Callable[[Any], Any] = model.model_validate
+            self._json: Callable[[str | bytes], Any] = model.model_validate_json
+        else:
+            adapter: Any = pydantic.TypeAdapter(model)
+            self._python = adapter.validate_python
+            self._json = adapter.validate_json
+        # A text payload is text for a str model, not a JSON document.
+        self.parse_json = model not in _SCALAR_MODELS
+
+    def validate(self, event: Event[Any]) -> Any:
+        from pydantic import ValidationError
+
+        try:
+            if self.parse_json and event.has_undecoded_payload:
+                return self._json(event.payload_bytes_or_text())
+            return self._python(event.data)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False, include_context=False)
+            unparseable = any(e.get("type") == "json_invalid" for e in errors)
+            raise DataValidationError(
+                event.trigger, self.name, [dict(e) for e in errors], unparseable=unparseable
+            ) from None
+
+
+class Function(Generic[F]):
+    """A handler with what it takes worked out. Calling it calls the handler."""
+
+    __slots__ = ("__dict__", "batch", "fn", "is_async", "kind", "name", "takes_context",
+                 "validator")
+
+    def __init__(self, fn: F) -> None:
+        if isinstance(fn, Function):
+            fn = fn.fn
+        if not callable(fn):
+            raise ConfigurationError(f"@sdk.function needs a callable, not {type(fn).__name__}")
+        self.fn = fn
+        self.name: str = getattr(fn, "__qualname__", repr(fn))
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        params = list(inspect.signature(fn).parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if not positional or len(positional) > 2:
+            raise ConfigurationError(
+                f"{self.name} must take (event) or (event, context), "
+                f"not {len(positional)} positional parameter(s)"
+            )
+        self.takes_context = len(positional) == 2
+        hints = _resolve_hints(fn)
+        annotation = hints.get(positional[0].name, inspect.Parameter.empty)
+        self.kind, model, self.batch = _split(annotation, self.name)
+        self.validator = _Validator(model) if model is not None else None
+        self.is_async = inspect.iscoroutinefunction(fn)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.fn(*args, **kwargs)
+
+    def accepts(self, event: Event[Any]) -> bool:
+        return isinstance(event, self.kind)
+
+    def check(self, event: Event[Any]) -> None:
+        if not isinstance(event, self.kind):
+            raise ConfigurationError(
+                f"{self.name} takes {self.kind.kind} events, but {event.trigger} "
+                f"delivers {event.kind} events"
+            )
+
+    def prepare(self, event: Event[Any]) -> Event[Any]:
+        """Check the kind and validate ``data`` into the model (DataValidationError)."""
+        self.check(event)
+        validator = self.validator
+        if validator is not None:
+            if isinstance(event, Change):
+                if event.new is not None:
+                    event.new = validator._python(event.new)
+                if event.old is not None:
+                    event.old = validator._python(event.old)
+            event.data = validator.validate(event)
+        return event
+
+    def call(self, event: Event[Any], context: Context) -> Any:
+        """Prepare one event and run the handler on it (async handlers too)."""
+        self.prepare(event)
+        result = self.fn(event, context) if self.takes_context else self.fn(event)
+        if self.is_async:
+            return _run(result)
+        return result
+
+    def call_batch(self, events: list[Event[Any]], context: Context) -> Any:
+        """Run a ``list[...]`` handler on prepared events."""
+        result = self.fn(events, context) if self.takes_context else self.fn(events)
+        if self.is_async:
+            return _run(result)
+        return result
+
+
+def _run(coro: Any) -> Any:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    raise ConfigurationError(
+        "an async handler was called from a running event loop; use the adapter's "
+        "async entry point there"
+    )
+
+
+@overload
+def function(fn: F) -> Function[F]: ...
+@overload
+def function(fn: None = None) -> Callable[[F], Function[F]]: ...
+def function(fn: F | None = None) -> Function[F] | Callable[[F], Function[F]]:
+    """Declare a polyfn handler: ``@sdk.function`` above ``def handle(event, context)``."""
+    if fn is None:
+        return Function
+    return Function(fn)
+
+
+def as_function(handle: Any) -> Function[Any]:
+    """The :class:`Function` for ``handle``, decorating it if it is not one yet."""
+    return handle if isinstance(handle, Function) else Function(handle)

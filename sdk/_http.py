@@ -1,0 +1,144 @@
+"""HTTP requests as events."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from http.cookies import SimpleCookie
+from typing import Any, ClassVar
+
+from ._event import Event, T
+from ._multidict import Headers, Query
+from .errors import EventDecodeError
+
+__all__ = ["HTTPRequest", "parse_cookie_header"]
+
+
+def parse_cookie_header(values: list[str]) -> dict[str, str]:
+    """Cookies from ``Cookie`` header values; the first value of a name wins."""
+    cookies: dict[str, str] = {}
+    for header in values:
+        for part in header.split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep and name and name not in cookies:
+                cookies[name] = _unquote(value.strip())
+    return cookies
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(f"x={value}")
+            return jar["x"].value
+        except Exception:  # a malformed quoted value stays as sent
+            return value
+    return value
+
+
+class HTTPRequest(Event[T]):
+    """An HTTP request (kind ``http``).
+
+    ``body`` is the raw bytes; ``data`` the body decoded by the common rule (or the
+    handler's model); ``json()`` and ``text()`` read the body explicitly.
+    """
+
+    kind: ClassVar[str] = "http"
+    _fields: ClassVar[tuple[str, ...]] = (
+        "method",
+        "path",
+        "headers",
+        "query",
+        "cookies",
+        "path_params",
+        "source_ip",
+    )
+
+    __slots__ = ("_body", "_cookies", "headers", "method", "path", "path_params", "query",
+                 "source_ip")
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        headers: Headers | None = None,
+        query: Query | None = None,
+        body: bytes | str | Callable[[], bytes] | None = None,
+        cookies: Mapping[str, str] | None = None,
+        path_params: Mapping[str, str] | None = None,
+        source_ip: str | None = None,
+        **attributes: Any,
+    ) -> None:
+        self.method = method.upper()
+        self.path = path
+        self.headers = headers if headers is not None else Headers()
+        self.query = query if query is not None else Query()
+        self._body = body
+        self._cookies = cookies
+        self.path_params: Mapping[str, str] = path_params or {}
+        self.source_ip = source_ip
+        attributes.setdefault("data_content_type", self.headers.get("content-type"))
+        attributes.setdefault("payload", self._read_body)
+        super().__init__(**attributes)
+
+    @property
+    def body(self) -> bytes:
+        """The request body as bytes (``b""`` when there is none)."""
+        body = self._body
+        if body is None:
+            return b""
+        if callable(body):
+            try:
+                body = body()
+            except (ValueError, TypeError):
+                raise EventDecodeError(self.trigger, "body is marked base64 but is not valid "
+                                       "base64", keys=["body"]) from None
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self._body = body
+        return body
+
+    def _read_body(self) -> bytes:
+        return self.body
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        """Request cookies by name (first value wins)."""
+        cookies = self._cookies
+        if cookies is None:
+            cookies = self._cookies = parse_cookie_header(self.headers.get_all("cookie"))
+        return cookies
+
+    def text(self, encoding: str | None = None) -> str:
+        """The body as text (UTF-8 unless ``encoding`` or the charset says otherwise)."""
+        if encoding is None:
+            ctype = self.headers.get("content-type") or ""
+            _, _, charset = ctype.partition("charset=")
+            encoding = charset.split(";")[0].strip().strip('"') or "utf-8"
+        try:
+            return self.body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise EventDecodeError(self.trigger, f"body is not valid {encoding} text",
+                                   keys=["body"]) from None
+
+    def json(self) -> Any:
+        """The body parsed as JSON; :class:`EventDecodeError` when it is not JSON."""
+        data = self._data
+        if isinstance(data, (dict, list)):  # already decoded from this JSON body
+            return data
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
+
+    def _data_to_dict(self, out: dict[str, Any]) -> None:
+        body = self.body
+        try:
+            out["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            out["body_base64"] = base64.b64encode(body).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"<HTTPRequest {self.trigger} {self.method} {self.path}>"

@@ -1,0 +1,114 @@
+"""Read-only multi-value mappings for HTTP headers and query strings.
+
+Providers hand these over in three shapes: a single-value dict, a multi-value dict
+(``multiValueHeaders``) or a list of pairs. The index is built on first access, so
+a handler that never reads headers never pays for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, ClassVar, TypeVar, overload
+
+__all__ = ["Headers", "Query"]
+
+_D = TypeVar("_D")
+
+
+class _MultiDict(Mapping[str, str]):
+    """``m[name]`` and ``m.get(name)`` give the first value, ``m.get_all(name)`` all."""
+
+    __slots__ = ("_index", "_multi", "_pairs", "_single")
+    _fold: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        single: Mapping[str, Any] | None = None,
+        multi: Mapping[str, Any] | None = None,
+        pairs: Iterable[tuple[str, str]] | None = None,
+    ) -> None:
+        self._single = single
+        self._multi = multi
+        self._pairs = pairs
+        self._index: dict[str, list[str]] | None = None
+
+    def _build(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        fold = self._fold
+        if self._multi:
+            # Multi-value forms carry every value; the single-value dict beside
+            # them (API Gateway REST sends both) holds only the last one.
+            for name, values in self._multi.items():
+                key = name.lower() if fold else name
+                seq = values if isinstance(values, list) else [values]
+                index.setdefault(key, []).extend(str(v) for v in seq if v is not None)
+        elif self._single:
+            for name, value in self._single.items():
+                if value is None:
+                    continue
+                key = name.lower() if fold else name
+                if isinstance(value, list):  # VPC Lattice 2.0 sends lists here
+                    index.setdefault(key, []).extend(str(v) for v in value)
+                else:
+                    index.setdefault(key, []).append(str(value))
+        if self._pairs is not None:
+            for name, value in self._pairs:
+                key = name.lower() if fold else name
+                index.setdefault(key, []).append(value)
+        self._index = index
+        return index
+
+    @property
+    def _idx(self) -> dict[str, list[str]]:
+        index = self._index
+        return index if index is not None else self._build()
+
+    def __getitem__(self, name: str) -> str:
+        return self._idx[name.lower() if self._fold else name][0]
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str | _D) -> str | _D: ...
+    def get(self, name: str, default: object = None) -> object:
+        values = self._idx.get(name.lower() if self._fold else name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        """Every value sent for ``name``, in order (empty list when absent)."""
+        return list(self._idx.get(name.lower() if self._fold else name, ()))
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        return (name.lower() if self._fold else name) in self._idx
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._idx)
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        """Every (name, value) pair, repeated names included."""
+        return [(k, v) for k, vs in self._idx.items() for v in vs]
+
+    def to_dict(self) -> dict[str, str | list[str]]:
+        """JSON form: a name maps to its value, or to a list when sent more than once."""
+        return {k: vs[0] if len(vs) == 1 else list(vs) for k, vs in self._idx.items()}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self._idx)!r})"
+
+
+class Headers(_MultiDict):
+    """Case-insensitive HTTP headers; names are iterated lower-case."""
+
+    __slots__ = ()
+    _fold = True
+
+
+class Query(_MultiDict):
+    """Query-string parameters (case-sensitive, as the URL is)."""
+
+    __slots__ = ()

@@ -1,0 +1,167 @@
+"""HTTP responses: what handlers return, and its one rendering for every provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ._jsonform import dumps
+from .errors import ResponseEncodeError
+
+__all__ = ["Rendered", "Response", "problem", "render"]
+
+_JSON = "application/json"
+_PROBLEM = "application/problem+json"
+_TEXT = "text/plain; charset=utf-8"
+_BINARY = "application/octet-stream"
+
+
+class Response:
+    """What an HTTP handler returns.
+
+    ``body`` may be ``str``, ``bytes``, a pydantic model or any JSON-able value;
+    ``headers`` a mapping or a sequence of pairs (a name may repeat); ``cookies`` a
+    sequence of ``Set-Cookie`` values.
+    """
+
+    __slots__ = ("body", "content_type", "cookies", "headers", "status")
+
+    def __init__(
+        self,
+        body: Any = None,
+        *,
+        status: int = 200,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+        cookies: Sequence[str] = (),
+        content_type: str | None = None,
+    ) -> None:
+        self.body = body
+        self.status = status
+        self.headers = headers
+        self.cookies = cookies
+        self.content_type = content_type
+
+    def __repr__(self) -> str:
+        return f"Response(status={self.status})"
+
+
+class Rendered:
+    """A response ready for an adapter: status, headers, Set-Cookie values, bytes."""
+
+    __slots__ = ("body", "cookies", "headers", "status")
+
+    def __init__(
+        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+    ) -> None:
+        self.status = status
+        self.headers = headers  # never holds Set-Cookie: that is in ``cookies``
+        self.cookies = cookies
+        self.body = body
+
+    @property
+    def content_type(self) -> str | None:
+        for name, value in self.headers:
+            if name.lower() == "content-type":
+                return value
+        return None
+
+    @property
+    def is_text(self) -> bool:
+        """True when the body can travel as text (a provider may base64 the rest)."""
+        ctype = (self.content_type or "").lower()
+        if not (ctype.startswith("text/") or "json" in ctype or "xml" in ctype
+                or "javascript" in ctype or "x-www-form-urlencoded" in ctype or not ctype):
+            return False
+        try:
+            self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def single_headers(self) -> dict[str, str]:
+        """Headers as one value per name (repeats comma-joined, RFC 9110 5.3)."""
+        out: dict[str, str] = {}
+        for name, value in self.headers:
+            out[name] = f"{out[name]}, {value}" if name in out else value
+        return out
+
+    def multi_headers(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name, value in self.headers:
+            out.setdefault(name, []).append(value)
+        return out
+
+
+def _body(body: Any, trigger: str) -> tuple[bytes, str | None]:
+    if body is None:
+        return b"", None
+    if isinstance(body, bytes):
+        return body, _BINARY
+    if isinstance(body, str):
+        return body.encode("utf-8"), _TEXT
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body), _BINARY
+    dump_json = getattr(body, "model_dump_json", None)
+    if callable(dump_json):
+        return dump_json().encode("utf-8"), _JSON
+    try:
+        return dumps(body).encode("utf-8"), _JSON
+    except (TypeError, ValueError) as exc:
+        raise ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
+                                  f"as a response body: {exc}") from None
+
+
+def _header_pairs(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
+                  ) -> list[tuple[str, str]]:
+    if not headers:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(k), str(v)) for k, v in items]
+
+
+def render(result: Any, trigger: str = "http") -> Rendered:
+    """Render a handler's result: a :class:`Response` or a plain value.
+
+    A plain ``None`` is ``204 No Content``; any other plain value is the body of a
+    ``200`` (JSON-able values as ``application/json``).
+    """
+    if isinstance(result, Rendered):
+        return result
+    if isinstance(result, Response):
+        body, ctype = _body(result.body, trigger)
+        status = result.status
+        if not isinstance(status, int) or not 100 <= status <= 599:
+            raise ResponseEncodeError(trigger, "status must be an int from 100 to 599")
+        pairs = _header_pairs(result.headers)
+        cookies = list(result.cookies)
+        explicit = result.content_type
+    elif result is None:
+        return Rendered(204, [], [], b"")
+    else:
+        body, ctype = _body(result, trigger)
+        status, pairs, cookies, explicit = 200, [], [], None
+    headers: list[tuple[str, str]] = []
+    has_ctype = False
+    for name, value in pairs:
+        lname = name.lower()
+        if lname == "set-cookie":
+            cookies.append(value)
+            continue
+        if lname == "content-type":
+            has_ctype = True
+        headers.append((name, value))
+    if explicit is not None:
+        headers = [(n, v) for n, v in headers if n.lower() != "content-type"]
+        headers.append(("Content-Type", explicit))
+    elif not has_ctype and ctype is not None:
+        headers.append(("Content-Type", ctype))
+    return Rendered(status, headers, cookies, body)
+
+
+def problem(status: int, title: str, detail: str | None = None, **members: Any) -> Rendered:
+    """An RFC 9457 problem details response (``application/problem+json``)."""
+    doc: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        doc["detail"] = detail
+    doc.update(members)
+    return Rendered(status, [("Content-Type", _PROBLEM)], [], dumps(doc).encode("utf-8"))

@@ -1,0 +1,112 @@
+"""polyfn's exceptions.
+
+::
+
+    PolyfnError
+    ├─ ConfigurationError        bad decorator/adapter setup (raised at import time)
+    ├─ UnsupportedEventError     no trigger matched the payload (also a LookupError)
+    ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
+    │  └─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
+    └─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
+
+Messages name the provider, the trigger and the *keys* involved, never payload
+values: payloads carry personal data and secrets, and error messages end up in logs.
+User exceptions raised by handlers are never wrapped: the provider must see them
+to retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "ConfigurationError",
+    "DataValidationError",
+    "EventDecodeError",
+    "PolyfnError",
+    "ResponseEncodeError",
+    "UnsupportedEventError",
+    "describe_keys",
+]
+
+
+def describe_keys(raw: object, limit: int = 12) -> str:
+    """Describe a payload's shape by its top-level keys (never its values)."""
+    if isinstance(raw, dict):
+        keys = sorted(str(k) for k in raw)
+        shown = ", ".join(keys[:limit])
+        more = f", ... ({len(keys) - limit} more)" if len(keys) > limit else ""
+        return f"top-level keys [{shown}{more}]" if keys else "an empty JSON object"
+    if isinstance(raw, list):
+        return f"a JSON array of {len(raw)} item(s)"
+    return f"a {type(raw).__name__}"
+
+
+class PolyfnError(Exception):
+    """Base of every error polyfn raises itself."""
+
+
+class ConfigurationError(PolyfnError):
+    """The handler or adapter is set up wrongly (raised when the module is imported)."""
+
+
+class UnsupportedEventError(PolyfnError, LookupError):
+    """No trigger of ``provider`` recognises the payload."""
+
+    def __init__(self, provider: str, raw: object = None, *, detail: str | None = None) -> None:
+        self.provider = provider
+        self.shape = describe_keys(raw)
+        msg = f"{provider}: no trigger matches a payload with {self.shape}"
+        if detail:
+            msg = f"{msg} ({detail})"
+        super().__init__(msg)
+
+
+class EventDecodeError(PolyfnError, ValueError):
+    """A trigger recognised the payload but it is malformed.
+
+    ``keys`` names the fields that were missing or wrong, never their values.
+    """
+
+    def __init__(self, trigger: str, problem: str, *, keys: Iterable[str] = ()) -> None:
+        self.trigger = trigger
+        self.problem = problem
+        self.keys = tuple(keys)
+        where = f" (keys: {', '.join(self.keys)})" if self.keys else ""
+        super().__init__(f"{trigger}: {problem}{where}")
+
+
+class DataValidationError(EventDecodeError):
+    """The event's data does not fit the handler's declared model.
+
+    ``errors`` holds one entry per problem: ``{"loc": [...], "type": ..., "msg": ...}``,
+    pydantic's own error fields without the offending input values.
+    """
+
+    def __init__(
+        self,
+        trigger: str,
+        model: str,
+        errors: Sequence[dict[str, Any]],
+        *,
+        unparseable: bool = False,
+    ) -> None:
+        self.model = model
+        self.errors = list(errors)
+        self.unparseable = unparseable
+        problem = (
+            f"data is not valid JSON for {model}"
+            if unparseable
+            else f"data does not match {model}: {len(self.errors)} error(s)"
+        )
+        keys = [".".join(str(p) for p in e.get("loc", ())) for e in self.errors]
+        super().__init__(trigger, problem, keys=[k for k in keys if k])
+
+
+class ResponseEncodeError(PolyfnError, TypeError):
+    """The handler's result cannot be rendered for this trigger."""
+
+    def __init__(self, trigger: str, problem: str) -> None:
+        self.trigger = trigger
+        super().__init__(f"{trigger}: {problem}")
