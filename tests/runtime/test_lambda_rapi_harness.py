@@ -18,6 +18,7 @@ if str(_ROOT) not in sys.path:  # `tests` is not a package: make `tests.support`
 
 from tests.support.lambda_rapi import (  # noqa: E402
     API_PREFIX,
+    InvocationTimeoutError,
     LambdaRuntime,
     RuntimeExitedError,
 )
@@ -94,11 +95,16 @@ def test_handler_exception_is_posted_as_an_error_document(tmp_path: Path) -> Non
         assert runtime.returncode is None
 
 
-def test_context_reflects_the_invocation_headers(tmp_path: Path) -> None:
+def test_context_reflects_the_invocation_headers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "host-profile")  # must not leak into the runtime
     _write_module(
         tmp_path,
         "context_fn",
         """
+        import os
+
         def handler(event, context):
             return {
                 "aws_request_id": context.aws_request_id,
@@ -109,11 +115,19 @@ def test_context_reflects_the_invocation_headers(tmp_path: Path) -> None:
                 "function_version": context.function_version,
                 "log_group_name": context.log_group_name,
                 "custom": context.client_context.custom,
+                "region": os.environ.get("AWS_REGION"),
+                "task_root": os.environ.get("LAMBDA_TASK_ROOT"),
+                "profile": os.environ.get("AWS_PROFILE"),
+                "setting": os.environ.get("POLYFN_SETTING"),
             }
         """,
     )
     with LambdaRuntime(
-        "context_fn.handler", cwd=tmp_path, memory_mb=256, function_name="ctx-fn"
+        "context_fn.handler",
+        cwd=tmp_path,
+        memory_mb=256,
+        function_name="ctx-fn",
+        env={"POLYFN_SETTING": "on"},
     ) as runtime:
         before = time.monotonic()
         result = runtime.invoke(
@@ -136,6 +150,46 @@ def test_context_reflects_the_invocation_headers(tmp_path: Path) -> None:
     assert body["function_version"] == "$LATEST"
     assert body["log_group_name"] == "/aws/lambda/ctx-fn"
     assert body["custom"] == {"tenant": "acme"}
+    assert body["region"] == "us-east-1"
+    assert body["task_root"] == str(tmp_path.resolve())
+    assert body["profile"] is None
+    assert body["setting"] == "on"
+
+
+def test_bytes_result_is_returned_raw(tmp_path: Path) -> None:
+    _write_module(
+        tmp_path,
+        "bytes_fn",
+        """
+        def handler(event, context):
+            return b"\\x00\\xffnot json"
+        """,
+    )
+    with LambdaRuntime("bytes_fn.handler", cwd=tmp_path) as runtime:
+        result = runtime.invoke(None)
+
+    assert result.status == "response"
+    assert result.body == b"\x00\xffnot json"
+    assert result.header("Content-Type") == "application/unknown"
+
+
+def test_unanswered_invocation_times_out_and_close_is_prompt(tmp_path: Path) -> None:
+    _write_module(
+        tmp_path,
+        "slow_fn",
+        """
+        import time
+
+        def handler(event, context):
+            time.sleep(60)
+        """,
+    )
+    runtime = LambdaRuntime("slow_fn.handler", cwd=tmp_path)
+    started = time.monotonic()
+    with runtime, pytest.raises(InvocationTimeoutError):
+        runtime.invoke({}, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert runtime.returncode is not None  # the sleeping runtime was terminated
 
 
 def test_consecutive_invocations_reuse_the_process(tmp_path: Path) -> None:

@@ -12,8 +12,13 @@ How awslambdaric talks to the endpoint (awslambdaric 4.x):
   ``runtime_client`` extension (aws-lambda-cpp over a statically linked
   libcurl) on one HTTP/1.1 keep-alive connection, so the endpoint speaks
   HTTP/1.1 and always sends ``Content-Length``.
-* ``/init/error`` goes through ``http.client`` on a fresh connection; after it
-  is accepted the runtime exits with status 1.
+* ``/invocation/{id}/error`` carries the error type only in the JSON body and
+  in ``Lambda-Runtime-Function-XRay-Error-Cause``: the native client sends no
+  ``Lambda-Runtime-Function-Error-Type`` header, so `Invocation.error_type`
+  is ``None`` there.
+* ``/init/error`` goes through ``http.client`` on a fresh connection, with the
+  ``Lambda-Runtime-Function-Error-Type`` header; after it is accepted the
+  runtime exits with status 1 without ever polling ``/invocation/next``.
 * The event is JSON-decoded only when ``Content-Type`` is exactly
   ``application/json``; any other value hands the handler the raw bytes.
 
@@ -610,7 +615,9 @@ class LambdaRuntime:
         ``event`` is sent JSON-encoded unless it is ``bytes``. The deadline
         defaults to ``timeout_s`` from now. ``timeout`` bounds the wait; if it
         expires, or the runtime exits first, a `LambdaRuntimeHarnessError`
-        subclass is raised (with the runtime's output in the message).
+        subclass is raised (with the runtime's output in the message). Unlike
+        Lambda, a timeout does not reset the runtime: a late answer is accepted
+        and dropped, and the runtime then polls for the next invocation.
         """
         proc = self._require_proc()
         rid = request_id or str(uuid.uuid4())

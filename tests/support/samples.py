@@ -1,0 +1,56 @@
+"""Where the provider-written sample payloads are, and how to read them.
+
+The samples are not copied into the project: they are read from the folder named
+by ``POLYFN_SAMPLES`` (default ``../shared/samples`` beside the checkout). Outside
+that layout, tests that need them skip with a visible reason; ``.ci/run`` fails
+when the folder is missing, so CI never skips them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = Path(os.environ.get("POLYFN_SAMPLES") or PROJECT_ROOT.parent / "shared" / "samples")
+HAVE_SAMPLES = SAMPLES.is_dir()
+SKIP_REASON = f"sample payloads not found at {SAMPLES} (set POLYFN_SAMPLES)"
+
+requires_samples = pytest.mark.skipif(not HAVE_SAMPLES, reason=SKIP_REASON)
+
+
+def sample_files(pattern: str = "**/*.json") -> list[Path]:
+    """Sample files matching ``pattern`` (relative to the samples folder), sorted.
+
+    Licenses and SOURCES.md are not samples.
+    """
+    if not HAVE_SAMPLES:
+        return []
+    return sorted(
+        p for p in SAMPLES.glob(pattern)
+        if p.is_file() and "licenses" not in p.relative_to(SAMPLES).parts and p.suffix == ".json"
+    )
+
+
+def sample_id(path: Path) -> str:
+    return path.relative_to(SAMPLES).as_posix()
+
+
+def params(pattern: str) -> list[Any]:
+    """``pytest.param`` per sample file, ids relative to the samples folder.
+
+    With no samples folder this yields one skipped param, so the skip is visible.
+    """
+    files = sample_files(pattern)
+    if not files:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=SKIP_REASON), id="no-samples")]
+    return [pytest.param(p, id=sample_id(p)) for p in files]
+
+
+def load(path: Path) -> Any:
+    """Parse a sample as the providers send it (a UTF-8 BOM is tolerated)."""
+    return json.loads(path.read_bytes().decode("utf-8-sig"))
