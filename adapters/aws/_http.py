@@ -124,8 +124,7 @@ class APIGatewayV2(_HTTPTrigger):
             path=path,
             # HTTP API joins repeated headers with commas; kept as sent, never split.
             headers=Headers(raw.get("headers")),
-            query=Query(pairs=parse_qsl(raw.get("rawQueryString") or "",
-                                        keep_blank_values=True)),
+            query=_v2_query(raw),
             body=_body(raw),
             cookies=_cookie_list(cookies) if cookies else None,
             path_params=raw.get("pathParameters") or {},
@@ -156,6 +155,17 @@ class FunctionURL(APIGatewayV2):
     def matches(self, raw: Any) -> bool:
         return (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
                 and "routeArn" not in raw and self._is_function_url(raw))
+
+
+def _v2_query(raw: dict[str, Any]) -> Query:
+    """rawQueryString keeps repeated names apart; the map joins them with commas.
+
+    Hand-written test events often carry only the map, so it is the fallback.
+    """
+    raw_qs = raw.get("rawQueryString")
+    if raw_qs:
+        return Query(pairs=parse_qsl(raw_qs, keep_blank_values=True))
+    return Query(raw.get("queryStringParameters"))
 
 
 def _cookie_list(cookies: list[str]) -> dict[str, str]:

@@ -1,0 +1,74 @@
+"""What an import loads: every cold start pays for it (tests assert modules, not ms)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import sdk
+from tests.support.samples import PROJECT_ROOT
+
+PROVIDER_LIBS = {"azure", "flask", "werkzeug", "functions_framework", "aws_lambda_powertools",
+                 "cloudevents", "google"}
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level packages loaded by ``code`` in a fresh interpreter."""
+    script = (
+        "import sys, json\n"
+        "before = set(sys.modules)\n"
+        f"{code}\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in set(sys.modules) - before})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
+                         capture_output=True, text=True, timeout=60)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_import_sdk_loads_no_provider_library_and_no_pydantic() -> None:
+    loaded = loaded_after("import sdk")
+    assert not loaded & (PROVIDER_LIBS | {"pydantic", "pydantic_core"})
+
+
+@pytest.mark.parametrize("call", ["", "adapters.aws.lambda_handler(lambda event: None)"])
+def test_import_adapters_aws_stays_light(call: str) -> None:
+    loaded = loaded_after(f"import adapters.aws\n{call}")
+    assert not loaded & (PROVIDER_LIBS | {"pydantic", "pydantic_core"})
+
+
+def test_aws_http_invocation_of_an_untyped_handler_stays_light() -> None:
+    code = (
+        "import adapters.aws, sdk\n"
+        "h = adapters.aws.lambda_handler(lambda request: {'ok': request.path})\n"
+        "ev = {'version': '2.0', 'rawPath': '/x', 'rawQueryString': '', 'headers': {},\n"
+        "      'requestContext': {'http': {'method': 'GET'}, 'stage': '$default'}}\n"
+        "assert h(ev, None)['statusCode'] == 200\n"
+    )
+    assert not loaded_after(code) & (PROVIDER_LIBS | {"pydantic", "pydantic_core"})
+
+
+def test_a_declared_model_loads_pydantic_at_decoration() -> None:
+    code = (
+        "import sdk\n"
+        "from pydantic import BaseModel\n"
+        "class M(BaseModel):\n    a: int\n"
+        "@sdk.function\n"
+        "def h(e: sdk.Message[M]): pass\n"
+    )
+    loaded = loaded_after(code)
+    assert "pydantic" in loaded
+    assert not loaded & PROVIDER_LIBS
+
+
+def test_exported_members() -> None:
+    public = {name for name in dir(sdk) if not name.startswith("_")}
+    assert set(sdk.__all__) - {"__version__"} <= public
+    for name in sdk.__all__:
+        assert getattr(sdk, name) is not None
+    # Every public class and function defined in the package is exported.
+    defined = {name for name in public
+               if getattr(getattr(sdk, name), "__module__", "").startswith("sdk")}
+    assert defined - set(sdk.__all__) <= {"errors"}
