@@ -16,6 +16,7 @@ from ._log import Logger
 from ._multidict import Headers, Query
 from ._response import Response
 from .errors import (
+    BatchFailedError,
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
@@ -27,6 +28,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchFailedError",
     "Change",
     "ConfigurationError",
     "Context",
@@ -34,7 +36,6 @@ __all__ = [
     "Event",
     "EventDecodeError",
     "Function",
-    "as_function",
     "HTTPRequest",
     "Headers",
     "Logger",
@@ -47,6 +48,7 @@ __all__ = [
     "StorageEvent",
     "UnsupportedEventError",
     "__version__",
+    "as_function",
     "errors",
     "function",
 ]

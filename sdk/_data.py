@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 __all__ = ["Payload", "decode_payload", "is_json_type"]
 
 #: What an adapter hands to an event: the payload itself, or a zero-argument
 #: callable that produces it (base64 bodies are decoded only when read).
-Payload = Union[bytes, str, Callable[[], Union[bytes, str]]]
+Payload: TypeAlias = "bytes | str | Callable[[], bytes | str]"
 
 _JSON_START = frozenset(b"{[")
 

@@ -82,7 +82,7 @@ class Event(Generic[T]):
         self.type = type
         self.subject = subject
         self.time = time
-        self._data = data if data is not UNSET or payload is not None else None
+        self._data: Any = data if data is not UNSET or payload is not None else None
         self._payload = payload
         self.data_content_type = data_content_type
         self.attributes: Mapping[str, str] = attributes if attributes is not None else {}

@@ -13,7 +13,7 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 from ._context import Context
 from ._event import Event
@@ -104,12 +104,12 @@ class Function(Generic[F]):
 
     def __init__(self, fn: F) -> None:
         if isinstance(fn, Function):
-            fn = fn.fn
+            fn = cast(F, fn.fn)
         if not callable(fn):
             raise ConfigurationError(f"@sdk.function needs a callable, not {type(fn).__name__}")
-        self.fn = fn
+        self.fn: F = fn
         self.name: str = getattr(fn, "__qualname__", repr(fn))
-        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+        functools.update_wrapper(self, fn)
         params = list(inspect.signature(fn).parameters.values())
         positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         if not positional or len(positional) > 2:

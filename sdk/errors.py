@@ -7,12 +7,14 @@
     ├─ UnsupportedEventError     no trigger matched the payload (also a LookupError)
     ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
     │  └─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
-    └─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
+    ├─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
+    └─ BatchFailedError          records of a batch failed and the whole batch must be retried
 
 Messages name the provider, the trigger and the *keys* involved, never payload
 values: payloads carry personal data and secrets, and error messages end up in logs.
 User exceptions raised by handlers are never wrapped: the provider must see them
-to retry.
+to retry. The one exception is a batch of several records that must fail as a
+whole: :class:`BatchFailedError` says how many failed, chained from the first cause.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "BatchFailedError",
     "ConfigurationError",
     "DataValidationError",
     "EventDecodeError",
@@ -110,3 +113,22 @@ class ResponseEncodeError(PolyfnError, TypeError):
     def __init__(self, trigger: str, problem: str) -> None:
         self.trigger = trigger
         super().__init__(f"{trigger}: {problem}")
+
+
+class BatchFailedError(PolyfnError):
+    """Records of a batch failed and the provider must redeliver the whole batch.
+
+    Raised when every record failed, or any record failed where failures cannot be
+    reported one by one (``partial_failures=False``, triggers without partial
+    batch responses). ``__cause__`` is the first record's exception; the message
+    names its type only, never its text (which may quote the payload).
+    """
+
+    def __init__(self, trigger: str, failed: int, total: int,
+                 first: BaseException | None = None) -> None:
+        self.trigger = trigger
+        self.failed = failed
+        self.total = total
+        self.first = first
+        cause = f" (first: {type(first).__name__})" if first is not None else ""
+        super().__init__(f"{trigger}: {failed} of {total} record(s) failed{cause}")

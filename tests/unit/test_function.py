@@ -133,8 +133,8 @@ def test_wrong_kind_is_a_configuration_error() -> None:
     def handle(request: HTTPRequest) -> None:
         return None
 
-    with pytest.raises(ConfigurationError, match="takes http events, but aws.sqs delivers "
-                                                 "message events"):
+    with pytest.raises(ConfigurationError, match=r"takes http events, but aws\.sqs delivers "
+                                                 r"message events"):
         handle.call(_msg(), CTX)
 
 
