@@ -95,8 +95,14 @@ class HTTPTrigger(Trigger):
     def encode(self, result: Rendered, raw: Any) -> Any:
         raise NotImplementedError
 
+    def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
+        """The event ``fn`` gets for ``raw``: the decoded request, unless the provider
+        gives a handler of another kind what it takes (Google Cloud: a Cloud
+        Scheduler job or a Pub/Sub push to a ``Schedule``/``Message`` handler)."""
+        return self.decode(raw, context)[0]
+
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        rendered = respond(fn, lambda: self.decode(raw, context)[0], context, self.name)
+        rendered = respond(fn, lambda: self.event_for(fn, raw, context), context, self.name)
         try:
             return self.encode(rendered, raw)
         except Exception as exc:  # e.g. several cookies where the format allows one

@@ -14,6 +14,7 @@ from .errors import EventDecodeError
 __all__ = ["UNSET", "Event", "T"]
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 class _Unset:
@@ -121,6 +122,17 @@ class Event(Generic[T]):
         """True while ``data`` has not been decoded from a payload yet."""
         return self._data is UNSET
 
+    def parse(self, model: type[M]) -> M:
+        """The payload validated into ``model``, as a ``Message[Model]`` handler gets it.
+
+        For handlers that take a model only sometimes (a POST body, not a GET):
+        :class:`~sdk.errors.DataValidationError` when it does not fit, which an HTTP
+        adapter answers with 400 (not JSON) or 422 (does not match) problem+json.
+        """
+        from ._function import validator
+
+        return validator(model).validate(self)  # type: ignore[no-any-return]
+
     # -- provider view ----------------------------------------------------------
     @property
     def native(self) -> Any:
@@ -159,6 +171,13 @@ class Event(Generic[T]):
             out["data_base64"] = base64.b64encode(data).decode("ascii")
         else:
             out["data"] = jsonable(data)
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        """This event as a CloudEvents 1.0 structured JSON dict (defaults for missing
+        ``id``/``source``/``type`` and attribute-name rules: ``sdk/_cloudevent.py``)."""
+        from ._cloudevent import to_cloudevent
+
+        return to_cloudevent(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.trigger} id={self.id!r}>"

@@ -79,7 +79,8 @@ class HTTPRequest(Event[T]):
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self.source_ip = source_ip
-        attributes.setdefault("data_content_type", self.headers.get("content-type"))
+        if "data_content_type" not in attributes:  # given: the headers stay unindexed
+            attributes["data_content_type"] = self.headers.get("content-type")
         attributes.setdefault("payload", self._read_body)
         super().__init__(**attributes)
 

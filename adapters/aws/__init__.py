@@ -9,12 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from adapters._batch import check_concurrency
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
+from sdk._batch import DEFAULT_CONCURRENCY
 
 from ._context import lambda_context
+from ._dynamodb import DynamoDBStream
+from ._events import EventBridge, S3EventBridge, Scheduled
+from ._firehose import KinesisFirehose
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
+from ._integrations import AppSyncBatch
+from ._integrations import triggers as _integrations
+from ._kafka import Kafka
+from ._kinesis import Kinesis
+from ._logs import CloudWatchLogs
+from ._mq import MQ
+from ._s3 import S3
+from ._sns import SNS
+from ._sqs import SQS
 
 __all__ = ["TRIGGERS", "decode", "detect", "lambda_handler"]
 
@@ -27,6 +41,20 @@ TRIGGERS: tuple[Trigger, ...] = (
     APIGatewayV1(),
     ALB(),
     VPCLattice(),
+    SQS(),
+    SNS(),
+    Kinesis(),
+    DynamoDBStream(),
+    S3(),
+    Kafka(),
+    MQ(),
+    S3EventBridge(),
+    Scheduled(),
+    EventBridge(),
+    CloudWatchLogs(),
+    KinesisFirehose(),
+    AppSyncBatch(),
+    *_integrations(),
 )
 
 
@@ -40,19 +68,25 @@ def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     return detect(raw).decode(raw, context)
 
 
-def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True
+def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
+                   unwrap: bool = False, concurrency: int = DEFAULT_CONCURRENCY
                    ) -> Callable[[Any, Any], Any]:
     """A Lambda handler running ``handle`` for any supported trigger.
 
     ``partial_failures=False`` makes any failed record of a batch fail the whole
     invocation, for event source mappings without ``ReportBatchItemFailures``.
+    ``unwrap=True`` turns SQS bodies holding SNS or S3 notifications into those
+    events. ``concurrency`` bounds how many records an async handler runs at once.
+    See docs/batches.md.
     """
     fn = as_function(handle)
+    options = {"partial_failures": partial_failures, "unwrap": unwrap,
+               "concurrency": check_concurrency(concurrency)}
 
     def handler(event: Any, context: Any) -> Any:
         trigger = detect(event)
         ctx = lambda_context(context)
-        return trigger.invoke(fn, event, ctx, partial_failures=partial_failures)
+        return trigger.invoke(fn, event, ctx, **options)
 
     handler.__wrapped__ = fn  # type: ignore[attr-defined]
     handler.__name__ = getattr(fn, "__name__", "handler")

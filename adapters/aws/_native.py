@@ -16,12 +16,16 @@ def powertools(class_name: str, raw: Any) -> Callable[[], Any]:
     """A factory building ``aws_lambda_powertools...data_classes.<class_name>(raw)``.
 
     powertools is imported only when a handler reads ``event.native``: it costs
-    about 100 ms of cold start that untyped handlers never pay.
+    about 100 ms of cold start that untyped handlers never pay. A dotted name,
+    ``"cognito_user_pool_event.PreSignUpTriggerEvent"``, names a class of a
+    submodule that the package does not re-export.
     """
+    submodule, _, class_name = class_name.rpartition(".")
 
     def build() -> Any:
         try:
-            module = importlib.import_module(_DATA_CLASSES)
+            module = importlib.import_module(
+                f"{_DATA_CLASSES}.{submodule}" if submodule else _DATA_CLASSES)
         except ImportError:  # pragma: no cover - depends on the install
             raise ImportError(
                 "event.native on AWS needs aws-lambda-powertools: pip install 'polyfn[aws]'"

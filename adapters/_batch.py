@@ -1,0 +1,102 @@
+"""Batch triggers: queues and streams whose deliveries hold many records.
+
+A :class:`BatchTrigger` splits a delivery into :class:`~sdk._batch.Record` objects
+whose events are decoded only when the runner reaches them, so one malformed
+record fails alone. :meth:`BatchTrigger.invoke` runs the handler through
+:func:`~sdk._batch.run_batch` and then either answers with the provider's partial
+failure report (``encode``) or raises, so that the provider redelivers the batch:
+
+* when every record failed (the provider must count the invocation as failed);
+* when any record failed and failures cannot be reported one by one: the trigger
+  has no partial responses (``partial = False``), the caller said
+  ``partial_failures=False``, or a failed record lacks the identifier to report.
+
+The exception raised is the record's own for a one-record delivery, else (or
+when a batch handler reported the record) :class:`~sdk.BatchFailedError`,
+chained from the first record's exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from sdk import Context, Event, Function
+from sdk._batch import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure, run_batch
+from sdk.errors import BatchFailedError, ConfigurationError, EventDecodeError
+
+from ._trigger import Trigger
+
+__all__ = ["BatchTrigger", "check_concurrency", "lazy"]
+
+R = TypeVar("R")
+
+#: What a malformed record raises while it is built into events.
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def lazy(trigger: str, build: Callable[[R], list[Event[Any]]], item: R
+         ) -> Callable[[], list[Event[Any]]]:
+    """``build(item)`` deferred; a malformed item raises :class:`EventDecodeError`
+    naming the trigger and the item's keys (never its values)."""
+
+    def decode() -> list[Event[Any]]:
+        try:
+            return build(item)
+        except EventDecodeError:
+            raise
+        except _MALFORMED as exc:
+            keys = sorted(str(k) for k in item) if isinstance(item, dict) else ()
+            raise EventDecodeError(trigger, f"malformed record ({type(exc).__name__})",
+                                   keys=keys) from None
+
+    return decode
+
+
+def check_concurrency(concurrency: int) -> int:
+    """Validate the async concurrency bound once, when the entry point is built."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ConfigurationError(f"concurrency must be a positive int, not {concurrency!r}")
+    return concurrency
+
+
+class BatchTrigger(Trigger):
+    """A trigger delivering records in batches. Subclasses implement ``records``
+    and, when ``partial`` is true, ``encode`` (the provider's partial response)."""
+
+    batch = True
+    #: the provider accepts a per-record failure report from the function
+    partial: ClassVar[bool] = False
+
+    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+                ) -> list[Record]:
+        raise NotImplementedError
+
+    def decode(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+               ) -> list[Event[Any]]:
+        return [event for record in self.records(raw, context, unwrap=unwrap)
+                for event in record.events()]
+
+    def encode(self, result: BatchOutcome, raw: Any) -> Any:
+        """The answer for a batch that did not fail as a whole (default: nothing)."""
+        return None
+
+    def invoke(self, fn: Function[Any], raw: Any, context: Context, *,
+               partial_failures: bool = True, unwrap: bool = False,
+               concurrency: int = DEFAULT_CONCURRENCY, **options: Any) -> Any:
+        records = self.records(raw, context, unwrap=unwrap)
+        outcome = run_batch(fn, records, context, trigger=self.name, concurrency=concurrency)
+        failed = outcome.failed
+        if failed and (outcome.all_failed or not (self.partial and partial_failures)
+                       or any(o.record.key is None for o in failed)):
+            raise self.failure(outcome)
+        return self.encode(outcome, raw)
+
+    def failure(self, outcome: BatchOutcome) -> BaseException:
+        """What to raise so the provider redelivers the whole batch."""
+        first = outcome.first_error
+        if len(outcome) == 1 and first is not None and not isinstance(first, ReportedFailure):
+            return first  # one record: its own exception, untouched
+        error = BatchFailedError(self.name, len(outcome.failed), len(outcome), first)
+        error.__cause__ = first
+        return error

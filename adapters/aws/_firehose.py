@@ -1,0 +1,145 @@
+"""Amazon Data Firehose data transformation: one event per record, one answer each.
+
+https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html: the
+function receives ``records[]`` (``recordId``, base64 ``data``, and
+``kinesisRecordMetadata`` when a Kinesis stream is the source) and must answer
+``{"records": [{"recordId", "result", "data"}]}`` for every record it was given,
+``result`` one of ``Ok``, ``Dropped``, ``ProcessingFailed``.
+
+What the handler returns for a record becomes its answer:
+
+* ``None``: ``Ok``, the record unchanged;
+* ``bytes`` / ``str`` / any JSON-able value: ``Ok`` with that as the new data
+  (JSON compact, no newline added: add one if the destination wants lines);
+* a dict of the answer's own keys, e.g. ``{"result": "Dropped"}`` or
+  ``{"result": "Ok", "data": ..., "metadata": {"partitionKeys": {...}}}``
+  (dynamic partitioning): used as it is, ``recordId`` filled in, ``data``
+  (already base64) defaulting to the original.
+
+A record whose handler raises is answered ``ProcessingFailed`` (Firehose writes it
+to the error output, it is not lost). When every record fails, or any fails and
+``partial_failures=False``, the invocation fails instead and Firehose retries it.
+A ``list[Event]`` handler returns one such value per event, in order (or ``None``).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from adapters._http import b64_body
+from adapters._trigger import Trigger
+from sdk import Context, Event, Function
+from sdk._jsonform import dumps
+from sdk.errors import BatchFailedError, EventDecodeError, ResponseEncodeError
+
+from ._native import epoch_ms, powertools
+
+__all__ = ["KinesisFirehose"]
+
+_RESULTS = frozenset({"Ok", "Dropped", "ProcessingFailed"})
+_ANSWER_KEYS = frozenset({"recordId", "result", "data", "metadata"})
+#: record metadata kept as attributes, when a Kinesis stream is the source
+_KINESIS_ATTRIBUTES = (("partition_key", "partitionKey"), ("shard_id", "shardId"),
+                       ("sequence_number", "sequenceNumber"))
+
+
+class KinesisFirehose(Trigger):
+    """Firehose transformation records (see the module docstring for the answer)."""
+
+    name = "aws.kinesis.firehose"
+    batch = True
+    semantics = ("Each record is answered Ok (the handler's return value as new data), "
+                 "Dropped, or ProcessingFailed when the handler raised.")
+
+    def matches(self, raw: Any) -> bool:
+        return isinstance(raw, dict) and "deliveryStreamArn" in raw and "records" in raw
+
+    def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        records = raw.get("records")
+        if not isinstance(records, list):
+            raise EventDecodeError(self.name, "records must be a list", keys=["records"])
+        return [self._event(raw, record, index) for index, record in enumerate(records)]
+
+    def _event(self, raw: dict[str, Any], record: Any, index: int) -> Event[Any]:
+        if not (isinstance(record, dict) and isinstance(record.get("recordId"), str)
+                and isinstance(record.get("data"), str)):
+            raise EventDecodeError(self.name, "a record needs a recordId and base64 data",
+                                   keys=[f"records[{index}].recordId", f"records[{index}].data"])
+        meta = record.get("kinesisRecordMetadata")
+        meta = meta if isinstance(meta, dict) else {}
+        attributes = {name: value for name, value in (
+            ("invocation_id", raw.get("invocationId")), ("region", raw.get("region")),
+            ("source_stream_arn", raw.get("sourceKinesisStreamArn")),
+            *((name, meta.get(key)) for name, key in _KINESIS_ATTRIBUTES),
+        ) if isinstance(value, str) and value}
+        return Event(
+            provider="aws", trigger=self.name, id=record["recordId"],
+            source=_str(raw.get("deliveryStreamArn")),
+            time=epoch_ms(record.get("approximateArrivalTimestamp")),
+            payload=b64_body(record["data"]), attributes=attributes, raw=raw,
+            native=powertools("KinesisFirehoseEvent", raw),
+        )
+
+    def invoke(self, fn: Function[Any], raw: Any, context: Context, *,
+               partial_failures: bool = True, **options: Any) -> Any:
+        events = self.decode(raw, context)
+        originals = [record["data"] for record in raw["records"]]
+        if fn.batch:
+            results = self._batch_results(fn, events, context)
+            return {"records": [self.answer(e, r, o)
+                                for e, r, o in zip(events, results, originals, strict=True)]}
+        answers: list[dict[str, Any]] = []
+        errors: list[BaseException] = []
+        for event, original in zip(events, originals, strict=True):
+            try:
+                answers.append(self.answer(event, fn.call(event, context), original))
+            except Exception as exc:
+                context.logger.exception("record failed", exc, trigger=self.name, record=event.id)
+                errors.append(exc)
+                answers.append({"recordId": event.id, "result": "ProcessingFailed",
+                                "data": original})
+        if errors and (len(errors) == len(events) or not partial_failures):
+            raise _failure(self.name, errors, len(events))
+        return {"records": answers}
+
+    def _batch_results(self, fn: Function[Any], events: list[Event[Any]], context: Context
+                       ) -> list[Any]:
+        results = fn.call_batch([fn.prepare(event) for event in events], context)
+        if results is None:
+            return [None] * len(events)
+        if not isinstance(results, (str, bytes, Mapping)) and isinstance(results, Iterable):
+            results = list(results)
+            if len(results) == len(events):
+                return results
+        raise ResponseEncodeError(self.name, "a list handler returns None or one result per "
+                                  "event, in order")
+
+    def answer(self, event: Event[Any], result: Any, original: str) -> dict[str, Any]:
+        """The transformation answer for one record (see the module docstring)."""
+        if isinstance(result, dict) and result.get("result") in _RESULTS \
+                and set(result) <= _ANSWER_KEYS:
+            return {"data": original, **result, "recordId": event.id}
+        if result is None:
+            return {"recordId": event.id, "result": "Ok", "data": original}
+        if isinstance(result, str):
+            result = result.encode("utf-8")
+        elif not isinstance(result, (bytes, bytearray)):
+            result = dumps(result).encode("utf-8")
+        return {"recordId": event.id, "result": "Ok",
+                "data": base64.b64encode(result).decode("ascii")}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _failure(trigger: str, errors: list[BaseException], total: int) -> BaseException:
+    """A one-record delivery fails with the record's own exception, a larger one with
+    :class:`BatchFailedError` chained from the first (as the record triggers do)."""
+    if total == 1:
+        return errors[0]
+    error = BatchFailedError(trigger, len(errors), total, errors[0])
+    error.__cause__ = errors[0]
+    return error

@@ -1,0 +1,116 @@
+"""CloudWatch Logs subscription filters: one event per log record.
+
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html:
+``awslogs.data`` is base64 of a compressed JSON document with ``messageType``,
+``owner``, ``logGroup``, ``logStream``, ``subscriptionFilters``, ``logEvents[]``
+(``id``, ``timestamp``, ``message``), and ``policyLevel`` when an account-level
+subscription policy sent it. Log-group subscriptions gzip it; powertools'
+account-level sample is zlib-compressed, so either header is accepted.
+
+The handler sees what users subscribe for, the log records: ``data`` is the
+``message`` (a dict when it is a JSON log line, else text), ``id`` and ``time``
+the record's, ``source`` the log group, ``subject`` the log stream, ``type`` the
+``messageType``; ``owner``, ``log_group``, ``log_stream``, ``subscription_filters``
+(comma-joined) and ``policy_level`` are attributes. A ``list[Event]`` handler gets
+the whole delivery at once. ``CONTROL_MESSAGE`` deliveries, CloudWatch Logs
+checking that the destination is reachable, hold no user records and call no
+handler. The decompression happens once per delivery, in ``decode``: ``matches``
+only looks at keys.
+
+The subscription invokes the function asynchronously: the return value is
+ignored, and a failure makes Lambda retry the whole delivery.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from adapters._trigger import Trigger
+from sdk import Context, Event, Function
+from sdk.errors import EventDecodeError
+
+from ._native import epoch_ms, powertools
+from ._spec import run_all
+
+__all__ = ["CloudWatchLogs"]
+
+#: wbits accepting a gzip or a zlib header (https://docs.python.org/3/library/zlib.html)
+_GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS
+_DATA = "awslogs.data"
+#: how ``awslogs.data`` is unpacked, and what is wrong when a step fails
+_UNPACK: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("is not base64", lambda text: base64.b64decode(text, validate=True)),
+    ("is not gzip or zlib compressed", lambda packed: zlib.decompress(packed, _GZIP_OR_ZLIB)),
+    ("does not hold JSON", json.loads),
+)
+#: envelope fields kept as attributes (spelling -> attribute name)
+_ATTRIBUTES = (("owner", "owner"), ("logGroup", "log_group"), ("logStream", "log_stream"),
+               ("policyLevel", "policy_level"))
+
+
+class CloudWatchLogs(Trigger):
+    """A CloudWatch Logs subscription delivery (see the module docstring)."""
+
+    name = "aws.cloudwatch.logs"
+    semantics = ("Invoked asynchronously: the return value is ignored; an exception "
+                 "makes Lambda retry the whole delivery.")
+
+    def matches(self, raw: Any) -> bool:
+        return isinstance(raw, dict) and isinstance(raw.get("awslogs"), dict)
+
+    def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        document = self.document(raw)
+        if document.get("messageType") == "CONTROL_MESSAGE":
+            return []
+        records = document.get("logEvents")
+        if not isinstance(records, list) or not all(
+                isinstance(r, dict) and isinstance(r.get("message"), str) for r in records):
+            raise EventDecodeError(self.name, "logEvents must be a list of records with a "
+                                   "message", keys=[_DATA + ".logEvents"])
+        attributes = _attributes(document)
+        native = powertools("CloudWatchLogsEvent", raw)
+        return [Event(
+            provider="aws", trigger=self.name, id=_str(record.get("id")),
+            source=attributes.get("log_group"), type=_str(document.get("messageType")),
+            subject=attributes.get("log_stream"), time=epoch_ms(record.get("timestamp")),
+            payload=record["message"], attributes=attributes, raw=raw, native=native,
+        ) for record in records]
+
+    def document(self, raw: Any) -> dict[str, Any]:
+        """The decoded delivery (envelope and ``logEvents``), as CloudWatch Logs wrote it."""
+        data = raw["awslogs"].get("data")
+        if not isinstance(data, str):
+            raise EventDecodeError(self.name, "data must be a base64 string", keys=[_DATA])
+        document: Any = data
+        for problem, step in _UNPACK:
+            try:
+                document = step(document)
+            except (binascii.Error, zlib.error, ValueError):
+                raise EventDecodeError(self.name, f"data {problem}", keys=[_DATA]) from None
+        if not isinstance(document, dict):
+            raise EventDecodeError(self.name, "data must hold a JSON object", keys=[_DATA])
+        return document
+
+    def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
+        events = self.decode(raw, context)
+        if events:
+            run_all(fn, events, context)
+        return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _attributes(document: dict[str, Any]) -> dict[str, str]:
+    out = {name: document[key] for key, name in _ATTRIBUTES
+           if isinstance(document.get(key), str) and document[key]}
+    filters = document.get("subscriptionFilters")
+    if isinstance(filters, list) and filters:
+        out["subscription_filters"] = ",".join(str(f) for f in filters)
+    return out

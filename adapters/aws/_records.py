@@ -1,0 +1,105 @@
+"""Helpers shared by the AWS record triggers (SQS, SNS, Kinesis, Kafka, MQ, S3,
+DynamoDB Streams): record lists, ARNs, times, and the partial batch response.
+
+Partial batch responses: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
+(SQS), https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+(Kinesis; DynamoDB Streams is the same), https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+(Kafka).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timezone
+from typing import Any
+
+from adapters._batch import BatchTrigger
+from sdk._batch import BatchOutcome
+from sdk.errors import EventDecodeError
+
+__all__ = ["PartialBatchTrigger", "arn_name", "arn_resource", "b64_bytes", "bytes_text",
+           "epoch_seconds", "first_record", "iso_time", "record_list"]
+
+
+def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
+    """``raw[key][0]`` when it is a dict: what the ``matches`` predicates look at."""
+    if not isinstance(raw, dict):
+        return None
+    records = raw.get(key)
+    if isinstance(records, list) and records and isinstance(records[0], dict):
+        return records[0]
+    return None
+
+
+def record_list(raw: Any, trigger: str, key: str = "Records") -> list[Any]:
+    """The delivery's records; a payload without a list there cannot be split."""
+    records = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(records, list):
+        raise EventDecodeError(trigger, f"{key} must be a list of records", keys=[key])
+    return records
+
+
+def arn_name(arn: Any) -> str | None:
+    """The last ``:``-separated part of an ARN (an SQS queue or SNS topic name)."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    return arn.rsplit(":", 1)[-1] or None
+
+
+def arn_resource(arn: Any, kind: str) -> str | None:
+    """The name after ``kind/`` in an ARN's resource part: ``stream/NAME`` (Kinesis),
+    ``table/NAME/stream/...`` (DynamoDB)."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)[-1].split("/")
+    return parts[1] if len(parts) > 1 and parts[0] == kind and parts[1] else None
+
+
+def iso_time(value: Any) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 text (``...Z`` included)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def epoch_seconds(value: Any) -> datetime | None:
+    """An aware UTC datetime from epoch seconds (Kinesis, DynamoDB Streams)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)) or value == "":
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def b64_bytes(text: Any) -> bytes:
+    """Strict base64 (``ValueError`` on anything else)."""
+    if not isinstance(text, str):
+        raise TypeError("base64 data must be a string")
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(str(exc)) from None
+
+
+def bytes_text(value: bytes) -> str:
+    """UTF-8 text, or the base64 text of bytes that are not UTF-8 (attributes are str)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(value).decode("ascii")
+
+
+class PartialBatchTrigger(BatchTrigger):
+    """An event source mapping that takes ``batchItemFailures`` back (SQS, Kinesis,
+    DynamoDB Streams, Kafka): each failed record's key is its ``itemIdentifier``."""
+
+    partial = True
+
+    def encode(self, result: BatchOutcome, raw: Any) -> dict[str, Any]:
+        return {"batchItemFailures": [{"itemIdentifier": o.record.key} for o in result.failed]}

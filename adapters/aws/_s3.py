@@ -1,0 +1,109 @@
+"""Amazon S3 event notifications (``Records[].s3``, eventVersion 2.0 to 2.3).
+
+Record fields: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html;
+event names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html.
+S3 invokes Lambda asynchronously (a failure raises: two retries, then the
+on-failure destination or DLQ); the same records arrive in an SQS body when S3
+notifies a queue, which ``unwrap=True`` turns into these events too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote_plus
+
+from adapters._batch import BatchTrigger, lazy
+from sdk import Context, Event, StorageEvent
+from sdk._batch import Record
+
+from ._native import powertools
+from ._records import first_record, iso_time, record_list
+
+__all__ = ["S3", "is_notification", "operation", "storage_event"]
+
+#: Event name (exact, else the part before ``:``) -> StorageEvent.operation. A
+#: replication status or an unknown name has none; the name itself stays in ``type``.
+_OPERATIONS: dict[str, str | None] = {
+    "ObjectCreated": "created",
+    "ObjectRemoved": "deleted",
+    "LifecycleExpiration": "deleted",
+    "ReducedRedundancyLostObject": "deleted",
+    "ObjectRestore:Post": "restore_started",
+    "ObjectRestore:Completed": "restored",
+    # The temporary restored copy expired: the object is only archived again.
+    "ObjectRestore:Delete": "archived",
+    "LifecycleTransition": "archived",
+    "IntelligentTiering": "archived",  # moved to an Archive Access tier
+    "ObjectTagging": "metadata_updated",
+    "ObjectAcl": "metadata_updated",
+    "ObjectAnnotation": "metadata_updated",
+    "Replication": None,
+}
+
+
+def operation(event_name: Any) -> str | None:
+    """The uniform operation of an S3 event name (``ObjectCreated:Put`` -> ``created``)."""
+    if not isinstance(event_name, str):
+        return None
+    name = event_name.removeprefix("s3:")
+    if name in _OPERATIONS:
+        return _OPERATIONS[name]
+    return _OPERATIONS.get(name.split(":", 1)[0])
+
+
+def is_notification(doc: Any) -> bool:
+    """True for an S3 notification document (an SQS body S3 wrote)."""
+    record = first_record(doc)
+    return record is not None and record.get("eventSource") == "aws:s3"
+
+
+def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,
+                  native: Callable[[], Any]) -> StorageEvent[Any]:
+    """The :class:`StorageEvent` of one notification record."""
+    s3 = record["s3"]
+    bucket, obj = s3["bucket"], s3["object"]
+    # Keys arrive form-encoded: '+' is a space, then percent-escapes.
+    key = unquote_plus(obj["key"])
+    size = obj.get("size")
+    return StorageEvent(
+        bucket=bucket.get("name"), key=key, operation=operation(record.get("eventName")),
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        etag=obj.get("eTag"), version=obj.get("versionId"),
+        provider="aws", trigger=trigger, source=bucket.get("arn"),
+        type=record.get("eventName"), subject=key, time=iso_time(record.get("eventTime")),
+        data=None, raw=raw, native=native,
+    )
+
+
+class S3(BatchTrigger):
+    """S3 event notification sent straight to the function."""
+
+    name = "aws.s3"
+    kind = StorageEvent
+    semantics = ("Asynchronous invocation: a failure raises, Lambda retries twice and then "
+                 "sends the event to the on-failure destination or dead-letter queue.")
+
+    def matches(self, raw: Any) -> bool:
+        return is_notification(raw)
+
+    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+                ) -> list[Record]:
+        return [Record(None, lazy(self.name, self._build, item), label=_label(item))
+                for item in record_list(raw, self.name)]
+
+    def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
+        return [storage_event(item, trigger=self.name, raw=item,
+                              native=powertools("s3_event.S3EventRecord", item))]
+
+
+def _label(item: Any) -> str | None:
+    """Names a record in logs: the request id and sequencer, never the key."""
+    if not isinstance(item, dict):
+        return None
+    response = item.get("responseElements")
+    request_id = response.get("x-amz-request-id") if isinstance(response, dict) else None
+    s3 = item.get("s3")
+    obj = s3.get("object") if isinstance(s3, dict) else None
+    sequencer = obj.get("sequencer") if isinstance(obj, dict) else None
+    return f"{request_id}/{sequencer}" if request_id or sequencer else None

@@ -1,0 +1,91 @@
+"""Amazon SNS notifications, delivered to Lambda or wrapped in an SQS message.
+
+Fields: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html (Lambda's
+``Records[].Sns``) and https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html
+(the notification document, which is also the SQS body when raw message delivery
+is off). SNS invokes Lambda asynchronously: a failure raises, Lambda retries
+twice, then hands the event to the function's on-failure destination or DLQ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters._batch import BatchTrigger, lazy
+from sdk import Context, Event, Message
+from sdk._batch import Record
+from sdk.errors import EventDecodeError
+
+from ._native import powertools
+from ._records import arn_name, first_record, iso_time, record_list
+
+__all__ = ["SNS", "is_notification", "sns_message"]
+
+
+def is_notification(doc: Any) -> bool:
+    """True for an SNS notification document (an SQS body with the envelope on)."""
+    return (isinstance(doc, dict) and doc.get("Type") == "Notification"
+            and "TopicArn" in doc and "Message" in doc and "MessageId" in doc)
+
+
+def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable[[], Any],
+                **fields: Any) -> Message[Any]:
+    """The :class:`Message` of one notification document."""
+    body = doc["Message"]
+    if not isinstance(body, str):
+        raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
+    topic_arn = doc.get("TopicArn")
+    return Message(
+        topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
+        source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
+        time=iso_time(doc.get("Timestamp")), payload=body,
+        attributes=_attributes(doc.get("MessageAttributes"), trigger),
+        raw=raw, native=native, **fields,
+    )
+
+
+def _attributes(attributes: Any, trigger: str) -> dict[str, str]:
+    """``{name: {"Type": ..., "Value": ...}}`` -> ``{name: Value}``. Binary values
+    stay the base64 text SNS sends; String.Array values the JSON array text."""
+    if not attributes:
+        return {}
+    if not isinstance(attributes, dict):
+        raise EventDecodeError(trigger, "MessageAttributes must be an object",
+                               keys=["MessageAttributes"])
+    out: dict[str, str] = {}
+    for name, attribute in attributes.items():
+        value = attribute.get("Value") if isinstance(attribute, dict) else None
+        if not isinstance(value, str):
+            raise EventDecodeError(trigger, "a message attribute has no string Value",
+                                   keys=[f"MessageAttributes.{name}"])
+        out[name] = value
+    return out
+
+
+class SNS(BatchTrigger):
+    """SNS topic subscription (``Records[].Sns``; one record per invocation)."""
+
+    name = "aws.sns"
+    kind = Message
+    semantics = ("Asynchronous invocation: a failed message raises, Lambda retries it twice "
+                 "and then sends it to the on-failure destination or dead-letter queue.")
+
+    def matches(self, raw: Any) -> bool:
+        record = first_record(raw)
+        return record is not None and record.get("EventSource") == "aws:sns"
+
+    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+                ) -> list[Record]:
+        return [Record(_message_id(item), lazy(self.name, self._build, item))
+                for item in record_list(raw, self.name)]
+
+    def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
+        return [sns_message(item["Sns"], trigger=self.name, raw=item,
+                            native=powertools("sns_event.SNSEventRecord", item))]
+
+
+def _message_id(item: Any) -> str | None:
+    sns = item.get("Sns") if isinstance(item, dict) else None
+    message_id = sns.get("MessageId") if isinstance(sns, dict) else None
+    return message_id if isinstance(message_id, str) else None
