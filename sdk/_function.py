@@ -9,9 +9,9 @@ or ``Event`` / none for any), optionally a data model (``Message[Order]``), and 
 from __future__ import annotations
 
 import functools
-import inspect
 import typing
 from collections.abc import Callable, Sequence
+from types import FunctionType
 from typing import Any, Generic, TypeVar, cast, overload
 
 from ._context import Context
@@ -23,6 +23,26 @@ __all__ = ["Function", "as_function", "function"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _SCALAR_MODELS = (str, bytes)
+#: No annotation on the event parameter.
+_EMPTY: Any = object()
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
+
+
+def _parameters(fn: Callable[..., Any]) -> tuple[list[str], bool]:
+    """(positional parameter names, is a coroutine function), as ``inspect`` says.
+
+    A plain function (no ``__wrapped__``/``__signature__`` or other attributes that
+    ``inspect`` would follow) is read from its code object: ``inspect`` costs a
+    cold start several milliseconds of imports (ast, dis, tokenize).
+    """
+    if type(fn) is FunctionType and not fn.__dict__:
+        code = fn.__code__
+        return list(code.co_varnames[:code.co_argcount]), bool(code.co_flags & _CO_COROUTINE)
+    import inspect
+
+    params = inspect.signature(fn).parameters.values()
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return positional, inspect.iscoroutinefunction(fn)
 
 
 def _resolve_hints(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -42,7 +62,7 @@ def _split(annotation: Any, where: str) -> tuple[type[Event[Any]], Any, bool]:
         (annotation,) = typing.get_args(annotation) or (Event,)
         batch = True
         origin = typing.get_origin(annotation)
-    if annotation is inspect.Parameter.empty or annotation is Any:
+    if annotation is _EMPTY or annotation is Any:
         return Event, None, batch
     if isinstance(annotation, type) and issubclass(annotation, Event):
         return annotation, None, batch
@@ -120,8 +140,7 @@ class Function(Generic[F]):
         self.fn: F = fn
         self.name: str = getattr(fn, "__qualname__", repr(fn))
         functools.update_wrapper(self, fn)
-        params = list(inspect.signature(fn).parameters.values())
-        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        positional, self.is_async = _parameters(fn)
         if not positional or len(positional) > 2:
             raise ConfigurationError(
                 f"{self.name} must take (event) or (event, context), "
@@ -129,10 +148,9 @@ class Function(Generic[F]):
             )
         self.takes_context = len(positional) == 2
         hints = _resolve_hints(fn)
-        annotation = hints.get(positional[0].name, inspect.Parameter.empty)
+        annotation = hints.get(positional[0], _EMPTY)
         self.kind, model, self.batch = _split(annotation, self.name)
         self.validator = _Validator(model) if model is not None else None
-        self.is_async = inspect.iscoroutinefunction(fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Mapping
-from http.cookies import SimpleCookie
+from datetime import datetime
 from typing import Any, ClassVar
 
-from ._event import Event, T
+from ._data import Payload
+from ._event import UNSET, Event, T
 from ._multidict import Headers, Query
 from .errors import EventDecodeError
 
@@ -28,6 +28,8 @@ def parse_cookie_header(values: list[str]) -> dict[str, str]:
 
 def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
+        from http.cookies import SimpleCookie  # rare: quoted values only
+
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(f"x={value}")
@@ -69,20 +71,39 @@ class HTTPRequest(Event[T]):
         cookies: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
         source_ip: str | None = None,
-        **attributes: Any,
+        # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
+        # per request. ``data_content_type`` defaults to the Content-Type header
+        # (given: the headers stay unindexed), ``payload`` to the body.
+        provider: str,
+        trigger: str,
+        id: str | None = None,
+        source: str | None = None,
+        type: str | None = None,
+        subject: str | None = None,
+        time: datetime | None = None,
+        data: Any = UNSET,
+        payload: Payload | None = UNSET,
+        data_content_type: str | None = UNSET,
+        attributes: Mapping[str, str] | None = None,
+        raw: Any = None,
+        native: Callable[[], Any] | None = None,
     ) -> None:
         self.method = method.upper()
         self.path = path
-        self.headers = headers if headers is not None else Headers()
+        self.headers = headers = headers if headers is not None else Headers()
         self.query = query if query is not None else Query()
         self._body = body
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self.source_ip = source_ip
-        if "data_content_type" not in attributes:  # given: the headers stay unindexed
-            attributes["data_content_type"] = self.headers.get("content-type")
-        attributes.setdefault("payload", self._read_body)
-        super().__init__(**attributes)
+        if data_content_type is UNSET:
+            data_content_type = headers.get("content-type")
+        super().__init__(
+            provider=provider, trigger=trigger, id=id, source=source, type=type,
+            subject=subject, time=time, data=data,
+            payload=self._read_body if payload is UNSET else payload,
+            data_content_type=data_content_type, attributes=attributes, raw=raw, native=native,
+        )
 
     @property
     def body(self) -> bytes:
@@ -129,8 +150,14 @@ class HTTPRequest(Event[T]):
         data = self._data
         if isinstance(data, (dict, list)):  # already decoded from this JSON body
             return data
+        sent = self._body
         try:
-            return json.loads(self.body)
+            body = self.body
+            # Parsing text as sent skips json's detection and decoding of the bytes;
+            # text starting with a BOM or a NUL takes that way, as the bytes would.
+            if isinstance(sent, str) and sent[:1] != "\ufeff" and "\x00" not in sent[:2]:
+                return json.loads(sent)
+            return json.loads(body)
         except ValueError:
             raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
 
@@ -139,6 +166,8 @@ class HTTPRequest(Event[T]):
         try:
             out["body"] = body.decode("utf-8")
         except UnicodeDecodeError:
+            import base64
+
             out["body_base64"] = base64.b64encode(body).decode("ascii")
 
     def __repr__(self) -> str:

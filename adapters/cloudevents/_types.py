@@ -3,7 +3,11 @@
 Whether a CloudEvent arrives through functions-framework (Google Cloud), Eventarc,
 Knative, Dapr or Event Grid's CloudEvents schema, its ``type`` decides the kind: a
 Cloud Storage event is a ``StorageEvent`` wherever it comes from. Provider modules
-add decoders to :data:`DECODERS`; a type nobody claims is a generic ``Event``.
+:func:`register` decoders (``adapters.cloudevents._google`` registers Google's
+types when ``adapters.cloudevents`` is imported); a type nobody claims becomes a
+generic ``Event`` whose trigger is the one the adapter named in the parts.
+
+Attribute names: https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
 """
 
 from __future__ import annotations
@@ -14,68 +18,182 @@ from datetime import datetime
 from typing import Any
 
 from sdk import Event
+from sdk._data import Payload, decode_payload
+from sdk.errors import EventDecodeError
 
-__all__ = ["DECODERS", "CloudEventParts", "TypeDecoder", "decode_parts", "register"]
+from ._time import parse_time
+
+__all__ = [
+    "CORE_ATTRIBUTES", "DECODERS", "CloudEventParts", "TypeDecoder", "attribute_text",
+    "base_fields", "cloudevent_factory", "data_fields", "decode_parts", "decoder_for",
+    "generic", "json_object", "payload_value", "register",
+]
+
+#: Context attributes that have a field of their own on ``Event``; every other
+#: attribute (``dataschema`` and extensions) goes to ``Event.attributes``.
+CORE_ATTRIBUTES = frozenset(
+    {"id", "source", "specversion", "type", "subject", "time", "datacontenttype"}
+)
+_NOT_ATTRIBUTES = frozenset({"data", "data_base64"})
 
 
 @dataclass(frozen=True)
 class CloudEventParts:
     """A CloudEvent taken apart: context attributes and data, as received.
 
-    ``attributes`` holds every attribute by its CloudEvents name (``id``,
-    ``source``, ``type``, ``subject``, ``time``, ``datacontenttype``, extensions),
-    all as strings except ``time`` (parsed, aware UTC, or None).
-    ``data`` is the payload: bytes/str when undecoded, or an already-parsed JSON
-    value (structured mode). ``raw`` is what the adapter received; ``native`` a
-    factory for the provider's typed view (e.g. the ``cloudevents`` CloudEvent).
+    ``attributes`` holds every context attribute by its CloudEvents name (``id``,
+    ``source``, ``type``, ``subject``, ``time``, ``datacontenttype``, extensions).
+    ``data`` is the decoded data (a JSON value, text), used as it is, except that
+    ``bytes`` are an undecoded payload. ``payload`` is an undecoded payload (bytes,
+    text, or a callable producing them, e.g. a lazy base64 decoder): the common
+    data rule decodes it on first read. Give one of ``data`` and ``payload``.
+
+    ``provider`` and ``trigger`` name where it came from; a registered type
+    replaces ``trigger`` by its own name (``gcp.storage``), a generic event keeps
+    it. ``raw`` is what the adapter received; ``native`` a factory for the
+    provider's typed view (replaced by Google's typed data for Google types).
+    ``time`` (aware UTC) and ``extensions`` (lower-cased names, string values)
+    are derived from ``attributes`` when not given.
     """
 
     attributes: Mapping[str, Any]
-    data: Any
-    provider: str
-    trigger: str
+    data: Any = None
+    provider: str = "cloudevents"
+    trigger: str = "cloudevents"
     raw: Any = None
     native: Callable[[], Any] | None = None
     time: datetime | None = None
     extensions: Mapping[str, str] = field(default_factory=dict)
+    payload: Payload | None = None
+
+    def __post_init__(self) -> None:
+        if self.time is None and self.attributes.get("time") not in (None, ""):
+            try:
+                object.__setattr__(self, "time", parse_time(self.attributes["time"]))
+            except ValueError:
+                raise EventDecodeError(self.trigger, "time is not an RFC 3339 timestamp",
+                                       keys=["time"]) from None
+        if not self.extensions:
+            object.__setattr__(self, "extensions", {
+                str(name).lower(): attribute_text(value)
+                for name, value in self.attributes.items()
+                if name not in CORE_ATTRIBUTES and name not in _NOT_ATTRIBUTES
+                and value is not None
+            })
+        if self.payload is None and isinstance(self.data, (bytes, bytearray)):
+            object.__setattr__(self, "payload", bytes(self.data))
+            object.__setattr__(self, "data", None)
+
+    def attribute(self, name: str) -> str | None:
+        value = self.attributes.get(name)
+        return None if value is None else str(value)
+
+
+def attribute_text(value: Any) -> str:
+    """An attribute value as its canonical string (CloudEvents type system)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        from sdk._jsonform import iso
+
+        return iso(value) or ""
+    return str(value)
 
 
 #: A decoder turns the parts of one CloudEvent into a uniform event.
 TypeDecoder = Callable[[CloudEventParts], Event[Any]]
 
-#: (type prefix, decoder), longest prefix wins. Filled by provider modules.
-DECODERS: list[tuple[str, TypeDecoder]] = []
+#: CloudEvent type -> decoder; a key ending in ``.`` claims every type it prefixes.
+DECODERS: dict[str, TypeDecoder] = {}
+_PREFIXES: list[str] = []  # prefix keys of DECODERS, longest first
 
 
-def register(prefix: str, decoder: TypeDecoder) -> None:
-    """Claim every CloudEvent type starting with ``prefix``."""
-    DECODERS.append((prefix, decoder))
-    DECODERS.sort(key=lambda item: len(item[0]), reverse=True)
+def register(type_or_prefix: str, decoder: TypeDecoder) -> None:
+    """Decode CloudEvents of this ``type`` (or, for a key ending in ``.``, of every
+    type it prefixes) with ``decoder``. An exact type beats a prefix; of two
+    prefixes the longer wins. Registering a key again replaces its decoder."""
+    DECODERS[type_or_prefix] = decoder
+    if type_or_prefix.endswith(".") and type_or_prefix not in _PREFIXES:
+        _PREFIXES.append(type_or_prefix)
+        _PREFIXES.sort(key=len, reverse=True)
+
+
+def decoder_for(ce_type: str) -> TypeDecoder | None:
+    """The registered decoder for a CloudEvent type, if any."""
+    decoder = DECODERS.get(ce_type)
+    if decoder is None:
+        for prefix in _PREFIXES:
+            if ce_type.startswith(prefix):
+                return DECODERS[prefix]
+    return decoder
 
 
 def decode_parts(parts: CloudEventParts) -> Event[Any]:
     """The uniform event for one CloudEvent: the registered kind, else generic."""
-    ce_type = str(parts.attributes.get("type") or "")
-    for prefix, decoder in DECODERS:
-        if ce_type.startswith(prefix):
-            return decoder(parts)
-    return generic(parts)
+    decoder = decoder_for(parts.attribute("type") or "")
+    return (decoder or generic)(parts)
+
+
+def base_fields(parts: CloudEventParts, trigger: str | None = None) -> dict[str, Any]:
+    """The ``Event`` keyword arguments every kind shares, from the attributes."""
+    return {
+        "provider": parts.provider, "trigger": trigger or parts.trigger,
+        "id": parts.attribute("id"), "source": parts.attribute("source"),
+        "type": parts.attribute("type"), "subject": parts.attribute("subject"),
+        "time": parts.time, "data_content_type": parts.attribute("datacontenttype"),
+        "attributes": dict(parts.extensions), "raw": parts.raw,
+        "native": parts.native or cloudevent_factory(parts),
+    }
+
+
+def cloudevent_factory(parts: CloudEventParts) -> Callable[[], Any]:
+    """Builds the ``cloudevents`` library's ``CloudEvent`` for the parts on first use
+    (the library is imported only then)."""
+
+    def build() -> Any:
+        try:
+            from cloudevents.http import CloudEvent
+        except ImportError:  # pragma: no cover - depends on the install
+            raise ImportError("event.native of a CloudEvent needs the cloudevents library: "
+                              "pip install 'polyfn[cloudevents]'") from None
+        payload = payload_value(parts, parts.trigger)
+        data = (parts.data if payload is None
+                else decode_payload(payload, parts.attribute("datacontenttype")))
+        return CloudEvent(dict(parts.attributes), data)
+
+    return build
+
+
+def data_fields(parts: CloudEventParts) -> dict[str, Any]:
+    """``payload=`` for undecoded data (decoded lazily by the common rule), else ``data=``."""
+    if parts.payload is not None:
+        return {"payload": parts.payload}
+    return {"data": parts.data}
 
 
 def generic(parts: CloudEventParts) -> Event[Any]:
     """A generic ``Event`` carrying the CloudEvent's attributes and data."""
-    attrs = parts.attributes
+    return Event(**base_fields(parts), **data_fields(parts))
+
+
+def payload_value(parts: CloudEventParts, trigger: str) -> bytes | str | None:
+    """The undecoded payload, its base64 undone now (``None`` for decoded data)."""
+    payload = parts.payload
+    try:
+        return payload() if callable(payload) else payload
+    except (ValueError, TypeError):
+        raise EventDecodeError(trigger, "data cannot be decoded (bad base64)",
+                               keys=["data_base64"]) from None
+
+
+def json_object(parts: CloudEventParts, trigger: str) -> dict[str, Any]:
+    """The data as a JSON object, for types whose data is one (payloads decoded now)."""
     data = parts.data
-    payload = data if isinstance(data, (bytes, str)) else None
-    kwargs: dict[str, Any] = {"payload": payload} if payload is not None else {"data": data}
-    return Event(
-        provider=parts.provider, trigger=parts.trigger,
-        id=_str(attrs.get("id")), source=_str(attrs.get("source")),
-        type=_str(attrs.get("type")), subject=_str(attrs.get("subject")), time=parts.time,
-        data_content_type=_str(attrs.get("datacontenttype")),
-        attributes=dict(parts.extensions), raw=parts.raw, native=parts.native, **kwargs,
-    )
-
-
-def _str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    payload = payload_value(parts, trigger)
+    if payload is not None:
+        data = decode_payload(payload, parts.attribute("datacontenttype"))
+    if not isinstance(data, dict):
+        raise EventDecodeError(trigger, f"data must be a JSON object, not "
+                               f"{'no data' if data is None else type(data).__name__}",
+                               keys=["data"])
+    return data

@@ -1,0 +1,62 @@
+"""Azure Functions (Python v2 programming model): ``bind(handle, arg_name)`` under any
+trigger decorator of ``func.FunctionApp``::
+
+    app = func.FunctionApp()
+    app.route(route="hello", auth_level=func.AuthLevel.ANONYMOUS)(bind(handle))
+    app.queue_trigger(arg_name="msg", queue_name="orders", connection="Storage")(
+        bind(handle, "msg", name="orders"))
+
+The function dispatches on the azure.functions object the worker passes. ``decode``
+also reads raw Event Grid JSON (either schema) and raw Cosmos DB document arrays.
+``import adapters.azure`` loads neither azure.functions nor werkzeug: the worker
+has azure.functions loaded already, and raw JSON never needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters._trigger import Trigger
+from adapters._trigger import detect as _detect
+from sdk import Context, Event
+
+from ._bind import bind
+from ._context import azure_context
+from ._cosmos import CosmosDB
+from ._eventgrid import EventGrid, EventGridCloudEvents
+from ._eventhub import EventHubs
+from ._http import HTTP
+from ._queue import Queue
+from ._servicebus import ServiceBus
+from ._storage import Blob
+from ._timer import Timer
+
+__all__ = [
+    "HTTP", "TRIGGERS", "Blob", "CosmosDB", "EventGrid", "EventGridCloudEvents", "EventHubs",
+    "Queue", "ServiceBus", "Timer", "azure_context", "bind", "decode", "detect",
+]
+
+PROVIDER = "azure"
+
+#: Every Azure trigger, in the order detection tries them (predicates do not overlap).
+TRIGGERS: tuple[Trigger, ...] = (
+    HTTP(),
+    Queue(),
+    ServiceBus(),
+    EventHubs(),
+    Blob(),
+    Timer(),
+    CosmosDB(),
+    EventGrid(),
+    EventGridCloudEvents(),
+)
+
+
+def detect(raw: Any) -> Trigger:
+    """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
+    return _detect(PROVIDER, TRIGGERS, raw)
+
+
+def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
+    """The uniform events in an azure.functions object or raw Azure JSON."""
+    return detect(raw).decode(raw, context)

@@ -1,0 +1,135 @@
+"""``bind(handle, arg_name)``: a polyfn handler as an Azure Functions (Python v2
+programming model) function.
+
+How the worker loads and calls it (azure-functions-python-worker /
+azure-functions-runtime ``functions.py``, ``Registry.add_indexed_function``):
+
+* ``inspect.signature(fn)``: every parameter but one literally named ``context``
+  must be the ``arg_name`` of a binding, and every binding but ``$return`` a
+  parameter; ``context`` receives ``func.Context``.
+* ``typing.get_type_hints(fn)``: annotations are optional and, when present, are
+  checked against the binding's converter (and a return annotation must be a
+  class): the built function has none, so any trigger accepts it.
+* ``inspect.getfile(fn)`` names the function's directory; ``fn.__name__`` is the
+  function's name in the app unless ``@app.function_name`` says otherwise (names
+  must be unique in an app).
+* A function without a ``$return`` binding must return ``None``: the worker fails an
+  invocation that returns anything else.
+* Sync functions run in the worker's thread pool, so an async handler runs in its
+  own event loop there.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from adapters._http import HTTPTrigger
+from adapters._trigger import Trigger
+from adapters._trigger import detect as _detect
+from sdk import as_function
+from sdk.errors import ConfigurationError
+
+from ._context import azure_context
+from ._cosmos import CosmosDB
+
+__all__ = ["bind"]
+
+#: Azure function names: a letter, then letters, digits, ``_`` or ``-`` (127 at most).
+_FUNCTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,126}\Z")
+
+
+def _signature(arg_name: str) -> inspect.Signature:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature([inspect.Parameter(arg_name, kind),
+                              inspect.Parameter("context", kind, default=None)])
+
+
+def _check(arg_name: str, name: str) -> None:
+    if not arg_name.isidentifier() or keyword.iskeyword(arg_name) or arg_name == "context":
+        raise ConfigurationError(f"bind(): arg_name must be a Python identifier other than "
+                                 f"'context' (the worker's own parameter), not {arg_name!r}")
+    if not _FUNCTION_NAME.match(name):
+        raise ConfigurationError(f"bind(): {name!r} is not a valid Azure function name (a "
+                                 f"letter, then letters, digits, '_' or '-'); pass name=...")
+
+
+def _triggers(partition_key: str | None) -> Sequence[Trigger]:
+    from . import TRIGGERS
+
+    if partition_key is None:
+        return TRIGGERS
+    return tuple(CosmosDB(partition_key) if isinstance(t, CosmosDB) else t for t in TRIGGERS)
+
+
+class _Dispatch:
+    """The trigger for a native object, cached by class: an azure.functions class
+    always maps to the same trigger (raw JSON and lists are detected every time)."""
+
+    __slots__ = ("_by_type", "_triggers")
+
+    def __init__(self, triggers: Sequence[Trigger]) -> None:
+        self._triggers = triggers
+        self._by_type: dict[type, Trigger] = {}
+
+    def __call__(self, native: Any) -> Trigger:
+        cls = type(native)
+        trigger = self._by_type.get(cls)
+        if trigger is None:
+            trigger = _detect("azure", self._triggers, native)
+            if cls.__module__.startswith("azure.functions"):
+                self._by_type[cls] = trigger
+        return trigger
+
+
+def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None = None,
+         returns: bool = False, partition_key: str | None = None) -> Callable[..., Any]:
+    """A function to decorate with any ``func.FunctionApp`` trigger decorator.
+
+    ``arg_name`` must equal the decorator's (``app.route``'s ``trigger_arg_name``
+    defaults to ``req``; the others require ``arg_name=``). ``name`` is the function's
+    name in the app (default: the handler's). HTTP functions return the
+    ``func.HttpResponse``; other triggers return ``None`` unless ``returns=True``
+    (for a ``$return`` output binding), which returns a single record's result.
+    ``partition_key`` is the Cosmos DB container's partition key path, added to
+    ``Change.keys``.
+    """
+    fn = as_function(handle)
+    function_name = name or getattr(fn, "__name__", "") or "handler"
+    _check(arg_name, function_name)
+    detect = _Dispatch(_triggers(partition_key))
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        native, raw_context = _arguments(arg_name, args, kwargs)
+        trigger = detect(native)
+        result = trigger.invoke(fn, native, azure_context(raw_context))
+        return result if returns or isinstance(trigger, HTTPTrigger) else None
+
+    function.__signature__ = _signature(arg_name)  # type: ignore[attr-defined]
+    function.__annotations__ = {}  # see the module docstring
+    function.__name__ = function.__qualname__ = function_name
+    function.__doc__ = fn.__doc__
+    function.__module__ = getattr(fn, "__module__", __name__)
+    function.__wrapped__ = fn  # type: ignore[attr-defined]
+    return function
+
+
+def _arguments(arg_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+               ) -> tuple[Any, Any]:
+    """(trigger value, func.Context) from a call shaped like the signature above."""
+    if len(args) + len(kwargs) > 2 or (args and arg_name in kwargs):
+        raise TypeError(f"expected ({arg_name}, context=None)")
+    if args:
+        native = args[0]
+    elif arg_name in kwargs:
+        native = kwargs[arg_name]
+    else:
+        raise TypeError(f"missing the {arg_name!r} argument")
+    context = args[1] if len(args) > 1 else kwargs.get("context")
+    unexpected = set(kwargs) - {arg_name, "context"}
+    if unexpected:
+        raise TypeError(f"unexpected argument(s): {sorted(unexpected)}")
+    return native, context

@@ -1,0 +1,58 @@
+"""The uniform Context from the worker's ``func.Context``.
+
+``func.Context`` (https://learn.microsoft.com/azure/azure-functions/functions-reference-python#context):
+``invocation_id``, ``function_name``, ``trace_context.trace_parent`` (W3C
+``traceparent``: ``00-TRACE_ID-SPAN_ID-FLAGS``) and ``retry_context.retry_count``
+(0 on the first execution; counts only the function's own retry policy, a queue's
+redeliveries show in the message's ``dequeue_count``). The region comes from
+``REGION_NAME`` (https://learn.microsoft.com/azure/azure-functions/functions-app-settings#region_name).
+Azure tells neither a deadline nor the memory size: both stay ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sdk import Context
+
+__all__ = ["azure_context", "trace_id"]
+
+_state = {"cold": True}
+
+
+def trace_id(traceparent: Any) -> str | None:
+    """The 32-hex trace id of a W3C ``traceparent`` (Application Insights' operation id)."""
+    if not isinstance(traceparent, str):
+        return None
+    parts = traceparent.split("-")
+    if len(parts) >= 4 and len(parts[1]) == 32:
+        return parts[1]
+    return None
+
+
+def _attempt(raw: Any) -> int | None:
+    count = getattr(getattr(raw, "retry_context", None), "retry_count", None)
+    return count + 1 if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+def azure_context(raw: Any = None) -> Context:
+    """A :class:`Context` for one invocation from ``func.Context`` (or ``None`` when a
+    test calls the function directly). ``cold_start`` is true for the first
+    invocation a worker process serves."""
+    cold = _state["cold"]
+    _state["cold"] = False
+    region = os.environ.get("REGION_NAME")
+    if raw is None:
+        return Context(provider="azure", region=region, cold_start=cold)
+    trace = getattr(raw, "trace_context", None)
+    return Context(
+        provider="azure",
+        request_id=getattr(raw, "invocation_id", None),
+        function_name=getattr(raw, "function_name", None),
+        region=region,
+        cold_start=cold,
+        trace_id=trace_id(getattr(trace, "trace_parent", None)),
+        attempt=_attempt(raw),
+        raw=raw,
+    )

@@ -1,0 +1,175 @@
+"""The HTTP trigger: ``func.HttpRequest`` in, ``func.HttpResponse`` out.
+
+What the worker hands over (https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger?pivots=programming-language-python#payload):
+the host sends ``RpcHttp`` whose headers are a ``map<string,string>``, so names arrive
+lower-cased and a repeated header as one comma-joined value (kept as sent, never
+split); ``req.params`` keeps one value per query name, so the query is parsed from
+the URL again to keep repeats; ``route_params`` are the route template's values.
+
+What goes back: ``HttpResponseConverter.encode`` (azure-functions-python-library
+``http.py``) turns the headers into another ``map<string,string>`` (a repeated name
+would keep only its last value: they are comma-joined here, RFC 9110 5.3) and every
+``Set-Cookie`` into an ``RpcHttpCookie`` parsed with ``http.cookies``. That parser
+drops a cookie it cannot read and the worker fails the invocation on an ``Expires``
+or ``Max-Age`` it cannot read, so such cookies answer 500 here, loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from adapters._http import HTTPTrigger
+from sdk import Headers, HTTPRequest, Query
+from sdk._response import Rendered
+from sdk.errors import ResponseEncodeError
+
+from ._native import azure_functions, is_native
+
+__all__ = ["HTTP"]
+
+#: Headers naming the client, most specific first: the standard proxy header
+#: (App Service and Application Gateway write ``ip:port``), Front Door's own.
+_CLIENT_IP_HEADERS = ("x-forwarded-for", "x-azure-clientip", "x-client-ip")
+
+#: ``Expires`` as the worker parses it (azure-functions-python-worker ``datumdef.py``).
+_EXPIRES_FORMAT = "%a, %d %b %Y %H:%M:%S GMT"
+
+
+class _QueryPairs:
+    """The URL's query pairs, parsed only when a handler reads the query."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(parse_qsl(self._text, keep_blank_values=True))
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    """(decoded path, raw query string) of an absolute URL, without urlsplit's cost."""
+    _, sep, rest = url.partition("://")
+    if not sep:
+        rest = url
+    slash = rest.find("/")
+    target = rest[slash:] if slash >= 0 else "/"
+    path, _, query = target.partition("?")
+    path = path.partition("#")[0] or "/"
+    return (unquote(path) if "%" in path else path), query.partition("#")[0]
+
+
+def _host(url: str) -> str | None:
+    rest = url.partition("://")[2]
+    return rest.split("/", 1)[0] or None
+
+
+def _strip_port(address: str) -> str:
+    if address.startswith("["):  # [IPv6]:port
+        return address[1:].split("]", 1)[0]
+    if address.count(":") == 1:  # IPv4:port
+        return address.split(":", 1)[0]
+    return address
+
+
+def _header_dict(headers: Any) -> dict[str, str]:
+    """The request's headers as a plain dict of lower-case names.
+
+    ``HttpRequestHeaders`` keeps exactly that dict in ``__http_headers__``; reading
+    it directly is several times cheaper than going through its Mapping methods.
+    """
+    inner = getattr(headers, "__http_headers__", None)
+    if isinstance(inner, dict):
+        return inner
+    return {str(name).lower(): value for name, value in headers.items()}
+
+
+def client_ip(headers: Mapping[str, str]) -> str | None:
+    for name in _CLIENT_IP_HEADERS:
+        value = headers.get(name)
+        if value:
+            first = str(value).split(",", 1)[0].strip()
+            if first:
+                return _strip_port(first)
+    return None
+
+
+class HTTP(HTTPTrigger):
+    """HTTP trigger (``app.route``): any method, any route."""
+
+    name = "azure.http"
+    semantics = ("Returns the handler's Response (or plain value) as func.HttpResponse; bad "
+                 "input answers 400/422 problem+json, a handler error 500 problem+json.")
+
+    def matches(self, raw: Any) -> bool:
+        return is_native(raw, "HttpRequest")
+
+    def request(self, raw: Any) -> HTTPRequest[Any]:
+        url = raw.url
+        path, query = _split_url(url)
+        headers = _header_dict(raw.headers)
+        return HTTPRequest(
+            method=raw.method,
+            path=path,
+            headers=Headers(headers),
+            query=Query(pairs=_QueryPairs(query)) if query else Query(),
+            body=raw.get_body(),
+            path_params=dict(raw.route_params),
+            source_ip=client_ip(headers),
+            data_content_type=headers.get("content-type"),
+            provider="azure", trigger=self.name, source=_host(url), subject=path,
+            raw=raw, native=lambda: raw,
+        )
+
+    def encode(self, result: Rendered, raw: Any) -> Any:
+        for cookie in result.cookies:
+            _check_cookie(cookie, self.name)
+        mimetype, charset = _media_type(result.content_type)
+        func = azure_functions()
+        response = func.HttpResponse(result.body, status_code=result.status,
+                                     headers=result.single_headers(), mimetype=mimetype,
+                                     charset=charset)
+        for cookie in result.cookies:
+            response.headers.add("Set-Cookie", cookie)
+        return response
+
+
+def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
+    """``HttpResponse``'s mimetype and charset, matching the Content-Type header."""
+    if not content_type:
+        return None, None
+    mimetype, _, params = content_type.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip('"')
+    return mimetype.strip() or None, charset
+
+
+def _check_cookie(value: str, trigger: str) -> None:
+    """Refuse a Set-Cookie value the worker would drop or fail on (see module doc)."""
+    name = value.split("=", 1)[0].strip()
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(value)
+    except CookieError:
+        jar.clear()
+    if list(jar) != [name]:
+        raise ResponseEncodeError(trigger, "a Set-Cookie value the Functions worker cannot "
+                                  "carry: one cookie with Domain, Path, Expires, Max-Age, "
+                                  "Secure, HttpOnly or SameSite attributes only")
+    morsel = jar[name]
+    try:
+        if morsel["expires"]:
+            datetime.strptime(morsel["expires"], _EXPIRES_FORMAT)
+        if morsel["max-age"]:
+            float(morsel["max-age"])
+    except ValueError:
+        raise ResponseEncodeError(trigger, f"Set-Cookie {name!r}: Expires must read like "
+                                  "'Wed, 21 Oct 2015 07:28:00 GMT' and Max-Age be a number "
+                                  "(the Functions worker rejects anything else)") from None

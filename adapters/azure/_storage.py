@@ -1,0 +1,130 @@
+"""Blob Storage: the blob trigger's ``func.InputStream``, and ``Microsoft.Storage.*``
+Event Grid events (either schema) -> :class:`~sdk.StorageEvent`.
+
+Blob trigger metadata: https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-blob-trigger#metadata
+(``BlobTrigger`` = ``container/path``, ``Uri``, ``Properties``, ``Metadata``).
+Event Grid blob events: https://learn.microsoft.com/azure/event-grid/event-schema-blob-storage
+(subject ``/blobServices/default/containers/<container>/blobs/<path>``; data
+``contentLength``, ``eTag``, ``contentType``, ``url``, ``accessTier``/``previousTier``).
+The Event Grid decoders are registered in the shared CloudEvent type table, so a
+blob event is a StorageEvent whichever schema or engine delivers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from adapters.cloudevents._types import CloudEventParts, base_fields, data_fields, register
+from sdk import StorageEvent
+from sdk.errors import EventDecodeError
+
+from ._native import is_native, parse_time
+from ._records import RecordsTrigger
+
+__all__ = ["BLOB_EVENTGRID", "OPERATIONS", "Blob", "blob_event"]
+
+#: The trigger name of blob events delivered by Event Grid (sample folder blob-eventgrid).
+BLOB_EVENTGRID = "azure.blob.eventgrid"
+
+_SUBJECT_PREFIX = "/blobServices/default/containers/"
+
+#: Event Grid data member -> attribute name (size, eTag and contentType have fields).
+_DATA_ATTRIBUTES = (
+    ("url", "url"), ("api", "api"), ("blobType", "blob_type"), ("sequencer", "sequencer"),
+    ("accessTier", "access_tier"), ("previousTier", "previous_tier"),
+)
+
+
+def _tier_change(data: Mapping[str, Any]) -> str:
+    """BlobTierChanged: into Archive is ``archived``, out of it ``restored``, any other
+    move between online tiers only changes the blob's properties."""
+    if data.get("accessTier") == "Archive":
+        return "archived"
+    if data.get("previousTier") == "Archive":
+        return "restored"
+    return "metadata_updated"
+
+
+#: Event type -> operation, or a function of the event data deciding it.
+OPERATIONS: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
+    "Microsoft.Storage.BlobCreated": "created",
+    "Microsoft.Storage.BlobDeleted": "deleted",
+    "Microsoft.Storage.BlobTierChanged": _tier_change,
+    # Rehydration out of the Archive tier has started (Set Blob Tier / Copy Blob).
+    "Microsoft.Storage.AsyncOperationInitiated": "restore_started",
+}
+
+
+def _blob_path(subject: Any, trigger: str) -> tuple[str, str]:
+    text = subject if isinstance(subject, str) else ""
+    if not text.startswith("/"):
+        text = "/" + text  # the CloudEvents schema sample drops the leading slash
+    container, sep, blob = text[len(_SUBJECT_PREFIX):].partition("/blobs/")
+    if not text.startswith(_SUBJECT_PREFIX) or not sep or not container or not blob:
+        raise EventDecodeError(trigger, "subject is not /blobServices/default/containers/"
+                               "<container>/blobs/<path>", keys=["subject"])
+    return container, blob
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
+    """The StorageEvent for one ``Microsoft.Storage.*`` blob event (trigger
+    ``azure.blob.eventgrid``, whichever schema or engine delivered it)."""
+    fields = base_fields(parts, BLOB_EVENTGRID)
+    data = parts.data if isinstance(parts.data, Mapping) else {}
+    rule = OPERATIONS[str(fields["type"])]
+    container, blob = _blob_path(fields["subject"], fields["trigger"])
+    fields["attributes"].update((key, str(data[member])) for member, key in _DATA_ATTRIBUTES
+                                if data.get(member) is not None)
+    return StorageEvent(
+        bucket=container, key=blob, operation=rule if isinstance(rule, str) else rule(data),
+        size=_int(data.get("contentLength")), etag=_str(data.get("eTag")),
+        content_type=_str(data.get("contentType")), **fields, **data_fields(parts),
+    )
+
+
+for _type in OPERATIONS:
+    register(_type, blob_event)
+
+
+class Blob(RecordsTrigger):
+    """Blob trigger (``app.blob_trigger``), polling or Event Grid based.
+
+    It fires for new and updated blobs (never deletions), so ``operation`` is
+    ``created``. ``data`` is the blob's content, read from the stream when first
+    used: the stream cannot be read twice, so read either ``data`` or
+    ``event.native``.
+    """
+
+    name = "azure.blob"
+    kind = StorageEvent
+    semantics = ("A handler error fails the invocation; the blob is retried up to 5 times "
+                 "(maxDequeueCount) and then recorded in the webjobs-blobtrigger-poison "
+                 "queue.")
+
+    def matches(self, raw: Any) -> bool:
+        return is_native(raw, "InputStream")
+
+    def event(self, item: Any, index: int, shared: Any) -> StorageEvent[Any]:
+        path = item.name or ""
+        container, _, blob = path.partition("/")
+        props = item.blob_properties if isinstance(item.blob_properties, Mapping) else {}
+        content_type = _str(props.get("ContentType"))
+        etag = props.get("ETag")
+        return StorageEvent(
+            bucket=container or None, key=blob or None, operation="created",
+            size=item.length, etag=etag if isinstance(etag, str) else None,
+            content_type=content_type, version=_str(props.get("VersionId")),
+            provider="azure", trigger=self.name, subject=path or None,
+            time=parse_time(props.get("LastModified"), self.name, "Properties.LastModified"),
+            payload=item.read, data_content_type=content_type,
+            attributes={"url": item.uri} if item.uri else {}, raw=item, native=lambda: item,
+        )

@@ -1,0 +1,176 @@
+"""``wsgi_app(handle)`` and ``asgi_app(handle)``: serve any CloudEvents sender.
+
+Plain WSGI (PEP 3333) and ASGI 3 callables, no framework: run them under gunicorn,
+uvicorn, or mount them in an existing app for Knative, Dapr, Eventarc or Event
+Grid. ``POST`` carries events (binary, structured or batched mode; answers in
+``_run.py``); ``OPTIONS`` answers the CloudEvents webhook validation handshake
+(https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/http-webhook.md#4-abuse-protection);
+any other method is 405.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from http import HTTPStatus
+from typing import Any
+
+from sdk import Context, Event, as_function
+from sdk._response import Rendered, problem
+
+from ._binding import HTTPMessage
+from ._run import failure, run, run_async
+from ._triggers import HTTP, PROVIDER
+
+__all__ = ["asgi_app", "request_context", "wsgi_app"]
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+                   Awaitable[None]]
+
+_TRIGGER = HTTP()
+_state = {"cold": True}
+
+
+def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
+    """The Context of one delivery: the event id (a new id for a batch), the W3C
+    trace id, and the Knative service/revision (or Dapr app id) as the function."""
+    cold = _state["cold"]
+    _state["cold"] = False
+    first = events[0] if events else None
+    parent = message.headers.get("traceparent") or (first.attributes.get("traceparent")
+                                                    if first is not None else None)
+    trace = parent.split("-")[1] if parent and parent.count("-") >= 3 else None
+    return Context(
+        provider=first.provider if first is not None else PROVIDER,
+        request_id=(first.id if len(events) == 1 and first is not None else None)
+        or str(uuid.uuid4()),
+        function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
+        function_version=os.environ.get("K_REVISION"),
+        cold_start=cold, trace_id=trace, raw=message,
+    )
+
+
+def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
+    """The answer when there is nothing to run, else the delivery's events."""
+    if message.method == "OPTIONS":
+        origin = message.headers.get("webhook-request-origin")
+        headers = [("Allow", "POST, OPTIONS")]
+        if origin:
+            headers += [("WebHook-Allowed-Origin", origin), ("WebHook-Allowed-Rate", "*")]
+        return Rendered(200, headers, [], b"")
+    if message.method != "POST":
+        answer = problem(405, "Method Not Allowed", "CloudEvents are delivered with POST.")
+        answer.headers.append(("Allow", "POST, OPTIONS"))
+        return answer
+    try:
+        return _TRIGGER.decode(message)
+    except Exception as exc:  # malformed: 400; e.g. google-events missing: 500, logged
+        context = Context(provider=PROVIDER, request_id=str(uuid.uuid4()), raw=message)
+        return failure(exc, context, _TRIGGER.name)
+
+
+def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:
+    headers = [*rendered.headers, *(("Set-Cookie", cookie) for cookie in rendered.cookies)]
+    headers.append(("Content-Length", str(len(rendered.body))))
+    return headers
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
+    """A WSGI application running ``handle`` for every CloudEvent POSTed to it."""
+    fn = as_function(handle)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        message = HTTPMessage(_environ_headers(environ), _read_body(environ),
+                              environ.get("REQUEST_METHOD") or "GET")
+        events = _early(message)
+        rendered = (events if isinstance(events, Rendered)
+                    else run(fn, events, request_context(message, events)))
+        start_response(_status_line(rendered.status), _response_headers(rendered))
+        return [rendered.body]
+
+    app.__wrapped__ = fn  # type: ignore[attr-defined]
+    return app
+
+
+def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    headers = [(key[5:].replace("_", "-").lower(), str(value))
+               for key, value in environ.items() if key.startswith("HTTP_")]
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers.append((key.replace("_", "-").lower(), str(environ[key])))
+    return headers
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        length = -1
+    if length >= 0:
+        return bytes(stream.read(length))
+    # No length: a chunked body the server de-chunked, else none at all.
+    return bytes(stream.read()) if environ.get("wsgi.input_terminated") else b""
+
+
+def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
+    """An ASGI 3 application running ``handle`` for every CloudEvent POSTed to it.
+
+    Async handlers run on the server's event loop, sync ones in a worker thread.
+    """
+    fn = as_function(handle)
+
+    async def app(scope: Scope, receive: Callable[[], Awaitable[Any]],
+                  send: Callable[[Any], Awaitable[None]]) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            raise RuntimeError(f"the CloudEvents app serves HTTP, not {scope['type']}")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
+        events = _early(message)
+        rendered = (events if isinstance(events, Rendered)
+                    else await run_async(fn, events, request_context(message, events)))
+        await send({"type": "http.response.start", "status": rendered.status,
+                    "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
+                                for n, v in _response_headers(rendered)]})
+        await send({"type": "http.response.body", "body": rendered.body})
+
+    app.__wrapped__ = fn  # type: ignore[attr-defined]
+    return app
+
+
+async def _receive_body(receive: Callable[[], Awaitable[Any]]) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _lifespan(receive: Callable[[], Awaitable[Any]],
+                    send: Callable[[Any], Awaitable[None]]) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

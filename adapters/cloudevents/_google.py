@@ -1,0 +1,229 @@
+"""Google's CloudEvent types -> uniform kinds (registered when this module is imported).
+
+Types and data schemas: https://github.com/googleapis/google-cloudevents (``proto/``
+and ``jsonschema/``); Eventarc's list: https://cloud.google.com/eventarc/docs/reference/supported-events.
+
+A Google type decodes to the same kind and trigger name whichever engine
+delivered it (``provider`` stays the adapter's). ``event.native`` is Google's typed
+data object from the ``google-events`` package, built on first access.
+Database changes (Firestore, Realtime Database) live in ``_google_changes.py``.
+``adapters.cloudevents`` imports both, so importing it registers every Google type.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from adapters._http import b64_body
+from sdk import Event, Message, Schedule, StorageEvent
+from sdk._jsonform import jsonable
+from sdk.errors import EventDecodeError
+
+from ._time import parse_time
+from ._types import CloudEventParts, base_fields, data_fields, json_object, payload_value, register
+
+__all__ = ["NATIVE", "google_fields", "is_protobuf", "last_segment", "register_google"]
+
+#: Trigger -> google-events data class ("module:Class"), for ``event.native``.
+NATIVE: dict[str, str] = {
+    "gcp.pubsub": "google.events.cloud.pubsub_v1:MessagePublishedData",
+    "gcp.storage": "google.events.cloud.storage_v1:StorageObjectData",
+    "gcp.firestore": "google.events.cloud.firestore_v1:DocumentEventData",
+    "gcp.audit.log": "google.events.cloud.audit_v1:LogEntryData",
+    "gcp.cloudbuild": "google.events.cloud.cloudbuild_v1:BuildEventData",
+    "gcp.scheduler": "google.events.cloud.scheduler_v1:SchedulerJobData",
+    "gcp.firebase.auth": "google.events.firebase.auth_v1:AuthEventData",
+    "gcp.firebase.rtdb": "google.events.firebase.database_v1:ReferenceEventData",
+    "gcp.firebase.remote.config": "google.events.firebase.remoteconfig_v1:RemoteConfigEventData",
+    "gcp.firebase.analytics": "google.events.firebase.analytics_v1:AnalyticsLogData",
+    "gcp.firebase.testlab": "google.events.firebase.testlab_v1:TestMatrixEventData",
+    "gcp.firebase.alerts": "google.events.firebase.firebasealerts_v1:AlertData",
+}
+
+#: Type prefix -> trigger, for types that stay generic events (data as sent).
+GENERIC: dict[str, str] = {
+    "google.firebase.auth.user.v1.": "gcp.firebase.auth",
+    "google.firebase.remoteconfig.remoteTemplate.v1.": "gcp.firebase.remote.config",
+    "google.firebase.analytics.log.v1.": "gcp.firebase.analytics",
+    "google.firebase.testlab.testMatrix.v1.": "gcp.firebase.testlab",
+    "google.firebase.firebasealerts.alerts.v1.": "gcp.firebase.alerts",
+    "google.cloud.cloudbuild.build.v1.": "gcp.cloudbuild",
+}
+
+STORAGE = "google.cloud.storage.object.v1."
+#: https://cloud.google.com/storage/docs/pubsub-notifications#events (CloudEvent names)
+STORAGE_OPERATIONS: dict[str, str] = {
+    "finalized": "created", "deleted": "deleted", "archived": "archived",
+    "metadataUpdated": "metadata_updated",
+}
+#: StorageObjectData fields kept in ``attributes`` (CloudEvents-style names), all strings.
+STORAGE_ATTRIBUTES: dict[str, str] = {
+    "md5Hash": "md5hash", "crc32c": "crc32c", "metageneration": "metageneration",
+    "storageClass": "storageclass",
+}
+
+
+def is_protobuf(parts: CloudEventParts) -> bool:
+    """Eventarc sends some types (Firestore) as ``application/protobuf``."""
+    return "protobuf" in (parts.attribute("datacontenttype") or "").lower()
+
+
+def last_segment(path: str | None, marker: str) -> str | None:
+    """What follows the last ``marker`` in a resource path (``/topics/`` -> topic)."""
+    if not path or marker not in path:
+        return None
+    return path.rsplit(marker, 1)[1] or None
+
+
+def google_fields(parts: CloudEventParts, trigger: str) -> dict[str, Any]:
+    """``base_fields`` with the trigger's name and Google's typed data as ``native``."""
+    fields = base_fields(parts, trigger)
+    if trigger in NATIVE:
+        fields["native"] = _native(NATIVE[trigger], parts, trigger)
+    return fields
+
+
+def _native(spec: str, parts: CloudEventParts, trigger: str) -> Callable[[], Any]:
+    def build() -> Any:
+        module_name, _, class_name = spec.partition(":")
+        try:
+            cls: Any = getattr(importlib.import_module(module_name), class_name)
+        except ImportError:
+            raise ImportError("event.native of a Google event needs google-events: "
+                              "pip install google-events googleapis-common-protos") from None
+        payload = payload_value(parts, trigger)
+        if isinstance(payload, bytes) and is_protobuf(parts):
+            return cls.deserialize(payload)
+        data = json_object(parts, trigger)
+        return cls.from_json(json.dumps(jsonable(data)), ignore_unknown_fields=True)
+
+    return build
+
+
+def _int(value: Any, trigger: str, key: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise EventDecodeError(trigger, f"{key} is not an integer", keys=[key]) from None
+
+
+def pubsub(parts: CloudEventParts) -> Event[Any]:
+    """MessagePublishedData -> ``Message``: the message's own data, id and time;
+    ``queue`` the subscription's short name (full path in ``attributes``)."""
+    trigger = "gcp.pubsub"
+    body = json_object(parts, trigger)
+    message = body.get("message")
+    if not isinstance(message, dict):
+        raise EventDecodeError(trigger, "data.message must be a JSON object", keys=["message"])
+    encoded = message.get("data")
+    if encoded is not None and not isinstance(encoded, str):
+        raise EventDecodeError(trigger, "message.data must be a base64 string",
+                               keys=["message.data"])
+    published = message.get("publishTime") or message.get("publish_time")
+    try:
+        time = parse_time(published) if published else parts.time
+    except ValueError:
+        raise EventDecodeError(trigger, "message.publishTime is not an RFC 3339 timestamp",
+                               keys=["message.publishTime"]) from None
+    subscription = body.get("subscription")
+    fields = google_fields(parts, trigger)
+    attributes = fields["attributes"]
+    if isinstance(subscription, str) and subscription:
+        attributes["subscription"] = subscription
+    # The message's own attributes win a clash: they are what the publisher sent.
+    attributes.update({str(k): str(v) for k, v in (message.get("attributes") or {}).items()})
+    fields.update(
+        id=message.get("messageId") or message.get("message_id") or fields["id"], time=time,
+        data_content_type=None,  # the envelope's JSON type says nothing of the message
+    )
+    return Message(
+        queue=last_segment(subscription if isinstance(subscription, str) else None,
+                           "/subscriptions/"),
+        topic=last_segment(parts.attribute("source"), "/topics/"),
+        delivery_count=_int(body.get("deliveryAttempt"), trigger, "deliveryAttempt"),
+        ordering_key=message.get("orderingKey") or message.get("ordering_key") or None,
+        payload=b64_body(encoded) if encoded else None,
+        **fields,
+    )
+
+
+def storage(parts: CloudEventParts) -> Event[Any]:
+    """StorageObjectData -> ``StorageEvent`` (``size`` and ``generation`` arrive as
+    strings in Google's JSON, numbers in some samples)."""
+    trigger = "gcp.storage"
+    obj = json_object(parts, trigger)
+    ce_type = parts.attribute("type") or ""
+    fields = google_fields(parts, trigger)
+    fields["attributes"].update({name: str(obj[key]) for key, name in STORAGE_ATTRIBUTES.items()
+                                 if obj.get(key) is not None})
+    generation = obj.get("generation")
+    return StorageEvent(
+        bucket=obj.get("bucket") or last_segment(parts.attribute("source"), "/buckets/"),
+        key=obj.get("name") or last_segment(parts.attribute("subject"), "objects/"),
+        operation=STORAGE_OPERATIONS.get(ce_type[len(STORAGE):]),
+        size=_int(obj.get("size"), trigger, "size"),
+        etag=obj.get("etag"),
+        content_type=obj.get("contentType"),
+        version=None if generation is None else str(generation),
+        data=obj,
+        **fields,
+    )
+
+
+def scheduler(parts: CloudEventParts) -> Event[Any]:
+    """SchedulerJobData -> ``Schedule``: data is ``customData`` (base64) decoded by the
+    common rule; ``schedule`` the job's short name. Eventarc does not say when the
+    run was scheduled, so ``scheduled_time`` stays ``None``."""
+    trigger = "gcp.scheduler"
+    has_data = parts.data is not None or parts.payload is not None
+    obj = json_object(parts, trigger) if has_data else {}
+    custom = obj.get("customData")
+    if custom is not None and not isinstance(custom, str):
+        raise EventDecodeError(trigger, "customData must be a base64 string", keys=["customData"])
+    fields = google_fields(parts, trigger)
+    fields["data_content_type"] = None
+    return Schedule(schedule=last_segment(parts.attribute("source"), "/jobs/"),
+                    payload=b64_body(custom) if custom else None, **fields)
+
+
+def audit_log(parts: CloudEventParts) -> Event[Any]:
+    """LogEntryData -> generic ``Event``; ``subject`` the audited resource name,
+    ``methodname``/``servicename`` in attributes (Eventarc sends them as extensions)."""
+    trigger = "gcp.audit.log"
+    obj = json_object(parts, trigger)
+    proto = obj.get("protoPayload")
+    proto = proto if isinstance(proto, dict) else {}
+    fields = google_fields(parts, trigger)
+    attributes = fields["attributes"]
+    for name, key in (("methodname", "methodName"), ("servicename", "serviceName"),
+                      ("resourcename", "resourceName")):
+        if name not in attributes and isinstance(proto.get(key), str):
+            attributes[name] = proto[key]
+    fields["subject"] = attributes.get("resourcename") or fields["subject"]
+    return Event(data=obj, **fields)
+
+
+def _generic(trigger: str) -> Callable[[CloudEventParts], Event[Any]]:
+    def decode(parts: CloudEventParts) -> Event[Any]:
+        return Event(**google_fields(parts, trigger), **data_fields(parts))
+
+    decode.__qualname__ = f"generic[{trigger}]"
+    return decode
+
+
+def register_google() -> None:
+    """Register every Google type decoder (done once, at import)."""
+    register("google.cloud.pubsub.topic.v1.messagePublished", pubsub)
+    register(STORAGE, storage)
+    register("google.cloud.scheduler.job.v1.executed", scheduler)
+    register("google.cloud.audit.log.v1.", audit_log)
+    for prefix, trigger in GENERIC.items():
+        register(prefix, _generic(trigger))
+
+
+register_google()

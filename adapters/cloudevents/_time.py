@@ -1,0 +1,40 @@
+"""RFC 3339 timestamps, as CloudEvents and Google's JSON carry them.
+
+``datetime.fromisoformat`` on Python 3.10 takes neither a ``Z`` suffix nor the
+nanosecond fractions Google sends (``2021-11-25T21:56:00.653866570Z``), so the
+format is parsed here: https://www.rfc-editor.org/rfc/rfc3339#section-5.6
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["parse_time"]
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d\d):(\d\d))\Z"
+)
+
+
+def parse_time(value: object) -> datetime:
+    """An aware UTC datetime from an RFC 3339 string (fractions beyond microseconds
+    are dropped); :class:`ValueError` for anything else."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    match = _RFC3339.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError("not an RFC 3339 timestamp")
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    if zulu:
+        tz = timezone.utc
+    else:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        tz = timezone(-offset if sign == "-" else offset)
+    # A leap second (:60) is read as the last representable instant of its minute.
+    sec = min(int(second), 59)
+    parsed = datetime(int(year), int(month), int(day), int(hour), int(minute), sec, micro,
+                      tzinfo=tz)
+    return parsed.astimezone(timezone.utc)

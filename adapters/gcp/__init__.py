@@ -1,0 +1,150 @@
+"""Google Cloud Functions (1st and 2nd gen) and Cloud Run functions, through
+functions-framework. In ``main.py``::
+
+    from adapters.gcp import http_function, cloudevent_function, background_function
+    api = http_function(handle)              # --signature-type http (the default)
+    on_event = cloudevent_function(handle)   # --signature-type cloudevent (2nd gen, Eventarc)
+    on_legacy = background_function(handle)  # --signature-type event (1st-gen background)
+
+The platform sets the signature type from the trigger a function is deployed with;
+locally pass ``--signature-type`` to ``functions-framework``. ``import adapters.gcp``
+loads no provider library: flask, werkzeug, cloudevents and functions_framework are
+imported where they are used, and functions-framework has loaded them by then.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from adapters._trigger import Trigger
+from adapters._trigger import detect as _detect
+from sdk import Context, Event, as_function
+
+from ._cloudevent import CloudEvent, StructuredCloudEvent, run_events
+from ._context import gcp_context, trace_id
+from ._http import HTTP, request_id
+from ._legacy import Background, PubSubPush, attempt, push_event
+
+__all__ = ["TRIGGERS", "background_function", "cloudevent_function", "decode", "detect",
+           "http_function"]
+
+PROVIDER = "gcp"
+
+#: Every Google Cloud trigger, in the order detection tries them (predicates do not
+#: overlap): a flask request, a CloudEvent object, then the JSON payload shapes.
+TRIGGERS: tuple[Trigger, ...] = (
+    HTTP(),
+    CloudEvent(),
+    StructuredCloudEvent(),
+    Background(),
+    PubSubPush(),
+)
+_HTTP, _CLOUDEVENT, _STRUCTURED, _BACKGROUND, _PUSH = TRIGGERS
+
+
+def detect(raw: Any) -> Trigger:
+    """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
+    return _detect(PROVIDER, TRIGGERS, raw)
+
+
+def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
+    """The uniform events in a Google Cloud payload (the translation alone): a flask
+    request, a CloudEvent object or structured JSON, a 1st-gen event, a push body."""
+    return detect(raw).decode(raw, context)
+
+
+def _current_request() -> Any:
+    """The flask request being served, if flask is loaded and serving one."""
+    flask = sys.modules.get("flask")
+    if flask is None or not flask.has_request_context():
+        return None
+    return flask.request
+
+
+def http_function(handle: Callable[..., Any]) -> Callable[[Any], Any]:
+    """A ``functions_framework.http`` target running ``handle``: it returns a werkzeug
+    ``Response``; bad input answers 400/422 problem+json, a handler error 500."""
+    fn = as_function(handle)
+
+    def function(request: Any) -> Any:
+        headers = request.headers
+        context = gcp_context(request_id=request_id(headers), trace=trace_id(headers),
+                              raw=request)
+        return _HTTP.invoke(fn, request, context)
+
+    function.__wrapped__ = fn  # type: ignore[attr-defined]
+    return function
+
+
+def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
+    """A ``functions_framework.cloud_event`` target running ``handle``. A handler
+    exception propagates: functions-framework answers 500 and the event is retried."""
+    fn = as_function(handle)
+
+    def function(cloud_event: Any) -> None:
+        request = _current_request()
+        headers = request.headers if request is not None else None
+        context = gcp_context(
+            request_id=(request_id(headers) if headers is not None else None)
+            or cloud_event.get("id"),
+            trace=trace_id(headers, cloud_event.get("traceparent")),
+            attempt=attempt(cloud_event.data), raw=cloud_event)
+        _CLOUDEVENT.invoke(fn, cloud_event, context)
+
+    function.__wrapped__ = fn  # type: ignore[attr-defined]
+    return function
+
+
+def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None]:
+    """A 1st-gen background function target, ``(data, context)``, running ``handle``
+    on the uniform event its 2nd-gen twin would give. A handler exception
+    propagates: functions-framework answers 500 and the event is retried."""
+    fn = as_function(handle)
+
+    def function(data: Any, context: Any) -> None:
+        request = _current_request()
+        headers = request.headers if request is not None else None
+        raw, events = _background_events(data, context, request)
+        ctx = gcp_context(
+            request_id=(request_id(headers) if headers is not None else None)
+            or getattr(context, "event_id", None),
+            trace=trace_id(headers), attempt=attempt(raw), raw=context)
+        run_events(fn, events, ctx, Background.name)
+
+    function.__wrapped__ = fn  # type: ignore[attr-defined]
+    return function
+
+
+def _background_events(data: Any, context: Any, request: Any) -> tuple[Any, list[Event[Any]]]:
+    """The payload of a background call and its events.
+
+    functions-framework's ``BackgroundEvent`` keeps only ``eventId``, ``timestamp``,
+    ``eventType`` and ``resource``: a Firebase RTDB event's ``domain`` (the
+    CloudEvent source's location), a push body's ``subscription`` and
+    ``deliveryAttempt`` and its endpoint path (the topic) are gone from
+    ``(data, context)``. So the request being served is decoded as it arrived; a
+    binary-mode CloudEvent sent to an ``event`` function is read as the CloudEvent
+    it is, and so is a structured one (functions-framework would read its top-level
+    keys as a flat 1st-gen event). Called directly, ``(data, context)`` is all there is.
+    """
+    if request is not None:
+        if request.headers.get("ce-specversion"):
+            from cloudevents.http import from_http
+
+            event = from_http(request.headers, request.get_data())
+            return event.data, _CLOUDEVENT.decode(event)
+        body = request.get_json(silent=True)
+        if _PUSH.matches(body):
+            return body, [push_event(body, request.path)]
+        if _BACKGROUND.matches(body):
+            return body, _BACKGROUND.decode(body)
+        if _STRUCTURED.matches(body):
+            return body.get("data"), _STRUCTURED.decode(body)
+    legacy = {"context": {"eventId": getattr(context, "event_id", None),
+                          "timestamp": getattr(context, "timestamp", None),
+                          "eventType": getattr(context, "event_type", None),
+                          "resource": getattr(context, "resource", None)},
+              "data": data}
+    return data, _BACKGROUND.decode(legacy)
