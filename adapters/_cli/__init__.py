@@ -1,0 +1,6 @@
+"""The pieces of the ``polyfn`` command line (``adapters.cli`` puts them together).
+
+Each subcommand is a :class:`~adapters._cli.command.Command`; reading input,
+finding the provider, importing the handler and showing what it answered are
+separate modules so ``serve`` and ``samples`` can reuse them.
+"""
