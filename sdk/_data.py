@@ -1,7 +1,10 @@
 """The one decoding rule for event data, shared by every adapter.
 
 ``data`` is a JSON object or array when the payload parses as one (or its content
-type says JSON), else text when it is valid UTF-8, else bytes.
+type says JSON), else text when it is valid UTF-8, else bytes. A content type that
+declares binary data (``application/octet-stream``, protobuf, images, archives...)
+keeps bytes that are not a JSON object or array as bytes, even when they happen to
+be valid UTF-8 (Cloud Scheduler sends JSON bodies as octet-stream).
 """
 
 from __future__ import annotations
@@ -10,13 +13,24 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-__all__ = ["Payload", "decode_payload", "is_json_type"]
+__all__ = ["Payload", "decode_payload", "is_binary_type", "is_json_type"]
 
 #: What an adapter hands to an event: the payload itself, or a zero-argument
 #: callable that produces it (base64 bodies are decoded only when read).
 Payload: TypeAlias = "bytes | str | Callable[[], bytes | str]"
 
 _JSON_START = frozenset(b"{[")
+_BINARY_TYPES = ("application/octet-stream", "application/protobuf", "application/x-protobuf",
+                 "application/zip", "application/gzip", "application/pdf")
+_BINARY_FAMILIES = ("image/", "audio/", "video/")
+
+
+def is_binary_type(content_type: str | None) -> bool:
+    """Content types that declare bytes, never text."""
+    if not content_type:
+        return False
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime in _BINARY_TYPES or mime.startswith(_BINARY_FAMILIES)
 
 
 def is_json_type(content_type: str | None) -> bool:
@@ -41,6 +55,8 @@ def decode_payload(payload: bytes | str, content_type: str | None = None) -> Any
                 return json.loads(payload)
             except ValueError:
                 pass
+        if is_binary_type(content_type):
+            return payload
         try:
             return payload.decode("utf-8")
         except UnicodeDecodeError:

@@ -23,6 +23,10 @@ from sdk._data import decode_payload, is_json_type
         (b"\xff\xfe\x00", None, b"\xff\xfe\x00"),
         (b"", None, ""),
         ("plain", "text/plain", "plain"),
+        (b"abc", "application/octet-stream", b"abc"),  # declared binary stays bytes
+        (b"abc", "image/png", b"abc"),
+        ("abc", "application/octet-stream", "abc"),  # text given stays text
+        (b'{"a": 1}', "application/octet-stream", {"a": 1}),  # JSON objects still parse
     ],
 )
 def test_decode_payload(payload: bytes | str, ctype: str | None, expected: object) -> None:
