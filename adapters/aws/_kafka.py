@@ -36,7 +36,8 @@ class Kafka(PartialBatchTrigger):
                  "ReportBatchItemFailures; without it a failure retries the whole batch.")
 
     def matches(self, raw: Any) -> bool:
-        return isinstance(raw, dict) and raw.get("eventSource") in _SOURCES and "records" in raw
+        source = raw.get("eventSource") if isinstance(raw, dict) else None
+        return isinstance(source, str) and source in _SOURCES and "records" in raw
 
     def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                 ) -> list[Record]:
