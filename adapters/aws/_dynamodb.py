@@ -23,6 +23,7 @@ from sdk.errors import EventDecodeError
 
 from ._native import powertools
 from ._records import (
+    ALL_FAILED,
     PartialBatchTrigger,
     arn_resource,
     b64_bytes,
@@ -130,7 +131,7 @@ class DynamoDBStream(PartialBatchTrigger):
     kind = Change
     semantics = ("Partial batch response by sequence number: the first failed record and "
                  "every later one are reported; Lambda resumes the shard from the lowest "
-                 "reported sequence number. Needs ReportBatchItemFailures.")
+                 "reported sequence number. Needs ReportBatchItemFailures." + ALL_FAILED)
 
     def matches(self, raw: Any) -> bool:
         record = first_record(raw)

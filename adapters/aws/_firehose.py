@@ -35,6 +35,7 @@ from sdk._jsonform import dumps
 from sdk.errors import BatchFailedError, EventDecodeError, ResponseEncodeError
 
 from ._native import epoch_ms, powertools
+from ._records import ALL_FAILED
 
 __all__ = ["KinesisFirehose"]
 
@@ -51,7 +52,8 @@ class KinesisFirehose(Trigger):
     name = "aws.kinesis.firehose"
     batch = True
     semantics = ("Each record is answered Ok (the handler's return value as new data), "
-                 "Dropped, or ProcessingFailed when the handler raised.")
+                 "Dropped, or ProcessingFailed when the handler raised (Firehose sends it to its "
+                 "error output)." + ALL_FAILED)
 
     def matches(self, raw: Any) -> bool:
         return isinstance(raw, dict) and "deliveryStreamArn" in raw and "records" in raw

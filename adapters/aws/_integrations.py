@@ -139,14 +139,20 @@ INTEGRATIONS: tuple[Spec, ...] = (
     Spec("aws.appsync.events", ("info",),
          lambda raw: isinstance(raw["info"], dict) and "channelNamespace" in raw["info"],
          source=("info", "channelNamespace", "name"), type=("info", "operation"),
-         subject=("info", "channel", "path"), native="AppSyncResolverEventsEvent"),
+         subject=("info", "channel", "path"), native="AppSyncResolverEventsEvent",
+         semantics="PUBLISH: return {'events': [{'id', 'payload'}, ...]}, the events to "
+                   "broadcast, or {'error': ...}; SUBSCRIBE: None allows it, {'error': ...} "
+                   "refuses it. Invoked in event (asynchronous) mode, the return is ignored."),
     # https://docs.aws.amazon.com/bedrock/latest/userguide/agents-lambda.html
     Spec("aws.bedrock.agent", ("messageVersion", "agent", "actionGroup"),
          source=("agent", "id"), type=("actionGroup",),
          subject=first(("apiPath",), ("function",)),
          attributes=(("http_method", ("httpMethod",)), ("session_id", ("sessionId",))),
          native=lambda raw: "BedrockAgentEvent" if "apiPath" in raw
-         else "BedrockAgentFunctionEvent"),
+         else "BedrockAgentFunctionEvent",
+         semantics="Return {'messageVersion': '1.0', 'response': {...}}: the actionGroup with "
+                   "apiPath, httpMethod, httpStatusCode and responseBody (API schema), or with "
+                   "function and functionResponse (function details)."),
     # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html
     Spec("aws.cloudformation.custom.resource", ("RequestType", "ResponseURL", "StackId"),
          id=("RequestId",), source=("StackId",), type=("RequestType",),
@@ -195,7 +201,9 @@ INTEGRATIONS: tuple[Spec, ...] = (
          semantics="Return a flat map of string values."),
     Spec("aws.connect.outbound.campaigns", ("InvocationMetadata", "Items"),
          source=(*_CAMPAIGN, "CampaignId"), subject=(*_CAMPAIGN, "ActionId"),
-         attributes=(("run_id", (*_CAMPAIGN, "RunId")),)),
+         attributes=(("run_id", (*_CAMPAIGN, "RunId")),),
+         semantics="Return {'Items': {'CustomerProfiles': [...]}} with a result for every "
+                   "profile of the batch."),
     # https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-invoke-lambda.html
     Spec("aws.s3.batch", ("invocationSchemaVersion", "invocationId", "tasks"),
          id=("invocationId",), source=("job", "id"), subject=("tasks", 0, "s3Key"),
@@ -205,7 +213,8 @@ INTEGRATIONS: tuple[Spec, ...] = (
          id=("xAmzRequestId",), source=("configuration", "accessPointArn"),
          type=_s3_object_lambda_type, subject=("userRequest", "url"),
          native="s3_object_event.S3ObjectLambdaEvent",
-         semantics="Answer with WriteGetObjectResponse; the return value is informational."),
+         semantics=("GetObject: answer with WriteGetObjectResponse (the return value is "
+                    "informational); HeadObject/ListObjects: the return value is the response.")),
     # https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
     Spec("aws.secrets.manager.rotation", ("SecretId", "ClientRequestToken", "Step"),
          id=("ClientRequestToken",), source=("SecretId",), type=("Step",),

@@ -19,7 +19,7 @@ from sdk._batch import Record
 from sdk.errors import EventDecodeError
 
 from ._native import epoch_ms, powertools
-from ._records import PartialBatchTrigger, b64_bytes, bytes_text
+from ._records import ALL_FAILED, PartialBatchTrigger, b64_bytes, bytes_text
 
 __all__ = ["Kafka"]
 
@@ -33,7 +33,8 @@ class Kafka(PartialBatchTrigger):
     kind = Message
     semantics = ("Partial batch response by topic-partition and offset: a partition's first "
                  "failed record and its later ones are reported. Needs "
-                 "ReportBatchItemFailures; without it a failure retries the whole batch.")
+                 "ReportBatchItemFailures: without it Lambda ignores the report and commits the "
+                 "offsets, so use partial_failures=False there." + ALL_FAILED)
 
     def matches(self, raw: Any) -> bool:
         source = raw.get("eventSource") if isinstance(raw, dict) else None

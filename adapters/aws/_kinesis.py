@@ -21,6 +21,7 @@ from sdk.errors import EventDecodeError
 
 from ._native import powertools
 from ._records import (
+    ALL_FAILED,
     PartialBatchTrigger,
     arn_resource,
     b64_bytes,
@@ -41,7 +42,7 @@ class Kinesis(PartialBatchTrigger):
     kind = Message
     semantics = ("Partial batch response by sequence number: the first failed record and "
                  "every later one are reported; Lambda resumes the shard from the lowest "
-                 "reported sequence number. Needs ReportBatchItemFailures.")
+                 "reported sequence number. Needs ReportBatchItemFailures." + ALL_FAILED)
 
     def matches(self, raw: Any) -> bool:
         record = first_record(raw)

@@ -18,8 +18,8 @@ from adapters._batch import BatchTrigger
 from sdk._batch import BatchOutcome
 from sdk.errors import EventDecodeError
 
-__all__ = ["PartialBatchTrigger", "arn_name", "arn_resource", "b64_bytes", "bytes_text",
-           "epoch_seconds", "first_record", "iso_time", "record_list"]
+__all__ = ["ALL_FAILED", "PartialBatchTrigger", "arn_name", "arn_resource", "b64_bytes",
+           "bytes_text", "epoch_seconds", "first_record", "iso_time", "record_list"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -93,6 +93,11 @@ def bytes_text(value: bytes) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return base64.b64encode(value).decode("ascii")
+
+
+#: The rule every AWS batch trigger shares, for their ``semantics``.
+ALL_FAILED = (" When every record fails, or any fails with partial_failures=False, the "
+              "invocation fails and Lambda retries the batch.")
 
 
 class PartialBatchTrigger(BatchTrigger):

@@ -23,7 +23,7 @@ from sdk.errors import EventDecodeError
 
 from . import _s3, _sns
 from ._native import epoch_ms, powertools
-from ._records import PartialBatchTrigger, arn_name, first_record, record_list
+from ._records import ALL_FAILED, PartialBatchTrigger, arn_name, first_record, record_list
 
 __all__ = ["SQS"]
 
@@ -41,7 +41,7 @@ class SQS(PartialBatchTrigger):
     kind = Message
     semantics = ("Partial batch response: failed messages are reported by messageId and "
                  "return to the queue; on FIFO queues the first failure and every later "
-                 "message of the batch are reported. Needs ReportBatchItemFailures.")
+                 "message of the batch are reported. Needs ReportBatchItemFailures." + ALL_FAILED)
 
     def matches(self, raw: Any) -> bool:
         record = first_record(raw)

@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.cloudevents._types import CloudEventParts, base_fields, data_fields, register
+from adapters.cloudevents._types import (
+    CloudEventParts,
+    base_fields,
+    data_fields,
+    produces,
+    register,
+)
 from sdk import StorageEvent
 from sdk.errors import EventDecodeError
 
@@ -75,6 +81,7 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+@produces(BLOB_EVENTGRID, StorageEvent)
 def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
     """The StorageEvent for one ``Microsoft.Storage.*`` blob event (trigger
     ``azure.blob.eventgrid``, whichever schema or engine delivered it)."""

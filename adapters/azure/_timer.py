@@ -27,8 +27,8 @@ class Timer(RecordsTrigger):
 
     name = "azure.timer"
     kind = Schedule
-    semantics = ("A handler error is logged and the run is not retried; the next run "
-                 "comes on schedule.")
+    semantics = ("A handler error fails the run; it is retried only under a retry policy "
+                 "(app.retry / host.json), else the next run comes on schedule.")
 
     def matches(self, raw: Any) -> bool:
         return is_native(raw, "TimerRequest")

@@ -23,7 +23,15 @@ from sdk._jsonform import jsonable
 from sdk.errors import EventDecodeError
 
 from ._time import parse_time
-from ._types import CloudEventParts, base_fields, data_fields, json_object, payload_value, register
+from ._types import (
+    CloudEventParts,
+    base_fields,
+    data_fields,
+    json_object,
+    payload_value,
+    produces,
+    register,
+)
 
 __all__ = ["NATIVE", "google_fields", "is_protobuf", "last_segment", "register_google"]
 
@@ -112,6 +120,7 @@ def _int(value: Any, trigger: str, key: str) -> int | None:
         raise EventDecodeError(trigger, f"{key} is not an integer", keys=[key]) from None
 
 
+@produces("gcp.pubsub", Message)
 def pubsub(parts: CloudEventParts) -> Event[Any]:
     """MessagePublishedData -> ``Message``: the message's own data, id and time;
     ``queue`` the subscription's short name (full path in ``attributes``)."""
@@ -152,6 +161,7 @@ def pubsub(parts: CloudEventParts) -> Event[Any]:
     )
 
 
+@produces("gcp.storage", StorageEvent)
 def storage(parts: CloudEventParts) -> Event[Any]:
     """StorageObjectData -> ``StorageEvent`` (``size`` and ``generation`` arrive as
     strings in Google's JSON, numbers in some samples)."""
@@ -175,6 +185,7 @@ def storage(parts: CloudEventParts) -> Event[Any]:
     )
 
 
+@produces("gcp.scheduler", Schedule)
 def scheduler(parts: CloudEventParts) -> Event[Any]:
     """SchedulerJobData -> ``Schedule``: data is ``customData`` (base64) decoded by the
     common rule; ``schedule`` the job's short name. Eventarc does not say when the
@@ -191,6 +202,7 @@ def scheduler(parts: CloudEventParts) -> Event[Any]:
                     payload=b64_body(custom) if custom else None, **fields)
 
 
+@produces("gcp.audit.log", Event)
 def audit_log(parts: CloudEventParts) -> Event[Any]:
     """LogEntryData -> generic ``Event``; ``subject`` the audited resource name,
     ``methodname``/``servicename`` in attributes (Eventarc sends them as extensions)."""
@@ -213,7 +225,7 @@ def _generic(trigger: str) -> Callable[[CloudEventParts], Event[Any]]:
         return Event(**google_fields(parts, trigger), **data_fields(parts))
 
     decode.__qualname__ = f"generic[{trigger}]"
-    return decode
+    return produces(trigger, Event)(decode)
 
 
 def register_google() -> None:

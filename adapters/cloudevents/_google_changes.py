@@ -18,7 +18,7 @@ from sdk.errors import EventDecodeError
 
 from ._firestore import document_event_json, document_fields
 from ._google import google_fields, is_protobuf, last_segment
-from ._types import CloudEventParts, json_object, payload_value, register
+from ._types import CloudEventParts, json_object, payload_value, produces, register
 
 __all__ = ["FIRESTORE", "OPERATIONS", "RTDB", "apply_delta", "register_changes"]
 
@@ -64,6 +64,7 @@ def _document_path(parts: CloudEventParts, *documents: Any) -> str | None:
     return path
 
 
+@produces("gcp.firestore", Change)
 def firestore(parts: CloudEventParts) -> Event[Any]:
     """DocumentEventData -> ``Change``: ``table`` the collection path, ``keys`` the
     document ``id`` and ``path``, ``old``/``new`` the fields as plain Python."""
@@ -100,6 +101,7 @@ def _pruned(value: Any) -> Any:
     return value
 
 
+@produces("gcp.firebase.rtdb", Change)
 def rtdb(parts: CloudEventParts) -> Event[Any]:
     """ReferenceEventData -> ``Change``: ``table`` the ref path, ``old`` the data
     before, ``new`` after; ``instance``/``location`` from the source in attributes."""

@@ -32,7 +32,8 @@ GENERIC_TRIGGER = "cloudevents"
 _SEMANTICS = ("One event: the handler's result is the HTTP answer (None 204, an Event "
               "as a binary-mode CloudEvent reply, a Response as is); a handler error "
               "answers 500 so the sender retries, bad input 400/422. A batch answers 204, "
-              "or 500 naming the failed event ids.")
+              "or problem+json naming the failed event ids: 500, or 400 when every failure "
+              "is bad input that a retry cannot fix.")
 
 
 class _CloudEventTrigger(Trigger):

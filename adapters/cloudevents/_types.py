@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sdk import Event
 from sdk._data import Payload, decode_payload
@@ -24,9 +24,9 @@ from sdk.errors import EventDecodeError
 from ._time import parse_time
 
 __all__ = [
-    "CORE_ATTRIBUTES", "DECODERS", "CloudEventParts", "TypeDecoder", "attribute_text",
-    "base_fields", "cloudevent_factory", "data_fields", "decode_parts", "decoder_for",
-    "generic", "json_object", "payload_value", "register",
+    "CORE_ATTRIBUTES", "DECODERS", "PRODUCES", "CloudEventParts", "TypeDecoder",
+    "attribute_text", "base_fields", "cloudevent_factory", "data_fields", "decode_parts",
+    "decoder_for", "generic", "json_object", "payload_value", "produces", "register",
 ]
 
 #: Context attributes that have a field of their own on ``Event``; every other
@@ -106,6 +106,23 @@ TypeDecoder = Callable[[CloudEventParts], Event[Any]]
 #: CloudEvent type -> decoder; a key ending in ``.`` claims every type it prefixes.
 DECODERS: dict[str, TypeDecoder] = {}
 _PREFIXES: list[str] = []  # prefix keys of DECODERS, longest first
+
+_D = TypeVar("_D", bound=TypeDecoder)
+
+#: Decoder -> the trigger name and kind of the events it makes, as declared with
+#: :func:`produces`: read by docs/triggers.md (``adapters._registry``), never by decoding.
+PRODUCES: dict[TypeDecoder, tuple[str, type[Event[Any]]]] = {}
+
+
+def produces(trigger: str, kind: type[Event[Any]]) -> Callable[[_D], _D]:
+    """Declare what a decoder makes (``@produces("gcp.storage", StorageEvent)``), so the
+    type table can be documented without decoding anything; the decoder is unchanged."""
+
+    def declare(decoder: _D) -> _D:
+        PRODUCES[decoder] = (trigger, kind)
+        return decoder
+
+    return declare
 
 
 def register(type_or_prefix: str, decoder: TypeDecoder) -> None:

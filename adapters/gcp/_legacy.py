@@ -21,7 +21,8 @@ from typing import Any
 
 from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._types import CloudEventParts, decode_parts
-from sdk import Context, Event
+from sdk import Context, Event, Message
+from sdk.errors import EventDecodeError
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts
 
@@ -67,9 +68,15 @@ class Background(EventTrigger):
         from functions_framework.event_conversion import background_event_to_cloud_event
         from functions_framework.exceptions import EventConversionException
 
+        ctx = _context(raw)
+        if not isinstance(ctx.get("eventType"), str):
+            raise EventDecodeError(self.name, "eventType must be a string", keys=["eventType"])
         try:
             # The conversion edits the data it is given (Pub/Sub, Firebase Auth).
             event = background_event_to_cloud_event(_Body(copy.deepcopy(raw), ""))
+        except (TypeError, KeyError, AttributeError, ValueError):
+            raise EventDecodeError(self.name, "malformed 1st-gen event",
+                                   keys=sorted(str(k) for k in raw)) from None
         except EventConversionException:
             # A type or resource the conversion table does not know (a named
             # Firestore database, Firebase RTDB without ``domain``...): a generic
@@ -115,6 +122,7 @@ class PubSubPush(EventTrigger):
     CloudEvent (whose data has the same ``message`` + ``subscription`` shape)."""
 
     name = "gcp.pubsub.push"
+    kind = Message
 
     def matches(self, raw: Any) -> bool:
         return (isinstance(raw, dict) and isinstance(raw.get("message"), dict)
