@@ -19,18 +19,17 @@ input: ``{"detail-type": "Scheduled Event", "source": "aws.scheduler", "id":
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
+from adapters._time import maybe_time
 from adapters._trigger import Trigger
 from sdk import Context, Event, Schedule, StorageEvent
 from sdk.errors import EventDecodeError
 
 from ._native import powertools
 
-__all__ = ["S3_OPERATIONS", "EventBridge", "S3EventBridge", "Scheduled", "iso_time"]
+__all__ = ["S3_OPERATIONS", "EventBridge", "S3EventBridge", "Scheduled"]
 
 _ASYNC = ("Invoked asynchronously: the return value is ignored; an exception makes "
           "Lambda retry the event, then send it to the on-failure destination/DLQ.")
@@ -65,25 +64,6 @@ _S3_ATTRIBUTES = {
 #: ``aws.events``: EventBridge/CloudWatch Events rules; ``aws.scheduler``: the
 #: envelope-shaped Scheduler input described in the module docstring.
 _SCHEDULE_SOURCES = frozenset({"aws.events", "aws.scheduler"})
-
-_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-
-
-def iso_time(value: Any) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 text as AWS writes it (``Z``, ``+0000``)."""
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip()
-    if text[-1:] in ("Z", "z"):
-        text = text[:-1] + "+00:00"
-    try:  # Python 3.10 reads neither "Z" nor "+0000"
-        parsed = datetime.fromisoformat(_OFFSET.sub(r"\1:\2", text))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
-
 
 def _is_envelope(raw: Any) -> bool:
     return isinstance(raw, dict) and "detail-type" in raw and "source" in raw
@@ -122,7 +102,7 @@ def _envelope(raw: dict[str, Any], trigger: str) -> dict[str, Any]:
     return {
         "provider": "aws", "trigger": trigger, "id": _text(raw, "id", trigger),
         "source": _text(raw, "source", trigger), "type": _text(raw, "detail-type", trigger),
-        "time": iso_time(raw.get("time")), "attributes": attributes, "raw": raw,
+        "time": maybe_time(raw.get("time")), "attributes": attributes, "raw": raw,
     }
 
 

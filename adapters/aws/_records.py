@@ -19,7 +19,7 @@ from sdk._batch import BatchOutcome
 from sdk.errors import EventDecodeError
 
 __all__ = ["ALL_FAILED", "PartialBatchTrigger", "arn_name", "arn_resource", "b64_bytes",
-           "bytes_text", "epoch_seconds", "first_record", "iso_time", "record_list"]
+           "bytes_text", "epoch_seconds", "first_record", "record_list"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -54,17 +54,6 @@ def arn_resource(arn: Any, kind: str) -> str | None:
         return None
     parts = arn.split(":", 5)[-1].split("/")
     return parts[1] if len(parts) > 1 and parts[0] == kind and parts[1] else None
-
-
-def iso_time(value: Any) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 text (``...Z`` included)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def epoch_seconds(value: Any) -> datetime | None:

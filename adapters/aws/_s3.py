@@ -14,11 +14,12 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from adapters._batch import BatchTrigger, lazy
+from adapters._time import maybe_time
 from sdk import Context, Event, StorageEvent
 from sdk._batch import Record
 
 from ._native import powertools
-from ._records import first_record, iso_time, record_list
+from ._records import first_record, record_list
 
 __all__ = ["S3", "is_notification", "operation", "storage_event"]
 
@@ -71,7 +72,7 @@ def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
         etag=obj.get("eTag"), version=obj.get("versionId"),
         provider="aws", trigger=trigger, source=bucket.get("arn"),
-        type=record.get("eventName"), subject=key, time=iso_time(record.get("eventTime")),
+        type=record.get("eventName"), subject=key, time=maybe_time(record.get("eventTime")),
         data=None, raw=raw, native=native,
     )
 

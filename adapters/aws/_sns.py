@@ -13,12 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters._batch import BatchTrigger, lazy
+from adapters._time import maybe_time
 from sdk import Context, Event, Message
 from sdk._batch import Record
 from sdk.errors import EventDecodeError
 
 from ._native import powertools
-from ._records import arn_name, first_record, iso_time, record_list
+from ._records import arn_name, first_record, record_list
 
 __all__ = ["SNS", "is_notification", "sns_message"]
 
@@ -39,7 +40,7 @@ def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable
     return Message(
         topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
         source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
-        time=iso_time(doc.get("Timestamp")), payload=body,
+        time=maybe_time(doc.get("Timestamp")), payload=body,
         attributes=_attributes(doc.get("MessageAttributes"), trigger),
         raw=raw, native=native, **fields,
     )

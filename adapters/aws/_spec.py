@@ -9,12 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
+from adapters._time import maybe_time
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
 from sdk._data import Payload
 from sdk.errors import EventDecodeError
 
-from ._events import iso_time
 from ._native import epoch_ms, powertools
 
 __all__ = ["Field", "Integration", "Path", "Raw", "Spec", "first", "get", "run_all", "trigger"]
@@ -73,7 +73,7 @@ def _field(raw: Raw, field: Field) -> Any:
 def _time(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return epoch_ms(value)
-    return iso_time(value)
+    return maybe_time(value)
 
 
 class Integration(Trigger):

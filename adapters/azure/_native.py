@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
-from adapters.cloudevents._time import parse_time as _rfc3339
+from adapters._time import parse_time as _rfc3339
 from sdk.errors import EventDecodeError
 
 __all__ = [

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from adapters._time import parse_time
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event
@@ -29,7 +30,6 @@ from sdk import Context, Event
 from . import _google, _google_changes  # noqa: F401 - registers Google's types
 from ._binding import HTTPMessage
 from ._structured import from_structured
-from ._time import parse_time
 from ._triggers import GENERIC_TRIGGER, HTTP, PROVIDER, Batch, Structured
 from ._types import (
     CloudEventParts,

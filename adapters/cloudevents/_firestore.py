@@ -14,9 +14,8 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters._time import parse_time
 from sdk.errors import EventDecodeError
-
-from ._time import parse_time
 
 __all__ = [
     "VALUE_DECODERS", "decode_fields", "decode_value", "document_event_json", "document_fields",

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters._http import b64_body
+from adapters._time import parse_time
 from sdk import Event, Message, Schedule, StorageEvent
 from sdk._jsonform import jsonable
 from sdk.errors import EventDecodeError
 
-from ._time import parse_time
 from ._types import (
     CloudEventParts,
     base_fields,

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from adapters._http import b64_body
+from adapters._time import parse_time
 from sdk._data import is_json_type
 from sdk.errors import EventDecodeError
 
-from ._time import parse_time
 from ._types import CloudEventParts
 
 __all__ = ["REQUIRED", "SPEC_VERSIONS", "check_attributes", "from_structured"]

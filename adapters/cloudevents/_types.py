@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from adapters._time import parse_time
 from sdk import Event
 from sdk._data import Payload, decode_payload
 from sdk.errors import EventDecodeError
-
-from ._time import parse_time
 
 __all__ = [
     "CORE_ATTRIBUTES", "DECODERS", "PRODUCES", "CloudEventParts", "TypeDecoder",

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from adapters._http import HTTPTrigger
-from adapters.cloudevents._time import parse_time
+from adapters._time import parse_time
 from sdk import Context, Event, Function, Headers, HTTPRequest, Message, Query, Schedule
 from sdk._response import Rendered
 from sdk.errors import EventDecodeError

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 import adapters.aws as aws
 import sdk
+from adapters._time import maybe_time as iso_time
 from adapters.aws import lambda_handler
-from adapters.aws._events import S3_OPERATIONS, iso_time
+from adapters.aws._events import S3_OPERATIONS
 from sdk import BatchFailedError, Event, EventDecodeError, ResponseEncodeError, StorageEvent
 from sdk.errors import UnsupportedEventError
 from tests.support.samples import SAMPLES, params, requires_samples

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import adapters.cloudevents as ce
+from adapters._time import parse_time
 from adapters.cloudevents._google_changes import apply_delta
-from adapters.cloudevents._time import parse_time
 from adapters.cloudevents._types import _PREFIXES, DECODERS
 from sdk import (
     Change,

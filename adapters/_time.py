@@ -1,8 +1,10 @@
-"""RFC 3339 timestamps, as CloudEvents and Google's JSON carry them.
+"""Timestamps as providers write them: one parser for every adapter.
 
+RFC 3339 (https://www.rfc-editor.org/rfc/rfc3339#section-5.6), as CloudEvents,
+Google and Azure write it, and the ISO 8601 variants AWS sends: an offset without
+a colon (``+0000``, CloudWatch alarms) and none at all, read as UTC.
 ``datetime.fromisoformat`` on Python 3.10 takes neither a ``Z`` suffix nor the
-nanosecond fractions Google sends (``2021-11-25T21:56:00.653866570Z``), so the
-format is parsed here: https://www.rfc-editor.org/rfc/rfc3339#section-5.6
+nanosecond fractions Google sends (``2021-11-25T21:56:00.653866570Z``).
 """
 
 from __future__ import annotations
@@ -10,17 +12,17 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["parse_time"]
+__all__ = ["maybe_time", "parse_time"]
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?"
-    r"(?:([Zz])|([+-])(\d\d):(\d\d))\Z"
+    r"(?:([Zz])|([+-])(\d\d):?(\d\d))?\Z"
 )
 
 
 def parse_time(value: object) -> datetime:
     """An aware UTC datetime from an RFC 3339 string (fractions beyond microseconds
-    are dropped); :class:`ValueError` for anything else."""
+    are dropped; no offset means UTC); :class:`ValueError` for anything else."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     match = _RFC3339.match(value) if isinstance(value, str) else None
@@ -28,7 +30,7 @@ def parse_time(value: object) -> datetime:
         raise ValueError("not an RFC 3339 timestamp")
     year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
-    if zulu:
+    if zulu or not sign:
         tz = timezone.utc
     else:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
@@ -38,3 +40,14 @@ def parse_time(value: object) -> datetime:
     parsed = datetime(int(year), int(month), int(day), int(hour), int(minute), sec, micro,
                       tzinfo=tz)
     return parsed.astimezone(timezone.utc)
+
+
+def maybe_time(value: object) -> datetime | None:
+    """:func:`parse_time`, or ``None`` for a missing or unreadable value (a field a
+    provider sends as free text must not fail the whole event)."""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
