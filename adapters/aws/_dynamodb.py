@@ -16,26 +16,20 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from adapters._batch import lazy
-from sdk import Change, Context, Event
-from sdk._batch import Record
+from sdk import Change, Event
 from sdk.errors import EventDecodeError
 
 from ._native import powertools
 from ._records import (
-    ALL_FAILED,
-    PartialBatchTrigger,
+    ShardTrigger,
     arn_resource,
     b64_bytes,
     epoch_seconds,
-    first_record,
-    record_list,
 )
 
 __all__ = ["DynamoDBStream", "attribute_value", "image"]
 
 _OPERATIONS = {"INSERT": "insert", "MODIFY": "update", "REMOVE": "delete"}
-_SHARD = "shard"  # the group of every record of a batch: one shard, in order
 
 
 def _number(text: Any) -> int | Decimal:
@@ -124,23 +118,13 @@ def image(item: Any, field: str, trigger: str) -> dict[str, Any] | None:
     return out
 
 
-class DynamoDBStream(PartialBatchTrigger):
+class DynamoDBStream(ShardTrigger):
     """DynamoDB Streams event source mapping."""
 
     name = "aws.dynamodb.stream"
     kind = Change
-    semantics = ("Partial batch response by sequence number: the first failed record and "
-                 "every later one are reported; Lambda resumes the shard from the lowest "
-                 "reported sequence number. Needs ReportBatchItemFailures." + ALL_FAILED)
-
-    def matches(self, raw: Any) -> bool:
-        record = first_record(raw)
-        return record is not None and record.get("eventSource") == "aws:dynamodb"
-
-    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
-                ) -> list[Record]:
-        return [Record(_sequence_number(item), lazy(self.name, self._build, item), group=_SHARD)
-                for item in record_list(raw, self.name)]
+    event_source = "aws:dynamodb"
+    sequence_at = ("dynamodb", "SequenceNumber")
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         stream = item["dynamodb"]
@@ -157,8 +141,3 @@ class DynamoDBStream(PartialBatchTrigger):
             raw=item, native=powertools("dynamo_db_stream_event.DynamoDBRecord", item),
         )]
 
-
-def _sequence_number(item: Any) -> str | None:
-    stream = item.get("dynamodb") if isinstance(item, dict) else None
-    number = stream.get("SequenceNumber") if isinstance(stream, dict) else None
-    return number if isinstance(number, str) and number else None

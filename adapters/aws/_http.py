@@ -8,10 +8,10 @@ Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/htt
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, unquote_plus
 
-from adapters._http import HTTPTrigger, b64_body, encode_body
+from adapters._http import HTTPTrigger, QueryPairs, b64_body, encode_body, parse_query
 from sdk import Headers, HTTPRequest, Query
 from sdk._response import Rendered
 from sdk.errors import EventDecodeError, ResponseEncodeError
@@ -37,6 +37,10 @@ def _body(raw: dict[str, Any], b64_key: str = "isBase64Encoded") -> Any:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _stage(stage: Any) -> dict[str, Any]:
+    return {"stage": stage} if stage else {}
 
 
 class _HTTPTrigger(HTTPTrigger):
@@ -71,7 +75,7 @@ class APIGatewayV1(_HTTPTrigger):
             provider="aws", trigger=self.name, id=rc.get("requestId"),
             source=rc.get("domainName") or rc.get("apiId"), type=raw.get("resource"),
             subject=raw.get("path"), time=epoch_ms(rc.get("requestTimeEpoch")),
-            attributes={k: v for k, v in (("stage", rc.get("stage")),) if v},
+            attributes=_stage(rc.get("stage")),
             raw=raw, native=powertools(self.native_class, raw),
         )
 
@@ -131,8 +135,8 @@ class APIGatewayV2(_HTTPTrigger):
             source_ip=http.get("sourceIp"),
             provider="aws", trigger=self.name, id=rc.get("requestId"),
             source=rc.get("domainName") or rc.get("apiId"), type=raw.get("routeKey"),
-            subject=path, time=epoch_ms(rc.get("timeEpoch")),
-            attributes={k: v for k, v in (("stage", stage),) if v},
+            subject=path, time=partial(epoch_ms, rc.get("timeEpoch")),
+            attributes=_stage(stage),
             raw=raw, native=powertools(self.native_class, raw),
         )
 
@@ -164,7 +168,7 @@ def _v2_query(raw: dict[str, Any]) -> Query:
     """
     raw_qs = raw.get("rawQueryString")
     if raw_qs:
-        return Query(pairs=parse_qsl(raw_qs, keep_blank_values=True))
+        return Query(pairs=QueryPairs(raw_qs))
     return Query(raw.get("queryStringParameters"))
 
 
@@ -189,6 +193,8 @@ class ALB(_HTTPTrigger):
                 and "elb" in _dict(raw.get("requestContext")))
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        from urllib.parse import unquote_plus  # loaded on first use: cold starts pay imports
+
         headers = Headers(raw.get("headers"), raw.get("multiValueHeaders"))
         # ALB passes query strings through undecoded (unlike API Gateway).
         qs_single = raw.get("queryStringParameters") or {}
@@ -251,7 +257,7 @@ class VPCLattice(_HTTPTrigger):
             method=raw["method"],
             path=path or "/",
             headers=headers,
-            query=Query(pairs=parse_qsl(qs, keep_blank_values=True)) if qs else Query(query_map),
+            query=Query(pairs=parse_query(qs)) if qs else Query(query_map),
             body=_body(raw, "is_base64_encoded" if v1 else "isBase64Encoded"),
             source_ip=(headers.get("x-forwarded-for") or "").split(",")[0].strip() or None,
             provider="aws", trigger=self.name, source=rc.get("serviceArn"), subject=path,

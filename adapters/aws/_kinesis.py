@@ -14,44 +14,27 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from adapters._batch import lazy
-from sdk import Context, Event, Message
-from sdk._batch import Record
+from sdk import Event, Message
 from sdk.errors import EventDecodeError
 
 from ._native import powertools
 from ._records import (
-    ALL_FAILED,
-    PartialBatchTrigger,
+    ShardTrigger,
     arn_resource,
     b64_bytes,
     epoch_seconds,
-    first_record,
-    record_list,
 )
 
 __all__ = ["Kinesis"]
 
-_SHARD = "shard"  # the group of every record of a batch: one shard, in order
 
-
-class Kinesis(PartialBatchTrigger):
+class Kinesis(ShardTrigger):
     """Kinesis Data Streams event source mapping."""
 
     name = "aws.kinesis"
     kind = Message
-    semantics = ("Partial batch response by sequence number: the first failed record and "
-                 "every later one are reported; Lambda resumes the shard from the lowest "
-                 "reported sequence number. Needs ReportBatchItemFailures." + ALL_FAILED)
-
-    def matches(self, raw: Any) -> bool:
-        record = first_record(raw)
-        return record is not None and record.get("eventSource") == "aws:kinesis"
-
-    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
-                ) -> list[Record]:
-        return [Record(_sequence_number(item), lazy(self.name, self._build, item), group=_SHARD)
-                for item in record_list(raw, self.name)]
+    event_source = "aws:kinesis"
+    sequence_at = ("kinesis", "sequenceNumber")
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         kinesis = item["kinesis"]
@@ -73,8 +56,3 @@ class Kinesis(PartialBatchTrigger):
             native=powertools("kinesis_stream_event.KinesisStreamRecord", item),
         )]
 
-
-def _sequence_number(item: Any) -> str | None:
-    kinesis = item.get("kinesis") if isinstance(item, dict) else None
-    number = kinesis.get("sequenceNumber") if isinstance(kinesis, dict) else None
-    return number if isinstance(number, str) and number else None

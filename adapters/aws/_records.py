@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
-from adapters._batch import BatchTrigger
-from sdk._batch import BatchOutcome
+from adapters._batch import BatchTrigger, lazy
+from sdk import Context, Event
+from sdk._batch import BatchOutcome, Record
 from sdk.errors import EventDecodeError
 
-__all__ = ["ALL_FAILED", "PartialBatchTrigger", "arn_name", "arn_resource", "b64_bytes",
-           "bytes_text", "epoch_seconds", "first_record", "record_list"]
+__all__ = ["ALL_FAILED", "PartialBatchTrigger", "ShardTrigger", "arn_name", "arn_resource",
+           "b64_bytes", "bytes_text", "epoch_seconds", "first_record", "record_list"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -97,3 +98,38 @@ class PartialBatchTrigger(BatchTrigger):
 
     def encode(self, result: BatchOutcome, raw: Any) -> dict[str, Any]:
         return {"batchItemFailures": [{"itemIdentifier": o.record.key} for o in result.failed]}
+
+
+class ShardTrigger(PartialBatchTrigger):
+    """A stream read one shard at a time (Kinesis, DynamoDB Streams): records are
+    reported by sequence number, and the first failure stops the batch.
+
+    Subclasses name their ``event_source`` and the record member holding the
+    sequence number (``sequence_at``), and build events in ``_build``.
+    """
+
+    event_source: ClassVar[str]
+    sequence_at: ClassVar[tuple[str, str]]
+    semantics = ("Partial batch response by sequence number: the first failed record and "
+                 "every later one are reported; Lambda resumes the shard from the lowest "
+                 "reported sequence number. Needs ReportBatchItemFailures." + ALL_FAILED)
+
+    def matches(self, raw: Any) -> bool:
+        record = first_record(raw)
+        return record is not None and record.get("eventSource") == self.event_source
+
+    def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+                ) -> list[Record]:
+        # Every record of a batch is in one group: one shard, in sequence order.
+        return [Record(self._sequence_number(item), lazy(self.name, self._build, item),
+                       group="shard")
+                for item in record_list(raw, self.name)]
+
+    def _sequence_number(self, item: Any) -> str | None:
+        member, key = self.sequence_at
+        inner = item.get(member) if isinstance(item, dict) else None
+        number = inner.get(key) if isinstance(inner, dict) else None
+        return number if isinstance(number, str) and number else None
+
+    def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
+        raise NotImplementedError
