@@ -1,5 +1,8 @@
 """One handler, three clouds: ``python -m examples.demo``.
 
+Part one: HTTP (``examples/quickstart``); part two: messages (``examples/orders``,
+``examples/demo_orders.py``).
+
 Sends the same HTTP requests to ``examples/quickstart/handler.py`` through each
 cloud's entry point, as deployed: an API Gateway HTTP API event into the Lambda
 handler, a flask request into the functions-framework target, a
@@ -57,12 +60,12 @@ def aws(request: Request) -> tuple[dict[str, Any], Lines]:
 
     event = _api_gateway_v2(request)
     uniform = decode(event)[0].to_dict()
-    response = handler(event, _LAMBDA_CONTEXT)
+    response = handler(event, LAMBDA_CONTEXT)
     return uniform, _flatten(response)
 
 
 #: What the Lambda runtime passes as ``context`` (the attributes polyfn reads).
-_LAMBDA_CONTEXT = SimpleNamespace(
+LAMBDA_CONTEXT = SimpleNamespace(
     aws_request_id="demo-invocation", function_name="quickstart", function_version="$LATEST",
     invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:quickstart",
     memory_limit_in_mb="256", get_remaining_time_in_millis=lambda: 3000)
@@ -109,7 +112,7 @@ def azure(request: Request) -> tuple[dict[str, Any], Lines]:
     from adapters.azure import decode
     from examples.quickstart.function_app import app
 
-    hello = _azure_function(app, "hello")
+    hello = azure_function(app, "hello")
     native = func.HttpRequest(
         request.method, f"https://demo.azurewebsites.net/api{request.path}?{request.query}",
         headers={k.lower(): v for k, v in request.headers.items()},
@@ -122,7 +125,7 @@ def azure(request: Request) -> tuple[dict[str, Any], Lines]:
 
 
 @functools.cache
-def _azure_function(app: Any, name: str) -> Callable[..., Any]:
+def azure_function(app: Any, name: str) -> Callable[..., Any]:
     """The user function the worker would index under ``name`` (indexing runs once)."""
     (function,) = (f.get_user_function() for f in app.get_functions()
                    if f.get_function_name() == name)
@@ -198,14 +201,19 @@ def captured_logs() -> Iterator[io.StringIO]:
     handler = logging.StreamHandler(buffer)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    log.propagate = False  # not also to a root handler some library configured
     try:
         with contextlib.redirect_stdout(buffer):
             yield buffer
     finally:
         log.removeHandler(handler)
+        log.propagate = True
 
 
 def main() -> int:
+    # Library warnings (azure.functions' indexing notes) would otherwise configure the
+    # root logger and interleave with the tables.
+    logging.getLogger().addHandler(logging.NullHandler())
     for cloud, entry, call in CLOUDS:
         print(f"\n{'═' * 3} {cloud} · {entry} ".ljust(WIDTH, "═"))
         for request in REQUESTS:
@@ -218,7 +226,21 @@ def main() -> int:
             print(side_by_side(_column(_flatten(uniform)), _column(native)))
             for line in logs.getvalue().splitlines()[:1]:
                 print(_clip(f"log: {line}"))
+    _orders()
     return 0
+
+
+def _orders() -> None:
+    from examples import demo_orders
+
+    print(f"\n{'═' * 3} Messages: examples/orders/handler.py, one order per message "
+          .ljust(WIDTH, "═"))
+    for cloud, entry, call in demo_orders.CLOUDS:
+        with captured_logs():
+            lines = call()
+        print(f"── {cloud} · {entry} ".ljust(WIDTH, "─"))
+        for line in lines:
+            print(_clip(line))
 
 
 if __name__ == "__main__":

@@ -52,3 +52,20 @@ def test_each_section_shows_the_uniform_request(output: str, cloud: str) -> None
 
 def test_output_fits_a_100_column_terminal(output: str) -> None:
     assert max(len(line) for line in output.splitlines()) <= 100
+
+
+def test_the_message_handler_runs_on_every_cloud_and_loses_nothing(output: str) -> None:
+    messages = output.split("═══ Messages:", 1)[1]
+    lines = {cloud: [line for line in part.splitlines()[1:] if line.startswith("m-")]
+             for cloud, part in (p.split(" · ", 1) for p in messages.split("── ")[1:])}
+    assert set(lines) == set(SECTIONS)
+    expected_ok = {"AWS Lambda": "deleted", "Google Cloud Functions": "204: acknowledged",
+                   "Azure Functions": "completed"}
+    for cloud, rows in lines.items():
+        assert [row.split()[0] for row in rows] == ["m-1", "m-2", "m-3"]
+        assert rows[0].endswith(expected_ok[cloud])
+        # The model failure and the rejection each fail their own message only.
+        assert "DataValidationError" in rows[1] or cloud == "AWS Lambda"
+        assert all(expected_ok[cloud] not in row for row in rows[1:])
+    assert ('{"batchItemFailures": [{"itemIdentifier": "m-2"}, {"itemIdentifier": "m-3"}]}'
+            in messages)
