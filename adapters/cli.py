@@ -4,6 +4,8 @@
 
     polyfn event FILE [--provider auto|aws|azure|gcp|cloudevents]
     polyfn invoke MODULE:HANDLER --event FILE [--provider ...] [--traceback]
+    polyfn serve MODULE:HANDLER [--port 8080] [--host 127.0.0.1]
+    polyfn samples [PROVIDER [TRIGGER]] [--set FIELD=VALUE ...] [--list]
 
 Exit codes: 0 ok, 1 the handler failed (one ``error: <Type>: <message>`` line on
 stderr), 2 bad input (unreadable file, bad JSON, unknown trigger, bad
@@ -11,7 +13,7 @@ stderr), 2 bad input (unreadable file, bad JSON, unknown trigger, bad
 never payload values.
 
 A subcommand is a :class:`~adapters._cli.command.Command` listed in
-:data:`COMMANDS`; ``serve`` and ``samples`` will be added there.
+:data:`COMMANDS`.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from ._cli.command import EXIT_BAD_INPUT, EXIT_OK, BadInput, Command
 from ._cli.event import EventCommand
 from ._cli.invoke import InvokeCommand
 from ._cli.output import one_line
+from ._cli.samples import SamplesCommand
+from ._cli.serve import ServeCommand
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Every subcommand, in ``--help`` order.
-COMMANDS: tuple[Command, ...] = (EventCommand(), InvokeCommand())
+COMMANDS: tuple[Command, ...] = (EventCommand(), InvokeCommand(), ServeCommand(),
+                                 SamplesCommand())
 
 
 def build_parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:

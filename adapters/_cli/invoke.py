@@ -27,7 +27,7 @@ from .lambda_context import FakeLambdaContext
 from .output import handler_output, one_line, response_json
 from .providers import Match, resolve
 
-__all__ = ["RUNNERS", "InvokeCommand", "run_trigger"]
+__all__ = ["RUNNERS", "InvokeCommand", "check_kind", "run_trigger"]
 
 #: Runs ``fn`` on ``raw`` the way one provider does, returning its native response.
 Runner = Callable[[Match, Function[Any], Any], Any]
@@ -52,7 +52,7 @@ def run_trigger(match: Match, fn: Function[Any], raw: Any) -> Any:
 RUNNERS: dict[str, Runner] = {"aws": run_lambda}
 
 
-def _check_kind(match: Match, fn: Function[Any], raw: Any) -> None:
+def check_kind(match: Match, fn: Function[Any], raw: Any) -> None:
     """:class:`BadInput` when the payload's events are not the kind ``fn`` takes.
 
     A trigger of generic kind (Event Grid, structured CloudEvents) may decode to a
@@ -107,7 +107,7 @@ class InvokeCommand:
         raw = read_json(args.event)
         match = resolve(raw, args.provider)
         handler = load_handler(args.handler)
-        _check_kind(match, handler.function, raw)
+        check_kind(match, handler.function, raw)
         return self._invoke(match, handler, raw, args.traceback)
 
     def _invoke(self, match: Match, handler: WatchedHandler, raw: Any, show: bool) -> int:

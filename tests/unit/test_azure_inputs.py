@@ -1,5 +1,6 @@
-"""Tests of tests/support/azure_inputs.py: the Azure trigger inputs built through the
-azure.functions converters expose, via their public accessors, exactly what was put in."""
+"""Tests of the Azure trigger inputs (sdk.testing.azure, named for the tests by
+tests/support/azure_inputs.py): the objects azure.functions' converters build expose,
+via their public accessors, exactly what was put in."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     commands = out.partition("commands:")[2].split()
     assert "event" in commands and "invoke" in commands
-    assert "serve" not in commands and "samples" not in commands  # not implemented yet
+    assert "serve" in commands and "samples" in commands
 
 
 # -- polyfn invoke ---------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""Google Cloud inputs for tests: structured CloudEvents of Google's types, 1st-gen
+background events, Pub/Sub push bodies, and the ``flask.Request`` /
+``cloudevents.http.CloudEvent`` objects functions-framework passes.
+
+::
+
+    import sdk.testing
+    from adapters.gcp import cloudevent_function
+    from sdk.testing import gcp
+
+    on_event = cloudevent_function(handle)
+    on_event(gcp.cloudevent({"id": 1}))
+    assert sdk.testing.event("gcp.pubsub", data={"id": 1}).data == {"id": 1}
+"""
+
+from __future__ import annotations
+
+from ._factories.gcp_events import (
+    PROJECT,
+    audit_log,
+    background,
+    eventarc,
+    firestore,
+    pubsub,
+    pubsub_push,
+    scheduler,
+    storage,
+    structured,
+)
+from ._factories.gcp_objects import cloudevent, http_request
+from ._registry import Sample
+
+__all__ = ["PROJECT", "SAMPLES", "audit_log", "background", "cloudevent", "eventarc",
+           "firestore", "http_request", "pubsub", "pubsub_push", "scheduler", "storage",
+           "structured"]
+
+_STRUCTURED = "gcp.cloudevent.structured"
+
+#: Every Google Cloud sample. Source names (gcp.pubsub...) are structured CloudEvents.
+SAMPLES: tuple[Sample, ...] = (
+    Sample("gcp.http", http_request, "http", "flask.Request of an HTTP function", wire=False,
+           note="functions-framework passes a flask.Request; send plain HTTP requests to "
+                "`polyfn serve` instead"),
+    Sample("gcp.cloudevent", cloudevent, "event", "cloudevents.http.CloudEvent object",
+           event_trigger="gcp.eventarc", wire=False,
+           note="functions-framework passes a CloudEvent object; `polyfn samples gcp "
+                "eventarc` prints it in structured JSON"),
+    Sample("gcp.pubsub", pubsub, "message", "Pub/Sub messagePublished CloudEvent",
+           trigger=_STRUCTURED, event_trigger="gcp.pubsub"),
+    Sample("gcp.storage", storage, "storage", "Cloud Storage object CloudEvent",
+           trigger=_STRUCTURED, event_trigger="gcp.storage"),
+    Sample("gcp.firestore", firestore, "change", "Firestore document CloudEvent (JSON)",
+           trigger=_STRUCTURED, event_trigger="gcp.firestore"),
+    Sample("gcp.scheduler", scheduler, "schedule", "Cloud Scheduler job CloudEvent",
+           trigger=_STRUCTURED, event_trigger="gcp.scheduler"),
+    Sample("gcp.audit.log", audit_log, "event", "Cloud Audit Logs CloudEvent",
+           trigger=_STRUCTURED, event_trigger="gcp.audit.log"),
+    Sample("gcp.eventarc", eventarc, "event", "any other CloudEvent Eventarc delivers",
+           trigger=_STRUCTURED, event_trigger="gcp.eventarc"),
+    Sample("gcp.background", background, "storage", "1st-gen background event (Cloud Storage)",
+           event_trigger="gcp.storage"),
+    Sample("gcp.pubsub.push", pubsub_push, "message", "Pub/Sub push subscription body",
+           event_trigger="gcp.pubsub"),
+)
