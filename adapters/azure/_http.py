@@ -6,6 +6,12 @@ lower-cased and a repeated header as one comma-joined value (kept as sent, never
 split); ``req.params`` keeps one value per query name, so the query is parsed from
 the URL again to keep repeats; ``route_params`` are the route template's values.
 
+``path`` drops the host's route prefix (``api`` unless host.json's
+``extensions.http.routePrefix`` says otherwise), as the AWS adapter drops a stage
+name, so one handler sees ``/hello`` on every cloud. The worker is not told the
+prefix: set ``POLYFN_AZURE_ROUTE_PREFIX`` to the host.json value when it is not
+``api`` (an empty value keeps every path as requested).
+
 What goes back: ``HttpResponseConverter.encode`` (azure-functions-python-library
 ``http.py``) turns the headers into another ``map<string,string>`` (a repeated name
 would keep only its last value: they are comma-joined here, RFC 9110 5.3) and every
@@ -16,6 +22,7 @@ or ``Max-Age`` it cannot read, so such cookies answer 500 here, loudly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
@@ -29,7 +36,7 @@ from sdk.errors import ResponseEncodeError
 
 from ._native import azure_functions, is_native
 
-__all__ = ["HTTP"]
+__all__ = ["HTTP", "strip_prefix"]
 
 #: Headers naming the client, most specific first: the standard proxy header
 #: (App Service and Application Gateway write ``ip:port``), Front Door's own.
@@ -61,6 +68,18 @@ def _split_url(url: str) -> tuple[str, str]:
     path, _, query = target.partition("?")
     path = path.partition("#")[0] or "/"
     return (unquote(path) if "%" in path else path), query.partition("#")[0]
+
+
+def _route_prefix() -> str:
+    prefix = os.environ.get("POLYFN_AZURE_ROUTE_PREFIX", "api").strip("/")
+    return f"/{prefix}" if prefix else ""
+
+
+def strip_prefix(path: str, prefix: str) -> str:
+    """``/api/hello`` -> ``/hello``; a path outside the prefix stays as it is."""
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        return path[len(prefix):] or "/"
+    return path
 
 
 def _host(url: str) -> str | None:
@@ -105,12 +124,16 @@ class HTTP(HTTPTrigger):
     semantics = ("Returns the handler's Response (or plain value) as func.HttpResponse; bad "
                  "input answers 400/422 problem+json, a handler error 500 problem+json.")
 
+    def __init__(self) -> None:
+        self.prefix = _route_prefix()  # read once, when the adapter is imported
+
     def matches(self, raw: Any) -> bool:
         return is_native(raw, "HttpRequest")
 
     def request(self, raw: Any) -> HTTPRequest[Any]:
         url = raw.url
         path, query = _split_url(url)
+        path = strip_prefix(path, self.prefix)
         headers = _header_dict(raw.headers)
         return HTTPRequest(
             method=raw.method,

@@ -84,7 +84,7 @@ def test_request_fields() -> None:
     assert isinstance(event, HTTPRequest)
     assert (event.kind, event.provider, event.trigger) == ("http", "azure", "azure.http")
     assert event.method == "POST"
-    assert event.path == "/api/items/42"
+    assert event.path == "/items/42"  # the host's route prefix dropped
     assert event.source == "app.azurewebsites.net"
     assert event.path_params == {"id": "42"}
     assert event.source_ip == "203.0.113.7"
@@ -119,7 +119,7 @@ def test_source_ip(headers: dict[str, str], expected: str | None) -> None:
 
 def test_percent_encoded_path_is_decoded_and_no_query_is_empty() -> None:
     (event,) = decode(request(url="https://h.example/api/a%20b/c"))
-    assert event.path == "/api/a b/c"
+    assert event.path == "/a b/c"
     assert dict(event.query) == {}
 
 
@@ -150,7 +150,7 @@ def test_response_headers_cookies_and_body() -> None:
     assert response.headers.get_all("Set-Cookie") == [
         "a=1; Path=/; HttpOnly",
         "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure; SameSite=Lax"]
-    assert json.loads(response.get_body()) == {"path": "/api/items/42", "tag": ["a", "b"]}
+    assert json.loads(response.get_body()) == {"path": "/items/42", "tag": ["a", "b"]}
     sent = wire(response)
     assert sent["status"] == 201
     # One value per name on the wire: repeats arrive comma-joined, not last-one-wins.
@@ -231,3 +231,27 @@ def test_conversion_costs_microseconds() -> None:
         trigger.request(req)
     per_request = (time.perf_counter() - start) / rounds
     assert per_request < 100e-6, f"{per_request * 1e6:.1f} µs per request"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "path", "expected"),
+    [("/api", "/api/hello", "/hello"), ("/api", "/api", "/"), ("/api", "/apis/x", "/apis/x"),
+     ("/api", "/other", "/other"), ("", "/api/hello", "/api/hello"),
+     ("/v1/fn", "/v1/fn/x", "/x")],
+)
+def test_route_prefix_is_dropped(prefix: str, path: str, expected: str) -> None:
+    from adapters.azure._http import strip_prefix
+
+    assert strip_prefix(path, prefix) == expected
+
+
+def test_route_prefix_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.azure._http import HTTP
+
+    monkeypatch.setenv("POLYFN_AZURE_ROUTE_PREFIX", "")
+    trigger = HTTP()
+    (event,) = trigger.decode(ai.http_request("GET", "https://h.net/api/x"))
+    assert event.path == "/api/x"
+    monkeypatch.setenv("POLYFN_AZURE_ROUTE_PREFIX", "/fn/")
+    (event,) = HTTP().decode(ai.http_request("GET", "https://h.net/fn/x"))
+    assert event.path == "/x"

@@ -243,7 +243,7 @@ def test_azure_objects_decode_to_their_kinds() -> None:
                                                       body={"b": 2}))[0]
     assert isinstance(request, HTTPRequest)
     assert (request.method, request.path, request.query.get("q"), request.data) == (
-        "PUT", "/api/a", "1", {"b": 2})
+        "PUT", "/a", "1", {"b": 2})
     timer = azure_adapter.decode(azure.timer_request(past_due=True))[0]
     assert isinstance(timer, Schedule) and timer.past_due is True
     blob = azure_adapter.decode(azure.blob_stream(b"x", name="inbox/a/b.txt"))[0]
