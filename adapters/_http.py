@@ -12,9 +12,7 @@ validation and handler failures answer the same way everywhere:
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sdk import Context, Event, Function, HTTPRequest
@@ -23,7 +21,34 @@ from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["HTTPTrigger", "b64_body", "encode_body", "respond", "validation_problem"]
+__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "parse_query", "respond",
+           "validation_problem"]
+
+
+def parse_query(text: str) -> list[tuple[str, str]]:
+    """``urllib.parse.parse_qsl(text, keep_blank_values=True)``.
+
+    Text with nothing to unescape (no ``%``, no ``+``) is split here: the result
+    is the same, for a fraction of the time and without importing urllib.parse.
+    """
+    if "%" in text or "+" in text:
+        from urllib.parse import parse_qsl
+
+        return parse_qsl(text, keep_blank_values=True)
+    return [part.partition("=")[::2] for part in text.split("&") if part]
+
+
+class QueryPairs:
+    """A query string's pairs (:func:`parse_query`), parsed when first iterated: a
+    :class:`~sdk.Query` indexes them only when a handler reads the query."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(parse_query(self._text))
 
 
 def validation_problem(exc: DataValidationError) -> Rendered:
@@ -58,6 +83,9 @@ def b64_body(text: str) -> Callable[[], bytes]:
     """A lazy, strict base64 decoder for bodies marked base64 by the provider."""
 
     def decode() -> bytes:
+        import base64  # bodies marked base64 only: cold starts pay for imports
+        import binascii
+
         try:
             return base64.b64decode(text, validate=True)
         except binascii.Error as exc:
@@ -68,8 +96,11 @@ def b64_body(text: str) -> Callable[[], bytes]:
 
 def encode_body(rendered: Rendered) -> tuple[str, bool]:
     """(body, is_base64) for providers whose response body travels as JSON text."""
-    if rendered.is_text:
-        return rendered.body.decode("utf-8"), False
+    text = rendered.text()
+    if text is not None:
+        return text, False
+    import base64
+
     return base64.b64encode(rendered.body).decode("ascii"), True
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -47,6 +46,7 @@ class Event(Generic[T]):
         "_data",
         "_native",
         "_payload",
+        "_time",
         "attributes",
         "data_content_type",
         "id",
@@ -54,7 +54,6 @@ class Event(Generic[T]):
         "raw",
         "source",
         "subject",
-        "time",
         "trigger",
         "type",
     )
@@ -68,7 +67,7 @@ class Event(Generic[T]):
         source: str | None = None,
         type: str | None = None,
         subject: str | None = None,
-        time: datetime | None = None,
+        time: datetime | Callable[[], datetime | None] | None = None,
         data: Any = UNSET,
         payload: Payload | None = None,
         data_content_type: str | None = None,
@@ -76,19 +75,53 @@ class Event(Generic[T]):
         raw: Any = None,
         native: Callable[[], Any] | None = None,
     ) -> None:
+        self._set(provider, trigger, id, source, type, subject, time, data, payload,
+                  data_content_type, attributes, raw, native)
+
+    def _set(
+        self,
+        provider: str,
+        trigger: str,
+        id: str | None,
+        source: str | None,
+        type: str | None,
+        subject: str | None,
+        time: datetime | Callable[[], datetime | None] | None,
+        data: Any,
+        payload: Payload | None,
+        data_content_type: str | None,
+        attributes: Mapping[str, str] | None,
+        raw: Any,
+        native: Callable[[], Any] | None,
+    ) -> None:
+        """``__init__``'s work with positional arguments: a subclass's ``__init__`` on
+        a per-request path calls it rather than pass 13 keywords on."""
         self.provider = provider
         self.trigger = trigger
         self.id = id
         self.source = source
         self.type = type
         self.subject = subject
-        self.time = time
+        self._time = time
         self._data: Any = data if data is not UNSET or payload is not None else None
         self._payload = payload
         self.data_content_type = data_content_type
         self.attributes: Mapping[str, str] = attributes if attributes is not None else {}
         self.raw = raw
         self._native = native
+
+    @property
+    def time(self) -> datetime | None:
+        """When it happened (aware UTC), if the provider says. An adapter may give a
+        zero-argument callable instead, converting the provider's form on first read."""
+        value = self._time
+        if callable(value):
+            value = self._time = value()
+        return value
+
+    @time.setter
+    def time(self, value: datetime | None) -> None:
+        self._time = value
 
     # -- data -------------------------------------------------------------------
     @property
@@ -168,6 +201,8 @@ class Event(Generic[T]):
     def _data_to_dict(self, out: dict[str, Any]) -> None:
         data = self.data
         if isinstance(data, (bytes, bytearray)):
+            import base64  # binary data only: cold starts pay for imports
+
             out["data_base64"] = base64.b64encode(data).decode("ascii")
         else:
             out["data"] = jsonable(data)

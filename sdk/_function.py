@@ -80,7 +80,7 @@ def _split(annotation: Any, where: str) -> tuple[type[Event[Any]], Any, bool]:
 class _Validator:
     """A pydantic validator for one model, built once."""
 
-    __slots__ = ("_json", "_python", "name", "parse_json")
+    __slots__ = ("_error", "_json", "_python", "name", "parse_json")
 
     def __init__(self, model: Any) -> None:
         try:
@@ -90,6 +90,7 @@ class _Validator:
                 "handlers that declare a data model need pydantic: pip install 'polyfn[pydantic]'"
             ) from None
         self.name = getattr(model, "__name__", repr(model))
+        self._error: Any = pydantic.ValidationError  # looked up once, not per event
         if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
             self._python: Callable[[Any], Any] = model.model_validate
             self._json: Callable[[str | bytes], Any] = model.model_validate_json
@@ -101,13 +102,11 @@ class _Validator:
         self.parse_json = model not in _SCALAR_MODELS
 
     def validate(self, event: Event[Any]) -> Any:
-        from pydantic import ValidationError
-
         try:
             if self.parse_json and event.has_undecoded_payload:
                 return self._json(event.payload_bytes_or_text())
             return self._python(event.data)
-        except ValidationError as exc:
+        except self._error as exc:
             errors = exc.errors(include_url=False, include_input=False, include_context=False)
             unparseable = any(e.get("type") == "json_invalid" for e in errors)
             raise DataValidationError(

@@ -80,7 +80,7 @@ class HTTPRequest(Event[T]):
         source: str | None = None,
         type: str | None = None,
         subject: str | None = None,
-        time: datetime | None = None,
+        time: datetime | Callable[[], datetime | None] | None = None,
         data: Any = UNSET,
         payload: Payload | None = UNSET,
         data_content_type: str | None = UNSET,
@@ -98,12 +98,9 @@ class HTTPRequest(Event[T]):
         self.source_ip = source_ip
         if data_content_type is UNSET:
             data_content_type = headers.get("content-type")
-        super().__init__(
-            provider=provider, trigger=trigger, id=id, source=source, type=type,
-            subject=subject, time=time, data=data,
-            payload=self._read_body if payload is UNSET else payload,
-            data_content_type=data_content_type, attributes=attributes, raw=raw, native=native,
-        )
+        self._set(provider, trigger, id, source, type, subject, time, data,
+                  self._read_body if payload is UNSET else payload, data_content_type,
+                  attributes, raw, native)
 
     @property
     def body(self) -> bytes:

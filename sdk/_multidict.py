@@ -43,14 +43,22 @@ class _MultiDict(Mapping[str, str]):
                 seq = values if isinstance(values, list) else [values]
                 index.setdefault(key, []).extend(str(v) for v in seq if v is not None)
         elif self._single:
-            for name, value in self._single.items():
-                if value is None:
-                    continue
-                key = name.lower() if fold else name
-                if isinstance(value, list):  # VPC Lattice 2.0 sends lists here
-                    index.setdefault(key, []).extend(str(v) for v in value)
-                else:
-                    index.setdefault(key, []).append(str(value))
+            single = self._single
+            # The common shape, every value a str and no two names folding together,
+            # in one comprehension; anything else leaves it short and takes the loop.
+            index = ({name.lower(): [value] for name, value in single.items()
+                      if value.__class__ is str} if fold else
+                     {name: [value] for name, value in single.items() if value.__class__ is str})
+            if len(index) != len(single):
+                index = {}
+                for name, value in single.items():
+                    if value is None:
+                        continue
+                    key = name.lower() if fold else name
+                    if isinstance(value, list):  # VPC Lattice 2.0 sends lists here
+                        index.setdefault(key, []).extend(str(v) for v in value)
+                    else:
+                        index.setdefault(key, []).append(str(value))
         if self._pairs is not None:
             for name, value in self._pairs:
                 key = name.lower() if fold else name
@@ -71,7 +79,10 @@ class _MultiDict(Mapping[str, str]):
     @overload
     def get(self, name: str, default: str | _D) -> str | _D: ...
     def get(self, name: str, default: object = None) -> object:
-        values = self._idx.get(name.lower() if self._fold else name)
+        index = self._index
+        if index is None:
+            index = self._build()
+        values = index.get(name.lower() if self._fold else name)
         return values[0] if values else default
 
     def get_all(self, name: str) -> list[str]:

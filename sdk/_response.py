@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ._jsonform import dumps
+from ._jsonform import _default, dumps
 from .errors import ResponseEncodeError
 
 __all__ = ["Rendered", "Response", "problem", "render"]
@@ -14,6 +15,11 @@ _JSON = "application/json"
 _PROBLEM = "application/problem+json"
 _TEXT = "text/plain; charset=utf-8"
 _BINARY = "application/octet-stream"
+
+#: ``dumps`` for response bodies: json.dumps builds a JSONEncoder on every call that
+#: passes options, this one is built once (same options, so the same text).
+_dump_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False,
+                              default=_default).encode
 
 
 class Response:
@@ -68,15 +74,18 @@ class Rendered:
     @property
     def is_text(self) -> bool:
         """True when the body can travel as text (a provider may base64 the rest)."""
+        return self.text() is not None
+
+    def text(self) -> str | None:
+        """The body as text when it can travel as text (see :attr:`is_text`), else None."""
         ctype = (self.content_type or "").lower()
         if not (ctype.startswith("text/") or "json" in ctype or "xml" in ctype
                 or "javascript" in ctype or "x-www-form-urlencoded" in ctype or not ctype):
-            return False
+            return None
         try:
-            self.body.decode("utf-8")
+            return self.body.decode("utf-8")
         except UnicodeDecodeError:
-            return False
-        return True
+            return None
 
     def single_headers(self) -> dict[str, str]:
         """Headers as one value per name (repeats comma-joined, RFC 9110 5.3)."""
@@ -93,19 +102,20 @@ class Rendered:
 
 
 def _body(body: Any, trigger: str) -> tuple[bytes, str | None]:
-    if body is None:
-        return b"", None
-    if isinstance(body, bytes):
-        return body, _BINARY
-    if isinstance(body, str):
-        return body.encode("utf-8"), _TEXT
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body), _BINARY
-    dump_json = getattr(body, "model_dump_json", None)
-    if callable(dump_json):
-        return dump_json().encode("utf-8"), _JSON
+    if body.__class__ is not dict and body.__class__ is not list:  # those go straight to JSON
+        if body is None:
+            return b"", None
+        if isinstance(body, bytes):
+            return body, _BINARY
+        if isinstance(body, str):
+            return body.encode("utf-8"), _TEXT
+        if isinstance(body, (bytearray, memoryview)):
+            return bytes(body), _BINARY
+        dump_json = getattr(body, "model_dump_json", None)
+        if callable(dump_json):
+            return dump_json().encode("utf-8"), _JSON
     try:
-        return dumps(body).encode("utf-8"), _JSON
+        return _dump_json(body).encode("utf-8"), _JSON
     except (TypeError, ValueError) as exc:
         raise ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
                                   f"as a response body: {exc}") from None

@@ -1,13 +1,15 @@
 """AWS Lambda: ``handler = lambda_handler(handle)`` serves every supported trigger.
 
 ``import adapters.aws`` loads no Azure or Google code, no powertools and (for
-untyped handlers) no pydantic: Lambda cold starts pay for every import.
+untyped handlers) no pydantic: Lambda cold starts pay for every import. Only the
+HTTP triggers load with the package; the modules of the others load the first
+time a payload is not an HTTP request (or ``TRIGGERS`` is read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters._batch import check_concurrency
 from adapters._trigger import Trigger
@@ -16,51 +18,75 @@ from sdk import Context, Event, as_function
 from sdk._batch import DEFAULT_CONCURRENCY
 
 from ._context import lambda_context
-from ._dynamodb import DynamoDBStream
-from ._events import EventBridge, S3EventBridge, Scheduled
-from ._firehose import KinesisFirehose
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
-from ._integrations import AppSyncBatch
-from ._integrations import triggers as _integrations
-from ._kafka import Kafka
-from ._kinesis import Kinesis
-from ._logs import CloudWatchLogs
-from ._mq import MQ
-from ._s3 import S3
-from ._sns import SNS
-from ._sqs import SQS
 
 __all__ = ["TRIGGERS", "decode", "detect", "lambda_handler"]
 
 PROVIDER = "aws"
 
-#: Every AWS trigger, in the order detection tries them (predicates do not overlap).
-TRIGGERS: tuple[Trigger, ...] = (
+#: The HTTP triggers, first in detection order.
+_HTTP: tuple[Trigger, ...] = (
     APIGatewayV2(),
     FunctionURL(),
     APIGatewayV1(),
     ALB(),
     VPCLattice(),
-    SQS(),
-    SNS(),
-    Kinesis(),
-    DynamoDBStream(),
-    S3(),
-    Kafka(),
-    MQ(),
-    S3EventBridge(),
-    Scheduled(),
-    EventBridge(),
-    CloudWatchLogs(),
-    KinesisFirehose(),
-    AppSyncBatch(),
-    *_integrations(),
 )
+_rest: list[tuple[Trigger, ...]] = []
+
+
+def _others() -> tuple[Trigger, ...]:
+    """Every other trigger, in detection order (imported on first call)."""
+    if not _rest:
+        from ._dynamodb import DynamoDBStream
+        from ._events import EventBridge, S3EventBridge, Scheduled
+        from ._firehose import KinesisFirehose
+        from ._integrations import AppSyncBatch
+        from ._integrations import triggers as _integrations
+        from ._kafka import Kafka
+        from ._kinesis import Kinesis
+        from ._logs import CloudWatchLogs
+        from ._mq import MQ
+        from ._s3 import S3
+        from ._sns import SNS
+        from ._sqs import SQS
+
+        _rest.append((
+            SQS(),
+            SNS(),
+            Kinesis(),
+            DynamoDBStream(),
+            S3(),
+            Kafka(),
+            MQ(),
+            S3EventBridge(),
+            Scheduled(),
+            EventBridge(),
+            CloudWatchLogs(),
+            KinesisFirehose(),
+            AppSyncBatch(),
+            *_integrations(),
+        ))
+    return _rest[0]
+
+
+if TYPE_CHECKING:
+    #: Every AWS trigger, in the order detection tries them (predicates do not overlap).
+    TRIGGERS: tuple[Trigger, ...]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TRIGGERS":  # PEP 562: built on first read, like the triggers it holds
+        return _HTTP + _others()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def detect(raw: Any) -> Trigger:
     """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
-    return _detect(PROVIDER, TRIGGERS, raw)
+    for trigger in _HTTP:  # TRIGGERS' order, without loading the rest for HTTP
+        if trigger.matches(raw):
+            return trigger
+    return _detect(PROVIDER, _others(), raw)
 
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:

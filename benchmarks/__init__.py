@@ -1,0 +1,28 @@
+"""Side-by-side benchmarks: polyfn against the libraries people use instead.
+
+``python -m benchmarks`` times every scenario, interleaved over several rounds, and
+prints medians and ratios; ``python -m benchmarks.coldstart`` measures whole-process
+cold starts. docs/performance.md has the numbers and how to read them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ._core import Impl, Scenario, Target, Unavailable
+
+__all__ = ["MODULES", "Impl", "Scenario", "Target", "Unavailable", "scenarios"]
+
+#: One module per scenario, each defining ``SCENARIO``.
+MODULES: tuple[str, ...] = (
+    "benchmarks.http_v2",
+    "benchmarks.sqs_batch",
+    "benchmarks.typed_message",
+    "benchmarks.pubsub_legacy",
+    "benchmarks.azure_http",
+)
+
+
+def scenarios() -> list[Scenario]:
+    """Every scenario, in table order."""
+    return [importlib.import_module(name).SCENARIO for name in MODULES]
