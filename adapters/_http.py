@@ -42,13 +42,17 @@ class QueryPairs:
     """A query string's pairs (:func:`parse_query`), parsed when first iterated: a
     :class:`~sdk.Query` indexes them only when a handler reads the query."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_pairs", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._pairs: list[tuple[str, str]] | None = None
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(parse_query(self._text))
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = parse_query(self._text)
+        return iter(pairs)
 
 
 def validation_problem(exc: DataValidationError) -> Rendered:

@@ -1,7 +1,7 @@
 """Read-only multi-value mappings for HTTP headers and query strings.
 
 Providers hand these over in three shapes: a single-value dict, a multi-value dict
-(``multiValueHeaders``) or a list of pairs. The index is built on first access, so
+(``multiValueHeaders``) or pairs (any re-iterable of them, parsed lazily). The index is built on first access, so
 a handler that never reads headers never pays for them.
 """
 
@@ -79,10 +79,25 @@ class _MultiDict(Mapping[str, str]):
     @overload
     def get(self, name: str, default: str | _D) -> str | _D: ...
     def get(self, name: str, default: object = None) -> object:
+        key = name.lower() if self._fold else name
         index = self._index
         if index is None:
+            single = self._single
+            if single is not None and self._multi is None and self._pairs is None:
+                # A direct hit in the provider's own map (HTTP APIs send lower-case
+                # names) needs no index; a miss may be another spelling: index then.
+                value = single.get(key)
+                if value.__class__ is str:
+                    return value
+            elif single is None and self._multi is None and self._pairs is not None:
+                # A query string's pairs: the first match, without an index.
+                for pair_name, pair_value in self._pairs:
+                    if pair_name == key:
+                        return pair_value
+                if not self._fold:
+                    return default
             index = self._build()
-        values = index.get(name.lower() if self._fold else name)
+        values = index.get(key)
         return values[0] if values else default
 
     def get_all(self, name: str) -> list[str]:
