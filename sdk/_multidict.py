@@ -1,8 +1,8 @@
 """Read-only multi-value mappings for HTTP headers and query strings.
 
 Providers hand these over in three shapes: a single-value dict, a multi-value dict
-(``multiValueHeaders``) or pairs (any re-iterable of them, parsed lazily). The index is built on first access, so
-a handler that never reads headers never pays for them.
+(``multiValueHeaders``) or pairs (any re-iterable of them, parsed lazily). The index
+is built on first access, so a handler that never reads headers never pays for them.
 """
 
 from __future__ import annotations
