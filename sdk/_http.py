@@ -39,6 +39,11 @@ def _unquote(value: str) -> str:
     return value
 
 
+#: ``payload`` when it is the body. A marker, not a bound method: that would make
+#: every request a reference cycle only the garbage collector frees.
+_BODY: Any = object()
+
+
 class HTTPRequest(Event[T]):
     """An HTTP request (kind ``http``).
 
@@ -99,7 +104,7 @@ class HTTPRequest(Event[T]):
         if data_content_type is UNSET:
             data_content_type = headers.get("content-type")
         self._set(provider, trigger, id, source, type, subject, time, data,
-                  self._read_body if payload is UNSET else payload, data_content_type,
+                  _BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
 
     @property
@@ -119,8 +124,10 @@ class HTTPRequest(Event[T]):
         self._body = body
         return body
 
-    def _read_body(self) -> bytes:
-        return self.body
+    def payload_bytes_or_text(self) -> bytes | str:
+        if self._payload is _BODY:  # the default: the body is the payload
+            return self.body
+        return super().payload_bytes_or_text()
 
     @property
     def cookies(self) -> Mapping[str, str]:

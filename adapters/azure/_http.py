@@ -23,13 +23,13 @@ or ``Max-Age`` it cannot read, so such cookies answer 500 here, loudly.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
-from adapters._http import HTTPTrigger
+from adapters._http import HTTPTrigger, QueryPairs
 from sdk import Headers, HTTPRequest, Query
 from sdk._response import Rendered
 from sdk.errors import ResponseEncodeError
@@ -46,28 +46,18 @@ _CLIENT_IP_HEADERS = ("x-forwarded-for", "x-azure-clientip", "x-client-ip")
 _EXPIRES_FORMAT = "%a, %d %b %Y %H:%M:%S GMT"
 
 
-class _QueryPairs:
-    """The URL's query pairs, parsed only when a handler reads the query."""
-
-    __slots__ = ("_text",)
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(parse_qsl(self._text, keep_blank_values=True))
-
-
-def _split_url(url: str) -> tuple[str, str]:
-    """(decoded path, raw query string) of an absolute URL, without urlsplit's cost."""
+def _split_url(url: str) -> tuple[str | None, str, str]:
+    """(host, decoded path, raw query string) of an absolute URL, in one pass and
+    without urlsplit's cost. The host is what precedes the first ``/`` after the
+    scheme (``None`` without a scheme); the path is ``/`` when there is no ``/``."""
     _, sep, rest = url.partition("://")
     if not sep:
         rest = url
-    slash = rest.find("/")
-    target = rest[slash:] if slash >= 0 else "/"
-    path, _, query = target.partition("?")
-    path = path.partition("#")[0] or "/"
-    return (unquote(path) if "%" in path else path), query.partition("#")[0]
+    host, slash, target = rest.partition("/")
+    path, _, query = target.partition("?") if slash else ("", "", "")
+    path = "/" + path.partition("#")[0]
+    return ((host or None) if sep else None, unquote(path) if "%" in path else path,
+            query.partition("#")[0])
 
 
 def _route_prefix() -> str:
@@ -82,17 +72,11 @@ def strip_prefix(path: str, prefix: str) -> str:
     return path
 
 
-def _host(url: str) -> str | None:
-    rest = url.partition("://")[2]
-    return rest.split("/", 1)[0] or None
-
-
 def _strip_port(address: str) -> str:
     if address.startswith("["):  # [IPv6]:port
         return address[1:].split("]", 1)[0]
-    if address.count(":") == 1:  # IPv4:port
-        return address.split(":", 1)[0]
-    return address
+    host, colon, port = address.partition(":")
+    return host if colon and ":" not in port else address  # IPv4:port; bare IPv6 as is
 
 
 def _header_dict(headers: Any) -> dict[str, str]:
@@ -111,7 +95,7 @@ def client_ip(headers: Mapping[str, str]) -> str | None:
     for name in _CLIENT_IP_HEADERS:
         value = headers.get(name)
         if value:
-            first = str(value).split(",", 1)[0].strip()
+            first = str(value).partition(",")[0].strip()
             if first:
                 return _strip_port(first)
     return None
@@ -131,21 +115,22 @@ class HTTP(HTTPTrigger):
         return is_native(raw, "HttpRequest")
 
     def request(self, raw: Any) -> HTTPRequest[Any]:
-        url = raw.url
-        path, query = _split_url(url)
+        host, path, query = _split_url(raw.url)
         path = strip_prefix(path, self.prefix)
         headers = _header_dict(raw.headers)
+        route = raw.route_params  # a read-only view: copied only when there is something
+        body = raw.get_body()
         return HTTPRequest(
             method=raw.method,
             path=path,
             headers=Headers(headers),
-            query=Query(pairs=_QueryPairs(query)) if query else Query(),
-            body=raw.get_body(),
-            path_params=dict(raw.route_params),
+            query=Query(pairs=QueryPairs(query)) if query else Query(),
+            body=body,
+            path_params=dict(route) if route else None,
             source_ip=client_ip(headers),
             data_content_type=headers.get("content-type"),
-            provider="azure", trigger=self.name, source=_host(url), subject=path,
-            raw=raw, native=lambda: raw,
+            provider="azure", trigger=self.name, source=host, subject=path,
+            raw=raw,  # ``native`` is ``raw`` when no factory is given: no closure per request
         )
 
     def encode(self, result: Rendered, raw: Any) -> Any:

@@ -33,7 +33,8 @@ from ._types import (
     register,
 )
 
-__all__ = ["NATIVE", "google_fields", "is_protobuf", "last_segment", "register_google"]
+__all__ = ["NATIVE", "PUBSUB", "google_fields", "is_protobuf", "last_segment", "native_data",
+           "pubsub_message", "register_google"]
 
 #: Trigger -> google-events data class ("module:Class"), for ``event.native``.
 NATIVE: dict[str, str] = {
@@ -81,9 +82,10 @@ def is_protobuf(parts: CloudEventParts) -> bool:
 
 def last_segment(path: str | None, marker: str) -> str | None:
     """What follows the last ``marker`` in a resource path (``/topics/`` -> topic)."""
-    if not path or marker not in path:
+    if not path:
         return None
-    return path.rsplit(marker, 1)[1] or None
+    _, found, segment = path.rpartition(marker)
+    return (segment or None) if found else None
 
 
 def google_fields(parts: CloudEventParts, trigger: str) -> dict[str, Any]:
@@ -96,19 +98,31 @@ def google_fields(parts: CloudEventParts, trigger: str) -> dict[str, Any]:
 
 def _native(spec: str, parts: CloudEventParts, trigger: str) -> Callable[[], Any]:
     def build() -> Any:
-        module_name, _, class_name = spec.partition(":")
-        try:
-            cls: Any = getattr(importlib.import_module(module_name), class_name)
-        except ImportError:
-            raise ImportError("event.native of a Google event needs google-events: "
-                              "pip install google-events googleapis-common-protos") from None
+        cls = _native_class(spec)
         payload = payload_value(parts, trigger)
         if isinstance(payload, bytes) and is_protobuf(parts):
             return cls.deserialize(payload)
-        data = json_object(parts, trigger)
-        return cls.from_json(json.dumps(jsonable(data)), ignore_unknown_fields=True)
+        return _from_json(cls, json_object(parts, trigger))
 
     return build
+
+
+def native_data(trigger: str, data: dict[str, Any]) -> Any:
+    """Google's typed data object (``event.native``) of a trigger's JSON data."""
+    return _from_json(_native_class(NATIVE[trigger]), data)
+
+
+def _native_class(spec: str) -> Any:
+    module_name, _, class_name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except ImportError:
+        raise ImportError("event.native of a Google event needs google-events: "
+                          "pip install google-events googleapis-common-protos") from None
+
+
+def _from_json(cls: Any, data: dict[str, Any]) -> Any:
+    return cls.from_json(json.dumps(jsonable(data)), ignore_unknown_fields=True)
 
 
 def _int(value: Any, trigger: str, key: str) -> int | None:
@@ -120,45 +134,68 @@ def _int(value: Any, trigger: str, key: str) -> int | None:
         raise EventDecodeError(trigger, f"{key} is not an integer", keys=[key]) from None
 
 
-@produces("gcp.pubsub", Message)
+PUBSUB = "gcp.pubsub"
+
+
+@produces(PUBSUB, Message)
 def pubsub(parts: CloudEventParts) -> Event[Any]:
     """MessagePublishedData -> ``Message``: the message's own data, id and time;
     ``queue`` the subscription's short name (full path in ``attributes``)."""
-    trigger = "gcp.pubsub"
-    body = json_object(parts, trigger)
+    body = json_object(parts, PUBSUB)
     message = body.get("message")
     if not isinstance(message, dict):
-        raise EventDecodeError(trigger, "data.message must be a JSON object", keys=["message"])
+        raise EventDecodeError(PUBSUB, "data.message must be a JSON object", keys=["message"])
+    return pubsub_message(message, google_fields(parts, PUBSUB),
+                          message_id=message.get("messageId"),
+                          published=message.get("publishTime"),
+                          time_text=parts.attributes.get("time"),
+                          subscription=body.get("subscription"),
+                          attempt=body.get("deliveryAttempt"))
+
+
+def pubsub_message(message: dict[str, Any], fields: dict[str, Any], *, message_id: Any,
+                   published: Any, time_text: Any, subscription: Any = None,
+                   attempt: Any = None) -> Message[Any]:
+    """The ``Message`` for one PubsubMessage.
+
+    ``fields`` are the ``Event`` keyword arguments of its envelope: the
+    messagePublished CloudEvent's (``google_fields``), or what a 1st-gen event
+    converts to (``adapters/gcp/_legacy.py``), their ``time`` parsed from
+    ``time_text``. ``message_id`` and ``published`` are the message's ``messageId``
+    and ``publishTime`` (which the 1st-gen conversion fills in from the event).
+    """
     encoded = message.get("data")
     if encoded is not None and not isinstance(encoded, str):
-        raise EventDecodeError(trigger, "message.data must be a base64 string",
+        raise EventDecodeError(PUBSUB, "message.data must be a base64 string",
                                keys=["message.data"])
-    published = message.get("publishTime") or message.get("publish_time")
-    try:
-        time = parse_time(published) if published else parts.time
-    except ValueError:
-        raise EventDecodeError(trigger, "message.publishTime is not an RFC 3339 timestamp",
-                               keys=["message.publishTime"]) from None
-    subscription = body.get("subscription")
-    fields = google_fields(parts, trigger)
+    published = published or message.get("publish_time")
+    # Senders mostly stamp the envelope with the publish time: that text is parsed once.
+    if published and published != time_text:
+        try:
+            fields["time"] = parse_time(published)
+        except ValueError:
+            raise EventDecodeError(PUBSUB, "message.publishTime is not an RFC 3339 timestamp",
+                                   keys=["message.publishTime"]) from None
     attributes = fields["attributes"]
+    queue = None
     if isinstance(subscription, str) and subscription:
         attributes["subscription"] = subscription
-    # The message's own attributes win a clash: they are what the publisher sent.
-    attributes.update({str(k): str(v) for k, v in (message.get("attributes") or {}).items()})
-    fields.update(
-        id=message.get("messageId") or message.get("message_id") or fields["id"], time=time,
-        data_content_type=None,  # the envelope's JSON type says nothing of the message
-    )
-    return Message(
-        queue=last_segment(subscription if isinstance(subscription, str) else None,
-                           "/subscriptions/"),
-        topic=last_segment(parts.attribute("source"), "/topics/"),
-        delivery_count=_int(body.get("deliveryAttempt"), trigger, "deliveryAttempt"),
-        ordering_key=message.get("orderingKey") or message.get("ordering_key") or None,
-        payload=b64_body(encoded) if encoded else None,
-        **fields,
-    )
+        queue = last_segment(subscription, "/subscriptions/")
+    own = message.get("attributes")
+    if own:  # they win a clash: they are what the publisher sent
+        for name, value in own.items():
+            attributes[str(name)] = str(value)
+    fields["id"] = message_id or message.get("message_id") or fields["id"]
+    fields["data_content_type"] = None  # the envelope's JSON type says nothing of the message
+    # Set in ``fields`` rather than passed beside ``**fields``: one dict fewer to merge
+    # on the way through Message's and Event's keyword arguments (0.5 us of ~6).
+    fields["queue"] = queue
+    fields["topic"] = last_segment(fields["source"], "/topics/")
+    fields["delivery_count"] = (None if attempt is None
+                                else _int(attempt, PUBSUB, "deliveryAttempt"))
+    fields["ordering_key"] = message.get("orderingKey") or message.get("ordering_key") or None
+    fields["payload"] = b64_body(encoded) if encoded else None
+    return Message(**fields)
 
 
 @produces("gcp.storage", StorageEvent)

@@ -25,7 +25,8 @@ from sdk.errors import EventDecodeError
 __all__ = [
     "CORE_ATTRIBUTES", "DECODERS", "PRODUCES", "CloudEventParts", "TypeDecoder",
     "attribute_text", "base_fields", "cloudevent_factory", "data_fields", "decode_parts",
-    "decoder_for", "generic", "json_object", "payload_value", "produces", "register",
+    "decoder_for", "generic", "json_object", "payload_value", "produces",
+    "register",
 ]
 
 #: Context attributes that have a field of their own on ``Event``; every other
@@ -34,7 +35,7 @@ CORE_ATTRIBUTES = frozenset(
     {"id", "source", "specversion", "type", "subject", "time", "datacontenttype"}
 )
 _NOT_ATTRIBUTES = frozenset({"data", "data_base64"})
-
+_NOT_EXTENSIONS = CORE_ATTRIBUTES | _NOT_ATTRIBUTES
 
 @dataclass(frozen=True)
 class CloudEventParts:
@@ -72,12 +73,12 @@ class CloudEventParts:
             except ValueError:
                 raise EventDecodeError(self.trigger, "time is not an RFC 3339 timestamp",
                                        keys=["time"]) from None
-        if not self.extensions:
+        # Most events carry no extension: checking that costs half of building none.
+        if not self.extensions and not self.attributes.keys() <= _NOT_EXTENSIONS:
             object.__setattr__(self, "extensions", {
                 str(name).lower(): attribute_text(value)
                 for name, value in self.attributes.items()
-                if name not in CORE_ATTRIBUTES and name not in _NOT_ATTRIBUTES
-                and value is not None
+                if name not in _NOT_EXTENSIONS and value is not None
             })
         if self.payload is None and isinstance(self.data, (bytes, bytearray)):
             object.__setattr__(self, "payload", bytes(self.data))

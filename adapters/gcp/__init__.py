@@ -42,11 +42,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     PubSubPush(),
 )
 _HTTP, _CLOUDEVENT, _STRUCTURED, _BACKGROUND, _PUSH = TRIGGERS
+#: The triggers a plain dict can match: a flask request or a CloudEvent object is
+#: never one, so a JSON payload skips their attribute probes.
+_JSON_TRIGGERS = (_STRUCTURED, _BACKGROUND, _PUSH)
 
 
 def detect(raw: Any) -> Trigger:
     """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
-    return _detect(PROVIDER, TRIGGERS, raw)
+    return _detect(PROVIDER, _JSON_TRIGGERS if type(raw) is dict else TRIGGERS, raw)
 
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
