@@ -18,7 +18,7 @@ chained from the first record's exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
@@ -27,7 +27,7 @@ from sdk.errors import BatchFailedError, ConfigurationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["BatchTrigger", "check_concurrency", "lazy"]
+__all__ = ["BatchTrigger", "LazyRecord", "check_concurrency", "lazy"]
 
 R = TypeVar("R")
 
@@ -41,16 +41,55 @@ def lazy(trigger: str, build: Callable[[R], list[Event[Any]]], item: R
     naming the trigger and the item's keys (never its values)."""
 
     def decode() -> list[Event[Any]]:
-        try:
-            return build(item)
-        except EventDecodeError:
-            raise
-        except _MALFORMED as exc:
-            keys = sorted(str(k) for k in item) if isinstance(item, dict) else ()
-            raise EventDecodeError(trigger, f"malformed record ({type(exc).__name__})",
-                                   keys=keys) from None
+        return _decode(trigger, build, item)
 
     return decode
+
+
+def _decode(trigger: str, build: Callable[[R], list[Event[Any]]], item: R) -> list[Event[Any]]:
+    try:
+        return build(item)
+    except EventDecodeError:
+        raise
+    except _MALFORMED as exc:
+        raise _malformed(trigger, item, exc) from None
+
+
+def _malformed(trigger: str, item: Any, exc: Exception) -> EventDecodeError:
+    """The error of a record that cannot be built: the trigger, the exception's type
+    and the item's keys, never its values."""
+    keys = sorted(str(k) for k in item) if isinstance(item, dict) else ()
+    return EventDecodeError(trigger, f"malformed record ({type(exc).__name__})", keys=keys)
+
+
+class LazyRecord(Record):
+    """A :class:`Record` whose events are ``build(item)``, built when the runner
+    reaches it, as ``Record(key, lazy(trigger, build, item))`` but one object built
+    from positional arguments: a delivery makes one per record before any runs."""
+
+    __slots__ = ("_build", "_decoded", "_item", "_trigger")
+
+    def __init__(self, key: Any, trigger: str, build: Callable[[Any], list[Event[Any]]],
+                 item: Any, group: Hashable | None = None, label: str | None = None) -> None:
+        self.key = key
+        self.group = group
+        self._label = label
+        self._trigger = trigger
+        self._build = build
+        self._item = item
+        self._decoded: list[Event[Any]] | None = None
+
+    def events(self) -> list[Event[Any]]:
+        events = self._decoded
+        if events is None:
+            try:  # _decode, inlined: this runs once per record of every batch
+                events = self._build(self._item)
+            except EventDecodeError:
+                raise
+            except _MALFORMED as exc:
+                raise _malformed(self._trigger, self._item, exc) from None
+            self._decoded = events
+        return events
 
 
 def check_concurrency(concurrency: int) -> int:
@@ -90,7 +129,11 @@ class BatchTrigger(Trigger):
         if failed and (outcome.all_failed or not (self.partial and partial_failures)
                        or any(o.record.key is None for o in failed)):
             raise self.failure(outcome)
-        return self.encode(outcome, raw)
+        answer = self.encode(outcome, raw)
+        # The outcome holds the records' exceptions: returning with it in a local
+        # would make a reference cycle (see sdk._batch, "Reference cycles").
+        del outcome, failed
+        return answer
 
     def failure(self, outcome: BatchOutcome) -> BaseException:
         """What to raise so the provider redelivers the whole batch."""

@@ -62,12 +62,13 @@ def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
             running.close()  # never started when called from a running loop
     else:
         errors = _run_one_by_one(fn, records, context)
-    outcome = BatchOutcome([
-        RecordOutcome(record, None, True) if error is SKIPPED else RecordOutcome(record, error)
-        for record, error in zip(records, errors, strict=True)
-    ])
+    outcome = BatchOutcome.of(records, errors)
+    del errors  # no reference cycle: see _attempt
     _log(outcome, context, trigger)
-    return outcome
+    try:
+        return outcome
+    finally:
+        del outcome  # no reference cycle: see _attempt
 
 
 def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context
@@ -75,18 +76,37 @@ def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Conte
     errors: list[BaseException | None] = []
     failed_groups: set[Hashable] = set()
     for record in records:
-        if record.group is not None and record.group in failed_groups:
+        group = record.group
+        if group is not None and group in failed_groups:
             errors.append(SKIPPED)
             continue
-        try:
-            for event in record.events():
-                fn.call(event, context)
-        except Exception as exc:
-            errors.append(exc)
-            failed_groups.add(record.group)
-        else:
-            errors.append(None)
-    return errors
+        errors.append(_attempt(fn, record, context))
+        if errors[-1] is not None:
+            failed_groups.add(group)
+    try:
+        return errors
+    finally:
+        del errors  # no reference cycle: see _attempt
+
+
+# Reference cycles. A caught exception's traceback keeps the frames it went
+# through, and through them (``f_back``) every frame that was running below them,
+# with the local variables those hold when they return. A runner frame returning
+# with a local that holds the exception (the list of errors, the outcome) would
+# close a cycle (frame -> errors -> exception -> traceback -> frame) keeping the
+# whole batch, every event and record, alive until the garbage collector runs;
+# with it disabled (timeit, or a process that turns it off), never freed. So the
+# functions below catch in a frame of their own, and the frames above them drop
+# such locals before they return (``del`` in a ``finally`` after ``return x``).
+
+def _attempt(fn: Function[Any], record: Record, context: Context) -> BaseException | None:
+    """Handle a record's events one by one; the exception that stopped it, if any."""
+    try:
+        for event in record.events():
+            fn.call(event, context)
+    except Exception as exc:
+        return exc
+    return None
 
 
 async def _run_concurrently(fn: Function[Any], records: Sequence[Record], context: Context,
@@ -141,34 +161,56 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     """A ``list[...]`` handler: one call with every event that decoded and validated
     (in an ordered group, only those before the group's first failure)."""
     errors: list[BaseException | None] = [None] * len(records)
+    decoded: list[Event[Any]] | BaseException | None = None
+    error: BaseException | None = None
     owner: dict[int, int] = {}  # id(event) -> record index
     events: list[Event[Any]] = []
     failed_groups: set[Hashable] = set()
     for index, record in enumerate(records):
         if record.group is not None and record.group in failed_groups:
             continue  # reported failed below, never handed over out of order
-        try:
-            decoded = record.events()
-            for event in decoded:
-                fn.prepare(event)
-        except Exception as exc:
-            errors[index] = exc
+        decoded = _prepared(fn, record)
+        if isinstance(decoded, BaseException):
+            errors[index] = decoded
             failed_groups.add(record.group)
             continue
         for event in decoded:
             owner[id(event)] = index
             events.append(event)
     if events:
-        try:
-            result = fn.call_batch(events, context)
-        except Exception as exc:
+        result, error = _call_batch(fn, events, context)
+        if error is not None:
             for index in set(owner.values()):
-                errors[index] = exc
+                errors[index] = error
         else:
             for index in _reported(result, events, owner, trigger):
                 if errors[index] is None:
                     errors[index] = ReportedFailure()
-    return _skip_after_failures(records, errors)
+    decoded = error = None  # no reference cycle: see _attempt
+    try:
+        return _skip_after_failures(records, errors)
+    finally:
+        del errors
+
+
+def _prepared(fn: Function[Any], record: Record) -> list[Event[Any]] | BaseException:
+    """A record's events, validated for ``fn``; or the exception that stopped it."""
+    try:
+        decoded = record.events()
+        for event in decoded:
+            fn.prepare(event)
+    except Exception as exc:
+        return exc
+    return decoded
+
+
+def _call_batch(fn: Function[Any], events: list[Event[Any]], context: Context
+                ) -> tuple[Any, BaseException | None]:
+    """(a batch handler's result, None), or (None, the exception it raised)."""
+    try:
+        return fn.call_batch(events, context), None
+    except Exception as exc:
+        return None, exc
 
 
 def _reported(result: Any, events: list[Event[Any]], owner: dict[int, int], trigger: str
@@ -210,9 +252,12 @@ def _skip_after_failures(records: Sequence[Record], errors: list[BaseException |
 
 def _log(outcome: BatchOutcome, context: Context, trigger: str) -> None:
     """One line per distinct error (a batch handler's error is shared by its records)."""
+    failed = outcome.failed
+    if not failed:
+        return  # the context (and its logger) is not even built
     by_error: dict[int, tuple[BaseException, list[str | None]]] = {}
     skipped = 0
-    for item in outcome.outcomes:
+    for item in failed:
         if item.skipped:
             skipped += 1
         elif item.error is not None:

@@ -1,12 +1,20 @@
-"""Helpers for the JSON form of events (``event.to_dict()``) and JSON bodies."""
+"""Helpers for the JSON form of events (``event.to_dict()``) and JSON bodies.
+
+Cold starts pay for every import, so ``decimal``, ``datetime`` and ``base64`` are
+not imported here: a ``Decimal`` or a ``datetime`` can only exist once something
+imported its module (it is then in ``sys.modules``), and ``base64`` is needed only
+for a bytes value.
+"""
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import datetime, timezone
-from decimal import Decimal
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from decimal import Decimal
 
 __all__ = ["dumps", "iso", "jsonable"]
 
@@ -15,9 +23,29 @@ def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z`` suffix."""
     if value is None:
         return None
+    from datetime import timezone  # loaded: ``value`` is a datetime
+
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _decimal_type() -> type[Decimal] | None:
+    """``decimal.Decimal`` when ``decimal`` is loaded; ``None`` when no value can be one."""
+    module = sys.modules.get("decimal")
+    return module.Decimal if module is not None else None
+
+
+def _datetime_type() -> type[datetime] | None:
+    """``datetime.datetime`` when ``datetime`` is loaded; ``None`` when no value can be one."""
+    module = sys.modules.get("datetime")
+    return module.datetime if module is not None else None
+
+
+def _b64(value: bytes | bytearray | memoryview) -> str:
+    import base64  # bytes values only
+
+    return base64.b64encode(bytes(value)).decode("ascii")
 
 
 def jsonable(value: Any) -> Any:
@@ -34,12 +62,14 @@ def jsonable(value: Any) -> Any:
             return sorted(items)
         except TypeError:
             return items
-    if isinstance(value, Decimal):
+    decimal = _decimal_type()
+    if decimal is not None and isinstance(value, decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime):
+    moment = _datetime_type()
+    if moment is not None and isinstance(value, moment):
         return iso(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return base64.b64encode(bytes(value)).decode("ascii")
+        return _b64(value)
     dump = getattr(value, "model_dump", None)
     if callable(dump):
         return dump(mode="json")
@@ -49,15 +79,26 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: What ``_default`` turns into JSON besides pydantic models, Decimal and datetime.
+_EXTRA_TYPES = (bytes, bytearray, memoryview, set, frozenset)
+
+
 def _default(value: Any) -> Any:
-    if isinstance(value, _EXTRA_TYPES) or hasattr(value, "model_dump"):
+    decimal = _decimal_type()
+    moment = _datetime_type()
+    if (isinstance(value, _EXTRA_TYPES)
+            or (decimal is not None and isinstance(value, decimal))
+            or (moment is not None and isinstance(value, moment))
+            or hasattr(value, "model_dump")):
         return jsonable(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_EXTRA_TYPES = (Decimal, datetime, bytes, bytearray, memoryview, set, frozenset)
+#: ``json.dumps`` with options builds a JSONEncoder on every call; one, built once,
+#: gives the same text.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_default).encode
 
 
 def dumps(value: Any) -> str:
     """Compact JSON, accepting Decimal, datetime, bytes, sets and pydantic models."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_default)
+    return _encode(value)

@@ -4,15 +4,17 @@ AWS (CloudWatch, Lambda JSON log format) and Google Cloud (Cloud Logging's
 structured-logging fields) read one JSON object per line from stdout. On Azure the
 worker ships Python ``logging`` records to the host, so lines go through the
 ``polyfn`` logger there.
+
+``import sdk`` pays for every import here at cold start: ``logging`` is imported
+only on Azure, and ``traceback`` not at all (see :func:`stack`).
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
-import traceback
+from types import TracebackType
 from typing import Any, ClassVar
 
 from ._jsonform import dumps
@@ -22,6 +24,12 @@ __all__ = ["Logger"]
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 _GCP_SEVERITY = {"debug": "DEBUG", "info": "INFO", "warning": "WARNING", "error": "ERROR",
                  "critical": "CRITICAL"}
+_ERROR = _LEVELS["error"]
+#: Chained exceptions followed at most (``raise ... from`` loops are cut off too).
+_MAX_CHAIN = 10
+#: Between two chained exceptions in a stack, as Python's own traceback says it.
+_CAUSE = "The above exception was the direct cause of the following exception:"
+_CONTEXT = "During handling of the above exception, another exception occurred:"
 
 
 class Logger:
@@ -63,6 +71,8 @@ class Logger:
         record.update(fields)
         line = dumps(record)
         if self._provider == "azure":
+            import logging  # the Azure worker's channel; nowhere else worth its import
+
             logging.getLogger("polyfn").log(_LEVELS[level], line)
         else:
             sys.stdout.write(line + "\n")
@@ -81,13 +91,82 @@ class Logger:
         self._emit("error", message, fields)
 
     def exception(self, message: str, exc: BaseException, **fields: Any) -> None:
-        """An error line with the exception's type and stack (logs only, never a response)."""
+        """An error line with the exception's type and stack (logs only, never a response).
+
+        ``stack`` is one string per frame, ``"path:line in function"``, outermost
+        first, then ``"module.Type: message"``; chained exceptions (``raise ... from``,
+        or raised while handling another) come first, as Python prints them.
+        """
+        if self.level > _ERROR:  # nothing below is worth computing for a dropped line
+            return
         fields.setdefault("error_type", type(exc).__qualname__)
         fields.setdefault("error_message", str(exc))
-        fields.setdefault("stack", traceback.format_exception(type(exc), exc, exc.__traceback__))
+        if "stack" not in fields:
+            fields["stack"] = stack(exc)
         self._emit("error", message, fields)
+
+
+def stack(exc: BaseException) -> list[str]:
+    """``exc``'s stack as :meth:`Logger.exception` logs it.
+
+    Not ``traceback.format_exception``: on Python 3.11+ it re-parses every frame's
+    source to draw ``^^^`` markers and ``stat``s every file, which made a failure
+    line cost more than handling a whole SQS batch. Source lines are left out too
+    (reading them through ``linecache`` was a third of this function's time, and
+    opens every file of the stack at the first failure): file and line find them.
+    """
+    chain: list[tuple[BaseException, str | None]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    note: str | None = None
+    while current is not None and id(current) not in seen and len(chain) < _MAX_CHAIN:
+        seen.add(id(current))
+        chain.append((current, note))
+        if current.__cause__ is not None:
+            current, note = current.__cause__, _CAUSE
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, note = current.__context__, _CONTEXT
+        else:
+            current = None
+    lines: list[str] = []
+    for error, link in reversed(chain):
+        lines.extend(_frames(error.__traceback__))
+        lines.append(_describe(error))
+        if link is not None:
+            lines.append(link)
+    return lines
+
+
+def _frames(tb: TracebackType | None) -> list[str]:
+    out: list[str] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        out.append(f"{code.co_filename}:{tb.tb_lineno} in {code.co_name}")
+        tb = tb.tb_next
+    return out
+
+
+def _describe(exc: BaseException) -> str:
+    kind = type(exc)
+    name = kind.__qualname__
+    if kind.__module__ not in ("builtins", "__main__"):
+        name = f"{kind.__module__}.{name}"
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<exception str() failed>"
+    return f"{name}: {text}" if text else name
+
+
+#: (epoch second, its "YYYY-MM-DDTHH:MM:SS" text): lines in the same second share it.
+_clock: list[tuple[int, str]] = [(-1, "")]
 
 
 def _now() -> str:
     t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1000):03d}Z"
+    second, text = _clock[0]
+    if int(t) != second:  # strftime + gmtime cost more than the rest of the line's fields
+        second = int(t)
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _clock[0] = (second, text)
+    return f"{text}.{int(t % 1 * 1000):03d}Z"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ._event import Event
@@ -17,14 +17,27 @@ class Record:
     id, stream sequence number...; ``None`` when the record lacks one), ``events``
     the events it holds or a callable decoding them on first use."""
 
-    __slots__ = ("_events", "group", "key", "label")
+    __slots__ = ("_events", "_label", "group", "key")
 
     def __init__(self, key: Any, events: Events, *, group: Hashable | None = None,
                  label: str | None = None) -> None:
         self.key = key
         self._events = events
         self.group = group
-        self.label = label if label is not None else (None if key is None else str(key))
+        self._label = label
+
+    @property
+    def label(self) -> str | None:
+        """How log lines name the record: the label given, else the key as text
+        (worked out when a line needs it, not for every record of every batch)."""
+        label = self._label
+        if label is None and self.key is not None:
+            label = self._label = str(self.key)
+        return label
+
+    @label.setter
+    def label(self, value: str | None) -> None:
+        self._label = value
 
     def events(self) -> list[Event[Any]]:
         """The record's events (decoded once; a malformed record raises here)."""
@@ -61,25 +74,60 @@ class RecordOutcome:
 class BatchOutcome:
     """One outcome per record, in batch order."""
 
-    __slots__ = ("outcomes",)
+    __slots__ = ("_errors", "_failed", "_outcomes", "_records", "_total")
 
     def __init__(self, outcomes: list[RecordOutcome]) -> None:
-        self.outcomes = outcomes
+        self._outcomes: list[RecordOutcome] | None = outcomes
+        self._failed = [o for o in outcomes if not o.ok]
+        self._total = len(outcomes)
+        self._records: Sequence[Record] = ()
+        self._errors: Sequence[BaseException | None] = ()
+
+    @classmethod
+    def of(cls, records: Sequence[Record], errors: Sequence[BaseException | None]
+           ) -> BatchOutcome:
+        """The runner's result: ``errors[i]`` is ``None`` when ``records[i]`` was
+        handled, :data:`SKIPPED` when it was not attempted, else its exception.
+
+        Only failed records get their :class:`RecordOutcome` now: what the adapter
+        reads (failures, counts) needs no object per handled record.
+        """
+        outcome = cls.__new__(cls)
+        outcome._outcomes = None
+        outcome._records = records
+        outcome._errors = errors
+        outcome._total = len(records)
+        outcome._failed = [
+            RecordOutcome(record, None, True) if error is SKIPPED else RecordOutcome(record, error)
+            for record, error in zip(records, errors, strict=True) if error is not None
+        ]
+        return outcome
+
+    @property
+    def outcomes(self) -> list[RecordOutcome]:
+        outcomes = self._outcomes
+        if outcomes is None:
+            failed = iter(self._failed)
+            outcomes = self._outcomes = [
+                RecordOutcome(record) if error is None else next(failed)
+                for record, error in zip(self._records, self._errors, strict=True)
+            ]
+        return outcomes
 
     @property
     def failed(self) -> list[RecordOutcome]:
-        return [o for o in self.outcomes if not o.ok]
+        return list(self._failed)
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.outcomes) and not any(o.ok for o in self.outcomes)
+        return bool(self._failed) and len(self._failed) == self._total
 
     @property
     def first_error(self) -> BaseException | None:
-        return next((o.error for o in self.outcomes if o.error is not None), None)
+        return next((o.error for o in self._failed if o.error is not None), None)
 
     def __len__(self) -> int:
-        return len(self.outcomes)
+        return self._total
 
 
 class ReportedFailure(Exception):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from sdk import Change, Event
@@ -137,7 +138,13 @@ class DynamoDBStream(ShardTrigger):
             old=image(stream.get("OldImage"), "OldImage", self.name),
             new=image(stream.get("NewImage"), "NewImage", self.name),
             provider="aws", trigger=self.name, id=item.get("eventID"), source=arn,
-            type=event_name, time=epoch_seconds(stream.get("ApproximateCreationDateTime")),
-            raw=item, native=powertools("dynamo_db_stream_event.DynamoDBRecord", item),
+            # ``time`` is converted when first read (epoch_seconds never raises).
+            type=event_name, time=partial(epoch_seconds, stream.get("ApproximateCreationDateTime")),
+            raw=item, native=partial(_native, item),
         )]
+
+
+def _native(item: dict[str, Any]) -> Any:
+    """``event.native``: powertools' record class (powertools imported on first read)."""
+    return powertools("dynamo_db_stream_event.DynamoDBRecord", item)()
 

@@ -43,16 +43,21 @@ class Kinesis(ShardTrigger):
             raise EventDecodeError(self.name, "data must be base64 text", keys=["kinesis.data"])
         arn = item.get("eventSourceARN")
         event_id = item.get("eventID")
-        return [Message(
+        return [Message.build(
             topic=arn_resource(arn, "stream"),
             # eventID is "<shard id>:<sequence number>".
             partition=event_id.split(":", 1)[0] if isinstance(event_id, str) else None,
             ordering_key=kinesis.get("partitionKey"), sequence=kinesis["sequenceNumber"],
             provider="aws", trigger=self.name, id=event_id, source=arn,
             type=item.get("eventName"),
-            time=epoch_seconds(kinesis.get("approximateArrivalTimestamp")),
+            # Converted when first read (epoch_seconds never raises).
+            time=partial(epoch_seconds, kinesis.get("approximateArrivalTimestamp")),
             # Undone when data is first read: bad base64 fails this record only.
-            payload=partial(b64_bytes, data), raw=item,
-            native=powertools("kinesis_stream_event.KinesisStreamRecord", item),
+            payload=partial(b64_bytes, data), raw=item, native=partial(_native, item),
         )]
+
+
+def _native(item: dict[str, Any]) -> Any:
+    """``event.native``: powertools' record class (powertools imported on first read)."""
+    return powertools("kinesis_stream_event.KinesisStreamRecord", item)()
 

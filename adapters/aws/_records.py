@@ -14,7 +14,7 @@ import binascii
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from adapters._batch import BatchTrigger, lazy
+from adapters._batch import BatchTrigger, LazyRecord
 from sdk import Context, Event
 from sdk._batch import BatchOutcome, Record
 from sdk.errors import EventDecodeError
@@ -121,8 +121,8 @@ class ShardTrigger(PartialBatchTrigger):
     def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                 ) -> list[Record]:
         # Every record of a batch is in one group: one shard, in sequence order.
-        return [Record(self._sequence_number(item), lazy(self.name, self._build, item),
-                       group="shard")
+        name, build = self.name, self._build
+        return [LazyRecord(self._sequence_number(item), name, build, item, "shard")
                 for item in record_list(raw, self.name)]
 
     def _sequence_number(self, item: Any) -> str | None:

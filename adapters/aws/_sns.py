@@ -10,9 +10,10 @@ twice, then hands the event to the function's on-failure destination or DLQ.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from adapters._batch import BatchTrigger, lazy
+from adapters._batch import BatchTrigger, LazyRecord
 from adapters._time import maybe_time
 from sdk import Context, Event, Message
 from sdk._batch import Record
@@ -37,7 +38,7 @@ def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable
     if not isinstance(body, str):
         raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
     topic_arn = doc.get("TopicArn")
-    return Message(
+    return Message.build(
         topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
         source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
         time=maybe_time(doc.get("Timestamp")), payload=body,
@@ -78,12 +79,18 @@ class SNS(BatchTrigger):
 
     def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                 ) -> list[Record]:
-        return [Record(_message_id(item), lazy(self.name, self._build, item))
+        name = self.name
+        return [LazyRecord(_message_id(item), name, self._build, item)
                 for item in record_list(raw, self.name)]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         return [sns_message(item["Sns"], trigger=self.name, raw=item,
-                            native=powertools("sns_event.SNSEventRecord", item))]
+                            native=partial(_native, item))]
+
+
+def _native(item: dict[str, Any]) -> Any:
+    """``event.native``: powertools' record class (powertools imported on first read)."""
+    return powertools("sns_event.SNSEventRecord", item)()
 
 
 def _message_id(item: Any) -> str | None:

@@ -14,9 +14,10 @@ them is still reported by the SQS ``messageId``. Other bodies stay SQS messages.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
-from adapters._batch import lazy
+from adapters._batch import LazyRecord
 from sdk import Context, Event, Message
 from sdk._batch import Record
 from sdk.errors import EventDecodeError
@@ -52,28 +53,35 @@ class SQS(PartialBatchTrigger):
         items = record_list(raw, self.name)
         group = _FIFO if items and _is_fifo(items[0]) else None
         build = self._unwrapped if unwrap else self._build
-        return [Record(_message_id(item), lazy(self.name, build, item), group=group)
-                for item in items]
+        name = self.name
+        return [LazyRecord(_message_id(item), name, build, item, group) for item in items]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
-        return [self._message(item)]
-
-    def _message(self, item: dict[str, Any]) -> Message[Any]:
+        # Every field is read here, per record, with no intermediate dict: a batch of
+        # ten builds ten of these before the handler runs. ``time`` and ``native`` are
+        # converted when first read. (The order of the reads decides which error a
+        # malformed record reports: keep it.)
         system = item.get("attributes") or {}
         body = item["body"]
         if not isinstance(body, str):
             raise EventDecodeError(self.name, "body must be a string", keys=["body"])
-        return Message(
-            **_delivery(item), provider="aws", trigger=self.name,
-            id=item["messageId"], source=item.get("eventSourceARN"),
-            time=epoch_ms(system.get("SentTimestamp")), payload=body,
-            attributes=_attributes(item.get("messageAttributes"), self.name),
-            raw=item, native=powertools("SQSRecord", item),
-        )
+        arn = item.get("eventSourceARN")
+        count = system.get("ApproximateReceiveCount")
+        attributes = item.get("messageAttributes")
+        return [Message.build(
+            queue=_queue(arn),
+            delivery_count=int(count) if isinstance(count, str) and count.isdigit() else None,
+            ordering_key=system.get("MessageGroupId"),
+            sequence=system.get("SequenceNumber"),
+            provider="aws", trigger=self.name, id=item["messageId"], source=arn,
+            time=partial(epoch_ms, system.get("SentTimestamp")), payload=body,
+            attributes=_attributes(attributes, self.name) if attributes else None,
+            raw=item, native=partial(_native, item),
+        )]
 
     def _unwrapped(self, item: dict[str, Any]) -> list[Event[Any]]:
         doc = _json_body(item)
-        native = powertools("SQSRecord", item)
+        native = partial(_native, item)
         if _sns.is_notification(doc):
             fields = _delivery(item)
             fields["sequence"] = doc.get("SequenceNumber") or fields["sequence"]
@@ -85,8 +93,30 @@ class SQS(PartialBatchTrigger):
         return self._build(item)
 
 
+def _native(item: dict[str, Any]) -> Any:
+    """``event.native``: powertools' ``SQSRecord`` (powertools imported on first read)."""
+    return powertools("SQSRecord", item)()
+
+
+#: eventSourceARN -> queue name: every record of a batch comes from the same queue.
+_QUEUES: dict[str, str | None] = {}
+
+
+def _queue(arn: Any) -> str | None:
+    """``arn_name(arn)``, worked out once per queue."""
+    if not isinstance(arn, str):
+        return arn_name(arn)
+    if arn in _QUEUES:
+        return _QUEUES[arn]
+    if len(_QUEUES) >= 64:  # a function reads a handful of queues: stay small
+        _QUEUES.clear()
+    name = _QUEUES[arn] = arn_name(arn)
+    return name
+
+
 def _delivery(item: dict[str, Any]) -> dict[str, Any]:
-    """The queue's view of a message: name, receive count, FIFO group and sequence."""
+    """The queue's view of a message: name, receive count, FIFO group and sequence
+    (for an SNS message carried in it; ``_build`` reads the same fields inline)."""
     system = item.get("attributes") or {}
     count = system.get("ApproximateReceiveCount")
     return {

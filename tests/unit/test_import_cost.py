@@ -1,0 +1,111 @@
+"""Cold-start guards: modules that ``import sdk`` and a first HTTP invocation must not
+load. Each one costs a Lambda cold start milliseconds (``logging`` with ``traceback``,
+``threading``, ``string`` and ``weakref`` about 7 ms under ``-X importtime``;
+``asyncio`` about 30 ms; ``inspect`` brings ``ast``, ``dis`` and ``tokenize``), and
+none of them is needed until a handler does something that needs it: Azure logging,
+an async handler, a ``Decimal``, a base64 body. ``tests/unit/test_imports.py`` checks
+provider libraries and pydantic; this file checks the standard library.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.samples import PROJECT_ROOT
+
+#: Never loaded by ``import sdk`` / ``import adapters.aws`` and the first invocation
+#: of an untyped handler for an HTTP API request with a JSON body.
+AVOIDED = frozenset({
+    "logging",        # sdk._log: only on Azure, where the worker reads logging records
+    "traceback",      # sdk._log formats stacks itself (no source re-parsing)
+    "linecache",
+    "decimal",        # sdk._jsonform: a Decimal exists only once decimal is imported
+    "base64",         # only for binary data and base64 bodies
+    "asyncio",        # only for async handlers
+    "inspect",        # sdk._function reads plain functions' code objects
+    "ast", "dis", "tokenize",
+    "dataclasses",    # the non-HTTP AWS triggers load on first use
+    "threading",
+})
+
+_HTTP_INVOCATION = """
+import adapters.aws
+from sdk import Response
+
+def handle(request):
+    data = request.json()
+    return Response({"method": request.method, "path": request.path,
+                     "agent": request.headers.get("user-agent"),
+                     "page": request.query.get("page"), "name": data["name"]}, status=201)
+
+handler = adapters.aws.lambda_handler(handle)
+event = {
+    "version": "2.0", "routeKey": "POST /orders", "rawPath": "/orders",
+    "rawQueryString": "page=2&sort=desc",
+    "headers": {"content-type": "application/json", "user-agent": "curl/8.5.0",
+                "x-forwarded-for": "203.0.113.7"},
+    "requestContext": {"http": {"method": "POST", "path": "/orders",
+                                "sourceIp": "203.0.113.7"},
+                       "requestId": "JKJaXmPLvHcESHA=", "stage": "$default",
+                       "timeEpoch": 1710324930000},
+    "body": '{"name": "Ada", "quantity": 3}', "isBase64Encoded": False,
+}
+assert handler(event, None)["statusCode"] == 201
+"""
+
+
+def loaded_by(code: str) -> set[str]:
+    """Modules (full dotted names) that ``code`` loads in a fresh interpreter; the
+    script itself imports nothing before taking the first snapshot."""
+    script = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        f"{code}\n"
+        "print(repr(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
+                         capture_output=True, text=True, timeout=60)
+    return set(ast.literal_eval(out.stdout.strip().splitlines()[-1]))
+
+
+def _avoided(loaded: set[str]) -> set[str]:
+    return {name for name in loaded if name.split(".")[0] in AVOIDED}
+
+
+@pytest.mark.parametrize("code", ["import sdk", "import adapters.aws", _HTTP_INVOCATION],
+                         ids=["import sdk", "import adapters.aws", "aws http invocation"])
+def test_cold_start_loads_none_of_the_avoidable_modules(code: str) -> None:
+    assert _avoided(loaded_by(code)) == set()
+
+
+def test_what_is_avoided_still_works_when_needed() -> None:
+    # Each lazily imported module is loaded by the path that needs it.
+    code = (
+        "import datetime, decimal, sdk\n"
+        "from sdk._jsonform import dumps\n"
+        "assert dumps({'d': decimal.Decimal('1.5'), 'n': decimal.Decimal('2'),\n"
+        "              't': datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc),\n"
+        "              'b': b'hi'}) == "
+        "'{\"d\":1.5,\"n\":2,\"t\":\"2024-01-02T00:00:00Z\",\"b\":\"aGk=\"}'\n"
+        "sdk.Logger('azure', 'r-1').info('hello')\n"
+    )
+    loaded = loaded_by(code)
+    assert {"base64", "logging"} <= {name.split(".")[0] for name in loaded}
+
+
+def test_a_failure_line_loads_no_traceback() -> None:
+    code = (
+        "import io, sys, sdk\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "try:\n"
+        "    raise ValueError('boom')\n"
+        "except ValueError as exc:\n"
+        "    sdk.Logger('aws', 'r-1').exception('handler failed', exc)\n"
+        "line, sys.stdout = sys.stdout.getvalue(), out\n"
+        "assert 'ValueError: boom' in line\n"
+    )
+    assert not {"traceback", "linecache"} & {name.split(".")[0] for name in loaded_by(code)}
