@@ -22,10 +22,10 @@ from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
-from sdk._batch import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure, run_batch
-from sdk.errors import BatchFailedError, ConfigurationError, EventDecodeError
+from sdk._batch import BatchOutcome, Record, ReportedFailure, run_batch
+from sdk.errors import BatchFailedError, EventDecodeError
 
-from ._trigger import Trigger
+from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 
 __all__ = ["BatchTrigger", "LazyRecord", "check_concurrency", "lazy"]
 
@@ -90,13 +90,6 @@ class LazyRecord(Record):
                 raise _malformed(self._trigger, self._item, exc) from None
             self._decoded = events
         return events
-
-
-def check_concurrency(concurrency: int) -> int:
-    """Validate the async concurrency bound once, when the entry point is built."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ConfigurationError(f"concurrency must be a positive int, not {concurrency!r}")
-    return concurrency
 
 
 class BatchTrigger(Trigger):

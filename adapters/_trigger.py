@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sdk import Context, Event, Function
-from sdk.errors import UnsupportedEventError
+from sdk._records import DEFAULT_CONCURRENCY
+from sdk.errors import ConfigurationError, UnsupportedEventError
 
-__all__ = ["Trigger", "detect"]
+__all__ = ["DEFAULT_CONCURRENCY", "Trigger", "check_concurrency", "detect"]
 
 
 class Trigger:
@@ -64,3 +65,11 @@ def detect(provider: str, triggers: Sequence[Trigger], raw: Any) -> Trigger:
         if trigger.matches(raw):
             return trigger
     raise UnsupportedEventError(provider, raw)
+
+
+def check_concurrency(concurrency: int) -> int:
+    """Validate the async concurrency bound once, when the entry point is built
+    (here, not with the batch runner, which a cold HTTP start never loads)."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ConfigurationError(f"concurrency must be a positive int, not {concurrency!r}")
+    return concurrency

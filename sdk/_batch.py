@@ -32,17 +32,20 @@ from typing import Any
 from ._context import Context
 from ._event import Event
 from ._function import Function, _run
-from ._records import SKIPPED, BatchOutcome, Record, RecordOutcome, ReportedFailure
+from ._records import (
+    DEFAULT_CONCURRENCY,
+    SKIPPED,
+    BatchOutcome,
+    Record,
+    RecordOutcome,
+    ReportedFailure,
+)
 from .errors import ResponseEncodeError
 
 __all__ = [
     "DEFAULT_CONCURRENCY", "BatchOutcome", "Record", "RecordOutcome", "ReportedFailure",
     "run_batch",
 ]
-
-#: Handler calls an async handler may have in flight at once.
-DEFAULT_CONCURRENCY = 10
-
 
 def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
               trigger: str, concurrency: int = DEFAULT_CONCURRENCY) -> BatchOutcome:

@@ -7,7 +7,11 @@ from typing import Any
 
 from ._event import Event
 
-__all__ = ["SKIPPED", "BatchOutcome", "Record", "RecordOutcome", "ReportedFailure"]
+#: How many records of a batch an async handler runs at once, by default.
+DEFAULT_CONCURRENCY = 10
+
+__all__ = ["DEFAULT_CONCURRENCY", "SKIPPED", "BatchOutcome", "Record", "RecordOutcome",
+           "ReportedFailure"]
 
 Events = list[Event[Any]] | Callable[[], list[Event[Any]]]
 

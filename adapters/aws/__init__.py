@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from adapters._batch import check_concurrency
-from adapters._trigger import Trigger
+from adapters._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
-from sdk._batch import DEFAULT_CONCURRENCY
 
 from ._context import lambda_context
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
@@ -83,9 +81,10 @@ def __getattr__(name: str) -> Any:
 
 def detect(raw: Any) -> Trigger:
     """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
-    for trigger in _HTTP:  # TRIGGERS' order, without loading the rest for HTTP
-        if trigger.matches(raw):
-            return trigger
+    if not (isinstance(raw, dict) and "Records" in raw):  # no HTTP payload has Records
+        for trigger in _HTTP:  # TRIGGERS' order, without loading the rest for HTTP
+            if trigger.matches(raw):
+                return trigger
     return _detect(PROVIDER, _others(), raw)
 
 

@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from sdk import Context
+from sdk import Context, Logger
 
 __all__ = ["lambda_context"]
 
@@ -47,6 +47,16 @@ class _LambdaContext(Context):
         self._pending = None
         _fill(self, *pending)
         return getattr(self, name)
+
+    @property
+    def logger(self) -> Logger:
+        # A failure log line needs only the request and trace ids: not a fill.
+        pending = self._pending
+        if pending is None:
+            return Context.logger.fget(self)  # type: ignore[attr-defined,no-any-return]
+        raw, _, event_request_id = pending
+        return Logger("aws", getattr(raw, "aws_request_id", None) or event_request_id,
+                      os.environ.get("_X_AMZN_TRACE_ID"))
 
 
 _SLOTS = frozenset(Context.__slots__)

@@ -41,5 +41,5 @@ def epoch_ms(value: Any) -> datetime | None:
         return None
     try:
         return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, OverflowError, OSError):  # OSError: out of range
         return None
