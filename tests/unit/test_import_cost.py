@@ -9,13 +9,9 @@ provider libraries and pydantic; this file checks the standard library.
 
 from __future__ import annotations
 
-import ast
-import subprocess
-import sys
-
 import pytest
 
-from tests.support.samples import PROJECT_ROOT
+from tests.support.imports import loaded_by
 
 #: Never loaded by ``import sdk`` / ``import adapters.aws`` and the first invocation
 #: of an untyped handler for an HTTP API request with a JSON body.
@@ -56,20 +52,6 @@ event = {
 }
 assert handler(event, None)["statusCode"] == 201
 """
-
-
-def loaded_by(code: str) -> set[str]:
-    """Modules (full dotted names) that ``code`` loads in a fresh interpreter; the
-    script itself imports nothing before taking the first snapshot."""
-    script = (
-        "import sys\n"
-        "before = set(sys.modules)\n"
-        f"{code}\n"
-        "print(repr(sorted(set(sys.modules) - before)))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True, timeout=60)
-    return set(ast.literal_eval(out.stdout.strip().splitlines()[-1]))
 
 
 def _avoided(loaded: set[str]) -> set[str]:

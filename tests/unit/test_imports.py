@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 import sdk
-from tests.support.samples import PROJECT_ROOT
+from tests.support.imports import loaded_by, top_level
 
 PROVIDER_LIBS = {"azure", "flask", "werkzeug", "functions_framework", "aws_lambda_powertools",
                  "cloudevents", "google"}
@@ -17,15 +13,7 @@ PROVIDER_LIBS = {"azure", "flask", "werkzeug", "functions_framework", "aws_lambd
 
 def loaded_after(code: str) -> set[str]:
     """Top-level packages loaded by ``code`` in a fresh interpreter."""
-    script = (
-        "import sys, json\n"
-        "before = set(sys.modules)\n"
-        f"{code}\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in set(sys.modules) - before})))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True, timeout=60)
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+    return top_level(loaded_by(code))
 
 
 def test_import_sdk_loads_no_provider_library_and_no_pydantic() -> None:
