@@ -1,7 +1,7 @@
 """``Message[Order]``: a message's JSON payload validated into a pydantic model.
 
 * polyfn: a :class:`sdk.Message` built from the payload as an adapter builds it
-  (``Message.build``, as the SQS, SNS and Kinesis adapters do), then
+  (``Message(...)``, as the SQS, SNS and Kinesis adapters do), then
   ``Function.prepare`` (what runs before a ``Message[Order]`` handler) and
   ``event.data``, the validated ``Order``.
 * ``pydantic-model_validate_json``: ``Order.model_validate_json(payload)``, pydantic's
@@ -68,7 +68,7 @@ def _polyfn() -> Callable[[], Any]:
     # The model is a runtime value: the annotation is set rather than written.
     handle.__annotations__["message"] = cast(Any, sdk.Message)[order]
     fn = sdk.function(handle)
-    build = sdk.Message.build
+    build = sdk.Message
 
     def run() -> Any:
         event: sdk.Message[Any] = build(provider="aws", trigger="aws.sqs", id="m-1",

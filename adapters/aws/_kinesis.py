@@ -43,7 +43,7 @@ class Kinesis(ShardTrigger):
             raise EventDecodeError(self.name, "data must be base64 text", keys=["kinesis.data"])
         arn = item.get("eventSourceARN")
         event_id = item.get("eventID")
-        return [Message.build(
+        return [Message(
             topic=arn_resource(arn, "stream"),
             # eventID is "<shard id>:<sequence number>".
             partition=event_id.split(":", 1)[0] if isinstance(event_id, str) else None,

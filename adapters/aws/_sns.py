@@ -38,7 +38,7 @@ def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable
     if not isinstance(body, str):
         raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
     topic_arn = doc.get("TopicArn")
-    return Message.build(
+    return Message(
         topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
         source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
         time=maybe_time(doc.get("Timestamp")), payload=body,

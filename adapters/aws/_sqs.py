@@ -68,7 +68,7 @@ class SQS(PartialBatchTrigger):
         arn = item.get("eventSourceARN")
         count = system.get("ApproximateReceiveCount")
         attributes = item.get("messageAttributes")
-        return [Message.build(
+        return [Message(
             queue=_queue(arn),
             delivery_count=int(count) if isinstance(count, str) and count.isdigit() else None,
             ordering_key=system.get("MessageGroupId"),

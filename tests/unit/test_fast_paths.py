@@ -116,30 +116,6 @@ def test_timestamps_within_one_second_share_the_cached_part() -> None:
 
 
 # -- building events ----------------------------------------------------------------
-def _state(event: Any) -> dict[str, Any]:
-    slots = [name for cls in type(event).__mro__ for name in getattr(cls, "__slots__", ())]
-    return {name: getattr(event, name, "<unset>") for name in slots if name != "_native"}
-
-
-def test_message_build_is_message() -> None:
-    def native() -> str:
-        return "native"
-
-    fields: dict[str, Any] = {
-        "queue": "q", "topic": "t", "delivery_count": 2, "ordering_key": "g",
-        "partition": "p", "sequence": "9", "provider": "aws", "trigger": "aws.sqs", "id": "m",
-        "source": "arn", "type": "x", "subject": "s", "payload": '{"a": 1}',
-        "data_content_type": "application/json", "attributes": {"k": "v"}, "raw": {"r": 1},
-        "native": native,
-    }
-    built: Message[Any] = Message.build(**fields)
-    made: Message[Any] = Message(**fields)
-    assert type(built) is Message and _state(built) == _state(made)
-    assert built.to_dict() == made.to_dict() and built.native == "native"
-    assert _state(Message.build(provider="p", trigger="t")) == _state(
-        Message(provider="p", trigger="t"))
-
-
 @pytest.mark.parametrize(("given", "data"), [
     ({}, {"n": 2}),                          # data is new...
     ({"payload": None}, None),               # ...unless a payload is given, even None
