@@ -27,7 +27,7 @@ from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event
 
-from . import _google, _google_changes  # noqa: F401 - registers Google's types
+from . import _dapr, _google, _google_changes  # noqa: F401 - registers their types
 from ._binding import HTTPMessage
 from ._structured import from_structured
 from ._triggers import GENERIC_TRIGGER, HTTP, PROVIDER, Batch, Structured

@@ -467,3 +467,34 @@ def test_exported_members() -> None:
         assert getattr(ce, name) is not None, name
     with pytest.raises(AttributeError):
         _ = ce.not_a_member  # type: ignore[attr-defined]
+
+
+# -- Dapr pub/sub -----------------------------------------------------------------------
+# The envelope Dapr's docs show for a published message
+# (docs.dapr.io: pubsub-cloudevents, "Dapr CloudEvents").
+DAPR = {
+    "specversion": "1.0", "type": "com.dapr.event.sent", "source": "checkout",
+    "id": "5929aaac-a5e2-4ca1-859c-edfe73f11565", "datacontenttype": "application/json",
+    "topic": "orders", "pubsubname": "order-pub-sub",
+    "traceparent": "00-113ad9c4e42b27583ae98ba698d54255-e3743e35ff56f219-01",
+    "data": {"orderId": 1},
+}
+
+
+def test_a_dapr_pubsub_event_is_a_message() -> None:
+    event = one(DAPR)
+    assert isinstance(event, Message)
+    assert (event.kind, event.provider, event.trigger) == (
+        "message", "cloudevents", "cloudevents.dapr.pubsub")
+    assert (event.id, event.source, event.topic) == (DAPR["id"], "checkout", "orders")
+    assert event.data == {"orderId": 1}
+    assert event.attributes["pubsubname"] == "order-pub-sub"
+    assert event.attributes["traceparent"] == DAPR["traceparent"]
+
+
+def test_a_dapr_event_in_binary_mode_is_the_same_message() -> None:
+    headers = {f"ce-{k}": v for k, v in DAPR.items() if k not in ("data", "datacontenttype")}
+    headers["content-type"] = "application/json"
+    binary = one(ce.HTTPMessage(headers, json.dumps(DAPR["data"]).encode()))
+    structured = one(DAPR)
+    assert binary.to_dict() == structured.to_dict()
