@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +15,7 @@ import sdk
 from adapters.aws import decode, detect, lambda_handler
 from adapters.aws._s3 import operation
 from sdk import BatchFailedError, Change, ConfigurationError, Message, StorageEvent
-from tests.support.samples import PROJECT_ROOT
+from tests.support.imports import loaded_by, top_level
 
 
 class Boom(Exception):
@@ -442,16 +440,11 @@ def test_s3_event_names_map_to_operations(name: str, op: str | None) -> None:
 def test_a_sync_batch_loads_no_powertools_pydantic_or_asyncio() -> None:
     """Cold starts pay for imports: a plain SQS batch needs none of these."""
     payload = json.dumps(sqs("a", "{}"))
-    script = (
-        "import json, sys\n"
+    loaded = top_level(loaded_by(
+        "import json\n"
         "import adapters.aws\n"
         "h = adapters.aws.lambda_handler(lambda message: message.data)\n"
-        f"assert h(json.loads({payload!r}), None) == {{'batchItemFailures': []}}\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True, timeout=60)
-    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+        f"assert h(json.loads({payload!r}), None) == {{'batchItemFailures': []}}\n"))
     assert "adapters" in loaded
     assert not loaded & {"aws_lambda_powertools", "pydantic", "pydantic_core", "asyncio"}
 
