@@ -66,19 +66,18 @@ def validation_problem(exc: DataValidationError) -> Rendered:
                    f"The request body does not match {exc.model}.", errors=errors)
 
 
-def respond(fn: Function[Any], decode: Callable[[], Event[Any]], context: Context,
-            trigger: str) -> Rendered:
+def respond(fn: Function[Any], trigger: HTTPTrigger, raw: Any, context: Context) -> Rendered:
     """Decode, run the handler and render; every failure becomes a problem response."""
     try:
-        event = decode()
-        return render(fn.call(event, context), trigger)
+        event = trigger.event_for(fn, raw, context)
+        return render(fn.call(event, context), trigger.name)
     except DataValidationError as exc:
         return validation_problem(exc)
     except EventDecodeError as exc:
         # The message names trigger and keys only, never values: safe to return.
         return problem(400, "Bad Request", str(exc))
     except Exception as exc:
-        context.logger.exception("handler failed", exc, trigger=trigger)
+        context.logger.exception("handler failed", exc, trigger=trigger.name)
         return problem(500, "Internal Server Error",
                        f"The function failed; see its logs for request id {context.request_id}.")
 
@@ -118,8 +117,13 @@ class HTTPTrigger(Trigger):
         raise NotImplementedError
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        return [self.checked_request(raw)]
+
+    def checked_request(self, raw: Any) -> HTTPRequest[Any]:
+        """``request``, a malformed payload answered by :class:`EventDecodeError`
+        naming the trigger and the payload's keys."""
         try:
-            return [self.request(raw)]
+            return self.request(raw)
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, EventDecodeError):
                 raise
@@ -134,10 +138,10 @@ class HTTPTrigger(Trigger):
         """The event ``fn`` gets for ``raw``: the decoded request, unless the provider
         gives a handler of another kind what it takes (Google Cloud: a Cloud
         Scheduler job or a Pub/Sub push to a ``Schedule``/``Message`` handler)."""
-        return self.decode(raw, context)[0]
+        return self.checked_request(raw)
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        rendered = respond(fn, lambda: self.event_for(fn, raw, context), context, self.name)
+        rendered = respond(fn, self, raw, context)
         try:
             return self.encode(rendered, raw)
         except Exception as exc:  # e.g. several cookies where the format allows one

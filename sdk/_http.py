@@ -12,7 +12,7 @@ from ._event import UNSET, Event, T
 from ._multidict import Headers, Query
 from .errors import EventDecodeError
 
-__all__ = ["HTTPRequest", "parse_cookie_header"]
+__all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
 
 
 def parse_cookie_header(values: list[str]) -> dict[str, str]:
@@ -39,9 +39,12 @@ def _unquote(value: str) -> str:
     return value
 
 
+#: ``json.loads`` for text, without its per-call checks.
+_parse_json = json.JSONDecoder().decode
+
 #: ``payload`` when it is the body. A marker, not a bound method: that would make
 #: every request a reference cycle only the garbage collector frees.
-_BODY: Any = object()
+BODY: Any = object()
 
 
 class HTTPRequest(Event[T]):
@@ -62,8 +65,9 @@ class HTTPRequest(Event[T]):
         "source_ip",
     )
 
-    __slots__ = ("_body", "_cookies", "headers", "method", "path", "path_params", "query",
-                 "source_ip")
+    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "method", "path",
+                 "path_params", "source_ip")
+    _content_type: str | None  # UNSET until read: then the Content-Type header
 
     def __init__(
         self,
@@ -78,7 +82,7 @@ class HTTPRequest(Event[T]):
         source_ip: str | None = None,
         # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
         # per request. ``data_content_type`` defaults to the Content-Type header
-        # (given: the headers stay unindexed), ``payload`` to the body.
+        # (read when first needed), ``payload`` to the body.
         provider: str,
         trigger: str,
         id: str | None = None,
@@ -95,17 +99,37 @@ class HTTPRequest(Event[T]):
     ) -> None:
         self.method = method.upper()
         self.path = path
-        self.headers = headers = headers if headers is not None else Headers()
-        self.query = query if query is not None else Query()
+        self._headers = headers if headers is not None else Headers()
+        self._query = query if query is not None else Query()
         self._body = body
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self.source_ip = source_ip
-        if data_content_type is UNSET:
-            data_content_type = headers.get("content-type")
         self._set(provider, trigger, id, source, type, subject, time, data,
-                  _BODY if payload is UNSET else payload, data_content_type,
+                  BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
+
+    @property
+    def headers(self) -> Headers:
+        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
+        return self._headers
+
+    @property
+    def query(self) -> Query:
+        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
+        return self._query
+
+    @property  # Event's attribute, read from the headers
+    def data_content_type(self) -> str | None:
+        """The Content-Type header unless given otherwise (found on first read)."""
+        ctype = self._content_type
+        if ctype is UNSET:
+            ctype = self._content_type = self.headers.get("content-type")
+        return ctype
+
+    @data_content_type.setter
+    def data_content_type(self, value: str | None) -> None:
+        self._content_type = value
 
     @property
     def body(self) -> bytes:
@@ -125,7 +149,7 @@ class HTTPRequest(Event[T]):
         return body
 
     def payload_bytes_or_text(self) -> bytes | str:
-        if self._payload is _BODY:  # the default: the body is the payload
+        if self._payload is BODY:  # the default: the body is the payload
             return self.body
         return super().payload_bytes_or_text()
 
@@ -152,16 +176,15 @@ class HTTPRequest(Event[T]):
     def json(self) -> Any:
         """The body parsed as JSON; :class:`EventDecodeError` when it is not JSON."""
         data = self._data
-        if isinstance(data, (dict, list)):  # already decoded from this JSON body
+        if data.__class__ is dict or data.__class__ is list:  # decoded from this body
             return data
         sent = self._body
         try:
-            body = self.body
-            # Parsing text as sent skips json's detection and decoding of the bytes;
+            # Text as sent is parsed without json's detection and decoding of bytes;
             # text starting with a BOM or a NUL takes that way, as the bytes would.
-            if isinstance(sent, str) and sent[:1] != "\ufeff" and "\x00" not in sent[:2]:
-                return json.loads(sent)
-            return json.loads(body)
+            if sent.__class__ is str and sent[:1] != "\ufeff" and "\x00" not in sent[:2]:
+                return _parse_json(sent)
+            return json.loads(self.body)
         except ValueError:
             raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
 

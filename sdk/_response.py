@@ -52,17 +52,30 @@ class Response:
 
 
 class Rendered:
-    """A response ready for an adapter: status, headers, Set-Cookie values, bytes."""
+    """A response ready for an adapter: status, headers, Set-Cookie values, bytes.
 
-    __slots__ = ("body", "cookies", "headers", "status")
+    A JSON body rendered here also keeps its text, so a provider whose response
+    carries text (API Gateway, ALB...) does not decode the bytes it was encoded to.
+    """
+
+    __slots__ = ("_body", "_text", "cookies", "headers", "status")
 
     def __init__(
-        self, status: int, headers: list[tuple[str, str]], cookies: list[str], body: bytes
+        self, status: int, headers: list[tuple[str, str]], cookies: list[str],
+        body: bytes | None, text: str | None = None,
     ) -> None:
         self.status = status
         self.headers = headers  # never holds Set-Cookie: that is in ``cookies``
         self.cookies = cookies
-        self.body = body
+        self._body = body  # None: ``text`` encoded on first read
+        self._text = text  # given only with a content type that travels as text
+
+    @property
+    def body(self) -> bytes:
+        body = self._body
+        if body is None:
+            body = self._body = (self._text or "").encode("utf-8")
+        return body
 
     @property
     def content_type(self) -> str | None:
@@ -78,14 +91,17 @@ class Rendered:
 
     def text(self) -> str | None:
         """The body as text when it can travel as text (see :attr:`is_text`), else None."""
+        if self._text is not None:
+            return self._text
         ctype = (self.content_type or "").lower()
         if not (ctype.startswith("text/") or "json" in ctype or "xml" in ctype
                 or "javascript" in ctype or "x-www-form-urlencoded" in ctype or not ctype):
             return None
         try:
-            return self.body.decode("utf-8")
+            text = self._text = self.body.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        return text
 
     def single_headers(self) -> dict[str, str]:
         """Headers as one value per name (repeats comma-joined, RFC 9110 5.3)."""
@@ -114,8 +130,12 @@ def _body(body: Any, trigger: str) -> tuple[bytes, str | None]:
         dump_json = getattr(body, "model_dump_json", None)
         if callable(dump_json):
             return dump_json().encode("utf-8"), _JSON
+    return _json_text(body, trigger).encode("utf-8"), _JSON
+
+
+def _json_text(body: Any, trigger: str) -> str:
     try:
-        return _dump_json(body).encode("utf-8"), _JSON
+        return _dump_json(body)
     except (TypeError, ValueError) as exc:
         raise ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
                                   f"as a response body: {exc}") from None
@@ -135,6 +155,17 @@ def render(result: Any, trigger: str = "http") -> Rendered:
     A plain ``None`` is ``204 No Content``; any other plain value is the body of a
     ``200`` (JSON-able values as ``application/json``).
     """
+    cls = result.__class__
+    if cls is Response:
+        body = result.body
+        if ((body.__class__ is dict or body.__class__ is list) and not result.headers
+                and not result.cookies and result.content_type is None
+                and result.status.__class__ is int and 100 <= result.status <= 599):
+            # The common JSON answer, its text kept for providers that send text.
+            return Rendered(result.status, [("Content-Type", _JSON)], [], None,
+                            _json_text(body, trigger))
+    elif cls is dict or cls is list:
+        return Rendered(200, [("Content-Type", _JSON)], [], None, _json_text(result, trigger))
     if isinstance(result, Rendered):
         return result
     if isinstance(result, Response):

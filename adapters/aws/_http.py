@@ -8,11 +8,15 @@ Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/htt
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
 from adapters._http import HTTPTrigger, QueryPairs, b64_body, encode_body, parse_query
 from sdk import Headers, HTTPRequest, Query
+from sdk._event import UNSET
+from sdk._http import BODY
 from sdk._response import Rendered
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
@@ -121,30 +125,7 @@ class APIGatewayV2(_HTTPTrigger):
         return ".lambda-url." in (domain or "")
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        rc = _dict(raw.get("requestContext"))
-        http = _dict(rc.get("http"))
-        stage = rc.get("stage")
-        path = raw.get("rawPath") or http.get("path") or "/"
-        # A named stage prefixes rawPath; $default has none (as powertools strips it).
-        if stage and stage != "$default" and path.startswith(f"/{stage}"):
-            path = path[len(stage) + 1:] or "/"
-        cookies = raw.get("cookies")
-        return HTTPRequest(
-            method=http.get("method") or "GET",
-            path=path,
-            # HTTP API joins repeated headers with commas; kept as sent, never split.
-            headers=Headers(raw.get("headers")),
-            query=_v2_query(raw),
-            body=_body(raw),
-            cookies=_cookie_list(cookies) if cookies else None,
-            path_params=raw.get("pathParameters") or {},
-            source_ip=http.get("sourceIp"),
-            provider="aws", trigger=self.name, id=rc.get("requestId"),
-            source=rc.get("domainName") or rc.get("apiId"), type=raw.get("routeKey"),
-            subject=path, time=partial(epoch_ms, rc.get("timeEpoch")),
-            attributes=_stage(stage),
-            raw=raw, native=partial(_native, self.native_class, raw),
-        )
+        return V2Request(raw, self.name, self.native_class)
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
         body, is_b64 = encode_body(result)
@@ -167,15 +148,112 @@ class FunctionURL(APIGatewayV2):
                 and "routeArn" not in raw and self._is_function_url(raw))
 
 
-def _v2_query(raw: dict[str, Any]) -> Query:
-    """rawQueryString keeps repeated names apart; the map joins them with commas.
+class V2Request(HTTPRequest[Any]):
+    """An HTTP API 2.0 (or function URL) request read from its payload.
 
-    Hand-written test events often carry only the map, so it is the fallback.
+    The cheap fields are set here and every shape is checked (a malformed request
+    is a 400 at decode, not an error inside the handler); headers, query, cookies,
+    ``time`` and ``native`` are built from the payload on first read: a handler
+    pays only for what it reads, as with powertools' data classes.
     """
-    raw_qs = raw.get("rawQueryString")
-    if raw_qs:
-        return Query(pairs=QueryPairs(raw_qs))
-    return Query(raw.get("queryStringParameters"))
+
+    __slots__ = ("_native_class",)
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        rc = raw.get("requestContext")
+        if rc is None:
+            rc = {}
+        http = rc.get("http")
+        if http is None:
+            http = {}
+        headers = raw.get("headers")
+        query = raw.get("rawQueryString")
+        if not (headers is None or headers.__class__ is dict) or not (
+                query is None or query.__class__ is str) or not isinstance(
+                raw.get("cookies") or [], list) or not isinstance(
+                raw.get("queryStringParameters") or {}, dict):
+            raise TypeError("headers, rawQueryString, cookies or queryStringParameters")
+        stage = rc.get("stage")
+        path = raw.get("rawPath") or http.get("path") or "/"
+        # A named stage prefixes rawPath; $default has none (as powertools strips it).
+        if stage and stage != "$default" and path.startswith(f"/{stage}"):
+            path = path[len(stage) + 1:] or "/"
+        self.method = (http.get("method") or "GET").upper()
+        self.path = path
+        self._headers = None  # type: ignore[assignment]  # built on first read
+        self._query = None  # type: ignore[assignment]
+        self._body = _body(raw)
+        self._cookies = None
+        self._content_type = UNSET
+        self.path_params = raw.get("pathParameters") or {}
+        self.source_ip = http.get("sourceIp")
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = rc.get("requestId")
+        self.source = rc.get("domainName") or rc.get("apiId")
+        self.type = raw.get("routeKey")
+        self.subject = path
+        self._time = UNSET
+        self._data = UNSET
+        self._payload = BODY
+        self.attributes = _stage(stage)
+        self.raw = raw
+        self._native = None
+        self._native_class = native_class
+
+    @property
+    def headers(self) -> Headers:
+        headers = self._headers
+        if headers is None:
+            # HTTP API joins repeated headers with commas; kept as sent, never split.
+            headers = self._headers = Headers(self.raw.get("headers"))
+        return headers
+
+    @property
+    def query(self) -> Query:
+        """rawQueryString keeps repeated names apart; the map joins them with commas
+        and decodes escapes, so it is used only when it cannot differ from the
+        string: nothing escaped and as many names as pairs. Hand-written test
+        events often carry only the map, so it is also the fallback."""
+        query = self._query
+        if query is None:
+            raw = self.raw
+            text = raw.get("rawQueryString")
+            single = raw.get("queryStringParameters")
+            if text and not (single and "%" not in text and "+" not in text
+                             and len(single) == text.count("&") + 1):
+                query = Query(pairs=QueryPairs(text))
+            else:
+                query = Query(single)
+            self._query = query
+        return query
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        cookies = self._cookies
+        if cookies is None:
+            sent = self.raw.get("cookies")
+            cookies = self._cookies = _cookie_list(sent) if sent else super().cookies
+        return cookies
+
+    @property
+    def time(self) -> datetime | None:
+        value = self._time
+        if value is UNSET:
+            rc = self.raw.get("requestContext") or {}
+            value = self._time = epoch_ms(rc.get("timeEpoch"))
+        return value  # type: ignore[return-value]
+
+    @time.setter
+    def time(self, value: datetime | None) -> None:
+        self._time = value
+
+    @property
+    def native(self) -> Any:
+        native = self._native
+        if native is None:
+            native = self._native = powertools(self._native_class, self.raw)()
+        return native
 
 
 def _cookie_list(cookies: list[str]) -> dict[str, str]:

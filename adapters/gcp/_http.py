@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from adapters._http import HTTPTrigger
 from adapters._time import parse_time
@@ -93,7 +93,7 @@ class HTTP(HTTPTrigger):
         )
 
     def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
-        request = cast(HTTPRequest[Any], self.decode(raw, context)[0])
+        request = self.checked_request(raw)
         if issubclass(fn.kind, Schedule):
             return self._schedule(request)
         if issubclass(fn.kind, Message):
