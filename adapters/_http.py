@@ -69,7 +69,12 @@ def validation_problem(exc: DataValidationError) -> Rendered:
 def respond(fn: Function[Any], trigger: HTTPTrigger, raw: Any, context: Context) -> Rendered:
     """Decode, run the handler and render; every failure becomes a problem response."""
     try:
-        event = trigger.event_for(fn, raw, context)
+        try:
+            event = trigger.event_for(fn, raw, context)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            if isinstance(exc, EventDecodeError):
+                raise
+            raise trigger.malformed(exc, raw) from None
         return render(fn.call(event, context), trigger.name)
     except DataValidationError as exc:
         return validation_problem(exc)
@@ -127,9 +132,12 @@ class HTTPTrigger(Trigger):
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, EventDecodeError):
                 raise
-            keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else ()
-            raise EventDecodeError(self.name, f"malformed request ({type(exc).__name__})",
-                                   keys=keys) from None
+            raise self.malformed(exc, raw) from None
+
+    def malformed(self, exc: Exception, raw: Any) -> EventDecodeError:
+        keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else ()
+        return EventDecodeError(self.name, f"malformed request ({type(exc).__name__})",
+                                keys=keys)
 
     def encode(self, result: Rendered, raw: Any) -> Any:
         raise NotImplementedError
@@ -137,8 +145,9 @@ class HTTPTrigger(Trigger):
     def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
         """The event ``fn`` gets for ``raw``: the decoded request, unless the provider
         gives a handler of another kind what it takes (Google Cloud: a Cloud
-        Scheduler job or a Pub/Sub push to a ``Schedule``/``Message`` handler)."""
-        return self.checked_request(raw)
+        Scheduler job or a Pub/Sub push to a ``Schedule``/``Message`` handler).
+        ``respond`` answers the errors a malformed payload raises here with 400."""
+        return self.request(raw)
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         rendered = respond(fn, self, raw, context)

@@ -9,9 +9,10 @@ be valid UTF-8 (Cloud Scheduler sends JSON bodies as octet-stream).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeAlias
+
+from ._jsonform import loads
 
 __all__ = ["Payload", "decode_payload", "is_binary_type", "is_json_type"]
 
@@ -52,7 +53,7 @@ def decode_payload(payload: bytes | str, content_type: str | None = None) -> Any
         stripped = payload.lstrip()
         if declared or (stripped[:1] and stripped[0] in _JSON_START):
             try:
-                return json.loads(payload)
+                return loads(payload)
             except ValueError:
                 pass
         if is_binary_type(content_type):
@@ -64,7 +65,7 @@ def decode_payload(payload: bytes | str, content_type: str | None = None) -> Any
     stripped_s = payload.lstrip()
     if declared or stripped_s[:1] in ("{", "["):
         try:
-            return json.loads(payload)
+            return loads(payload)
         except ValueError:
             pass
     return payload

@@ -128,8 +128,8 @@ def validator(model: Any) -> _Validator:
 class Function(Generic[F]):
     """A handler with what it takes worked out. Calling it calls the handler."""
 
-    __slots__ = ("__dict__", "batch", "fn", "is_async", "kind", "name", "takes_context",
-                 "validator")
+    __slots__ = ("__dict__", "_plain", "batch", "fn", "is_async", "kind", "name",
+                 "takes_context", "validator")
 
     def __init__(self, fn: F) -> None:
         if isinstance(fn, Function):
@@ -150,6 +150,8 @@ class Function(Generic[F]):
         annotation = hints.get(positional[0], _EMPTY)
         self.kind, model, self.batch = _split(annotation, self.name)
         self.validator = _Validator(model) if model is not None else None
+        # Nothing to prepare but the kind check (no model, prepare not overridden).
+        self._plain = self.validator is None and type(self).prepare is Function.prepare
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
@@ -179,7 +181,10 @@ class Function(Generic[F]):
 
     def call(self, event: Event[Any], context: Context) -> Any:
         """Prepare one event and run the handler on it (async handlers too)."""
-        self.prepare(event)
+        if not self._plain:
+            self.prepare(event)
+        elif not isinstance(event, self.kind):
+            self.check(event)
         result = self.fn(event, context) if self.takes_context else self.fn(event)
         if self.is_async:
             return _run(result)

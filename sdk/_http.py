@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
 from ._data import Payload
 from ._event import UNSET, Event, T
+from ._jsonform import loads
 from ._multidict import Headers, Query
 from .errors import EventDecodeError
 
@@ -38,9 +38,6 @@ def _unquote(value: str) -> str:
             return value
     return value
 
-
-#: ``json.loads`` for text, without its per-call checks.
-_parse_json = json.JSONDecoder().decode
 
 #: ``payload`` when it is the body. A marker, not a bound method: that would make
 #: every request a reference cycle only the garbage collector frees.
@@ -183,8 +180,8 @@ class HTTPRequest(Event[T]):
             # Text as sent is parsed without json's detection and decoding of bytes;
             # text starting with a BOM or a NUL takes that way, as the bytes would.
             if sent.__class__ is str and sent[:1] != "\ufeff" and "\x00" not in sent[:2]:
-                return _parse_json(sent)
-            return json.loads(self.body)
+                return loads(sent)
+            return loads(self.body)
         except ValueError:
             raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
 

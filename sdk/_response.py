@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ._jsonform import _default, dumps
+from ._jsonform import dumps
 from .errors import ResponseEncodeError
 
 __all__ = ["Rendered", "Response", "problem", "render"]
@@ -15,12 +14,6 @@ _JSON = "application/json"
 _PROBLEM = "application/problem+json"
 _TEXT = "text/plain; charset=utf-8"
 _BINARY = "application/octet-stream"
-
-#: ``dumps`` for response bodies: json.dumps builds a JSONEncoder on every call that
-#: passes options, this one is built once (same options, so the same text).
-_dump_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False,
-                              default=_default).encode
-
 
 class Response:
     """What an HTTP handler returns.
@@ -135,7 +128,7 @@ def _body(body: Any, trigger: str) -> tuple[bytes, str | None]:
 
 def _json_text(body: Any, trigger: str) -> str:
     try:
-        return _dump_json(body)
+        return dumps(body)
     except (TypeError, ValueError) as exc:
         raise ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
                                   f"as a response body: {exc}") from None

@@ -115,8 +115,12 @@ class APIGatewayV2(_HTTPTrigger):
     native_class = "APIGatewayProxyEventV2"
 
     def matches(self, raw: Any) -> bool:
-        return (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
-                and "routeArn" not in raw and not self._is_function_url(raw))
+        if not (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
+                and "routeArn" not in raw):
+            return False
+        rc = raw.get("requestContext")
+        domain = rc.get("domainName") if rc.__class__ is dict else None
+        return not (domain and ".lambda-url." in domain)
 
     @staticmethod
     def _is_function_url(raw: dict[str, Any]) -> bool:

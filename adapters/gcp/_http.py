@@ -93,7 +93,7 @@ class HTTP(HTTPTrigger):
         )
 
     def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
-        request = self.checked_request(raw)
+        request = self.request(raw)
         if issubclass(fn.kind, Schedule):
             return self._schedule(request)
         if issubclass(fn.kind, Message):
