@@ -122,13 +122,10 @@ class HTTPTrigger(Trigger):
         raise NotImplementedError
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
-        return [self.checked_request(raw)]
-
-    def checked_request(self, raw: Any) -> HTTPRequest[Any]:
-        """``request``, a malformed payload answered by :class:`EventDecodeError`
+        """``[request(raw)]``; a malformed payload raises :class:`EventDecodeError`
         naming the trigger and the payload's keys."""
         try:
-            return self.request(raw)
+            return [self.request(raw)]
         except (AttributeError, TypeError, KeyError, ValueError) as exc:
             if isinstance(exc, EventDecodeError):
                 raise

@@ -62,8 +62,8 @@ class HTTPRequest(Event[T]):
         "source_ip",
     )
 
-    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "method", "path",
-                 "path_params", "source_ip")
+    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_source_ip",
+                 "method", "path", "path_params")
     _content_type: str | None  # UNSET until read: then the Content-Type header
 
     def __init__(
@@ -101,7 +101,7 @@ class HTTPRequest(Event[T]):
         self._body = body
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
-        self.source_ip = source_ip
+        self._source_ip = source_ip
         self._set(provider, trigger, id, source, type, subject, time, data,
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
@@ -127,6 +127,11 @@ class HTTPRequest(Event[T]):
     @data_content_type.setter
     def data_content_type(self, value: str | None) -> None:
         self._content_type = value
+
+    @property
+    def source_ip(self) -> str | None:
+        """The client's address, as the provider reports it."""
+        return self._source_ip
 
     @property
     def body(self) -> bytes:

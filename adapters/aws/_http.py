@@ -190,7 +190,7 @@ class V2Request(HTTPRequest[Any]):
         self._cookies = None
         self._content_type = UNSET
         self.path_params = raw.get("pathParameters") or {}
-        self.source_ip = http.get("sourceIp")
+        self._source_ip = http.get("sourceIp")
         self.provider = "aws"
         self.trigger = trigger
         self.id = rc.get("requestId")

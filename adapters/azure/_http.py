@@ -31,6 +31,8 @@ from urllib.parse import unquote
 
 from adapters._http import HTTPTrigger, QueryPairs
 from sdk import Headers, HTTPRequest, Query
+from sdk._event import UNSET
+from sdk._http import BODY
 from sdk._response import Rendered
 from sdk.errors import ResponseEncodeError
 
@@ -54,10 +56,13 @@ def _split_url(url: str) -> tuple[str | None, str, str]:
     if not sep:
         rest = url
     host, slash, target = rest.partition("/")
-    path, _, query = target.partition("?") if slash else ("", "", "")
-    path = "/" + path.partition("#")[0]
-    return ((host or None) if sep else None, unquote(path) if "%" in path else path,
-            query.partition("#")[0])
+    if not slash:
+        return (host or None) if sep else None, "/", ""
+    if "#" in target:
+        target = target.partition("#")[0]
+    path, _, query = target.partition("?")
+    return ((host or None) if sep else None, "/" + unquote(path) if "%" in path else "/" + path,
+            query)
 
 
 def _route_prefix() -> str:
@@ -101,6 +106,64 @@ def client_ip(headers: Mapping[str, str]) -> str | None:
     return None
 
 
+class AzureRequest(HTTPRequest[Any]):
+    """A ``func.HttpRequest`` as an :class:`HTTPRequest`: method, path and host are
+    read from it here; headers, query, client address and content type when a
+    handler first reads them. ``native`` and ``raw`` are the request itself."""
+
+    __slots__ = ("_query_text",)
+
+    def __init__(self, raw: Any, trigger: str, prefix: str) -> None:
+        host, path, query = _split_url(raw.url)
+        if prefix and path.startswith(prefix):
+            path = strip_prefix(path, prefix)
+        route = raw.route_params  # a read-only view: copied only when there is something
+        self.method = raw.method.upper()
+        self.path = path
+        self._headers = None  # type: ignore[assignment]  # built on first read
+        self._query = None  # type: ignore[assignment]
+        self._query_text = query
+        self._source_ip = UNSET
+        self._body = raw.get_body()
+        self._cookies = None
+        self._content_type = UNSET
+        self.path_params = dict(route) if route else {}
+        self.provider = "azure"
+        self.trigger = trigger
+        self.id = None
+        self.source = host
+        self.type = None
+        self.subject = path
+        self._time = None
+        self._data = UNSET
+        self._payload = BODY
+        self.attributes = {}
+        self.raw = raw
+        self._native = None  # ``native`` is ``raw``
+
+    @property
+    def headers(self) -> Headers:
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers(_header_dict(self.raw.headers))
+        return headers
+
+    @property
+    def query(self) -> Query:
+        query = self._query
+        if query is None:
+            text = self._query_text
+            query = self._query = Query(pairs=QueryPairs(text)) if text else Query()
+        return query
+
+    @property
+    def source_ip(self) -> str | None:
+        address = self._source_ip
+        if address is UNSET:
+            address = self._source_ip = client_ip(_header_dict(self.raw.headers))
+        return address
+
+
 class HTTP(HTTPTrigger):
     """HTTP trigger (``app.route``): any method, any route."""
 
@@ -115,23 +178,7 @@ class HTTP(HTTPTrigger):
         return is_native(raw, "HttpRequest")
 
     def request(self, raw: Any) -> HTTPRequest[Any]:
-        host, path, query = _split_url(raw.url)
-        path = strip_prefix(path, self.prefix)
-        headers = _header_dict(raw.headers)
-        route = raw.route_params  # a read-only view: copied only when there is something
-        body = raw.get_body()
-        return HTTPRequest(
-            method=raw.method,
-            path=path,
-            headers=Headers(headers),
-            query=Query(pairs=QueryPairs(query)) if query else Query(),
-            body=body,
-            path_params=dict(route) if route else None,
-            source_ip=client_ip(headers),
-            data_content_type=headers.get("content-type"),
-            provider="azure", trigger=self.name, source=host, subject=path,
-            raw=raw,  # ``native`` is ``raw`` when no factory is given: no closure per request
-        )
+        return AzureRequest(raw, self.name, self.prefix)
 
     def encode(self, result: Rendered, raw: Any) -> Any:
         for cookie in result.cookies:
