@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ._data import Payload, decode_payload
-from ._jsonform import iso, jsonable
+from ._jsonform import iso, jsonable, loads
 from .errors import EventDecodeError
 
 __all__ = ["UNSET", "Event", "T"]
@@ -128,7 +128,19 @@ class Event(Generic[T]):
     def data(self) -> T:
         data = self._data
         if data is UNSET:
-            data = self._data = decode_payload(self.payload_bytes_or_text(), self.data_content_type)
+            payload = self._payload
+            if (payload.__class__ is str and (payload[:1] == "{" or payload[:1] == "[")
+                    and self.data_content_type is None):
+                # decode_payload's answer for JSON-looking text of no declared type,
+                # without its checks: a message body, once per record of a batch.
+                try:
+                    data = loads(payload)
+                except ValueError:
+                    data = payload
+                self._data = data
+            else:
+                data = self._data = decode_payload(self.payload_bytes_or_text(),
+                                                   self.data_content_type)
         return data  # type: ignore[no-any-return]
 
     @data.setter

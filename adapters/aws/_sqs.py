@@ -14,12 +14,14 @@ them is still reported by the SQS ``messageId``. Other bodies stay SQS messages.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from adapters._batch import LazyRecord
 from sdk import Context, Event, Message
 from sdk._batch import Record
+from sdk._event import UNSET
 from sdk.errors import EventDecodeError
 
 from . import _s3, _sns
@@ -57,27 +59,7 @@ class SQS(PartialBatchTrigger):
         return [LazyRecord(_message_id(item), name, build, item, group) for item in items]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
-        # Every field is read here, per record, with no intermediate dict: a batch of
-        # ten builds ten of these before the handler runs. ``time`` and ``native`` are
-        # converted when first read. (The order of the reads decides which error a
-        # malformed record reports: keep it.)
-        system = item.get("attributes") or {}
-        body = item["body"]
-        if not isinstance(body, str):
-            raise EventDecodeError(self.name, "body must be a string", keys=["body"])
-        arn = item.get("eventSourceARN")
-        count = system.get("ApproximateReceiveCount")
-        attributes = item.get("messageAttributes")
-        return [Message(
-            queue=_queue(arn),
-            delivery_count=int(count) if isinstance(count, str) and count.isdigit() else None,
-            ordering_key=system.get("MessageGroupId"),
-            sequence=system.get("SequenceNumber"),
-            provider="aws", trigger=self.name, id=item["messageId"], source=arn,
-            time=partial(epoch_ms, system.get("SentTimestamp")), payload=body,
-            attributes=_attributes(attributes, self.name) if attributes else None,
-            raw=item, native=partial(_native, item),
-        )]
+        return [SQSMessage(item, self.name)]
 
     def _unwrapped(self, item: dict[str, Any]) -> list[Event[Any]]:
         doc = _json_body(item)
@@ -91,6 +73,64 @@ class SQS(PartialBatchTrigger):
             return [_s3.storage_event(record, trigger=self.name, raw=item, native=native)
                     for record in doc["Records"]]
         return self._build(item)
+
+
+class SQSMessage(Message[Any]):
+    """An SQS record as a :class:`Message`, read from the record: a batch of ten
+    builds ten of these before the handler runs, so every field is set here with
+    no keyword call or intermediate dict, and ``time`` and ``native`` are
+    converted when first read. (The order of the reads decides which error a
+    malformed record reports: keep it.)"""
+
+    __slots__ = ()
+
+    def __init__(self, item: dict[str, Any], trigger: str) -> None:
+        system = item.get("attributes") or {}
+        body = item["body"]
+        if body.__class__ is not str:
+            raise EventDecodeError(trigger, "body must be a string", keys=["body"])
+        arn = item.get("eventSourceARN")
+        count = system.get("ApproximateReceiveCount")
+        attributes = item.get("messageAttributes")
+        self.queue = _queue(arn)
+        self.topic = None
+        self.delivery_count = (int(count) if count.__class__ is str and count.isdigit()
+                               else None)
+        self.ordering_key = system.get("MessageGroupId")
+        self.partition = None
+        self.sequence = system.get("SequenceNumber")
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = item["messageId"]
+        self.source = arn
+        self.type = None
+        self.subject = None
+        self._time = UNSET
+        self._data = UNSET
+        self._payload = body
+        self.data_content_type = None
+        self.attributes = _attributes(attributes, trigger) if attributes else {}
+        self.raw = item
+        self._native = None
+
+    @property
+    def time(self) -> datetime | None:
+        value = self._time
+        if value is UNSET:
+            system = self.raw.get("attributes") or {}
+            value = self._time = epoch_ms(system.get("SentTimestamp"))
+        return value  # type: ignore[return-value]
+
+    @time.setter
+    def time(self, value: datetime | None) -> None:
+        self._time = value
+
+    @property
+    def native(self) -> Any:
+        native = self._native
+        if native is None:
+            native = self._native = _native(self.raw)
+        return native
 
 
 def _native(item: dict[str, Any]) -> Any:
