@@ -1,9 +1,9 @@
 """``Message[Order]``: a message's JSON payload validated into a pydantic model.
 
-* polyfn: a :class:`sdk.Message` built from the payload as an adapter builds it
-  (``Message(...)``, as the SQS, SNS and Kinesis adapters do), then
-  ``Function.prepare`` (what runs before a ``Message[Order]`` handler) and
-  ``event.data``, the validated ``Order``.
+* polyfn: an SQS record whose body is the payload, made into its
+  :class:`sdk.Message` as the SQS adapter does for every record of a batch
+  (``adapters.aws._sqs.SQSMessage``), then ``Function.prepare`` (what runs before
+  a ``Message[Order]`` handler) and ``event.data``, the validated ``Order``.
 * ``pydantic-model_validate_json``: ``Order.model_validate_json(payload)``, pydantic's
   fastest way from the same bytes (the target is measured against it).
 * ``pydantic-model_validate``: ``Order.model_validate(json.loads(payload))``, how
@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from ._core import Impl, Scenario, Target, Unavailable
+from ._core import Impl, Scenario, Target, Unavailable, need
 
 __all__ = ["PAYLOAD", "SCENARIO", "order_model"]
 
@@ -68,12 +68,16 @@ def _polyfn() -> Callable[[], Any]:
     # The model is a runtime value: the annotation is set rather than written.
     handle.__annotations__["message"] = cast(Any, sdk.Message)[order]
     fn = sdk.function(handle)
-    build = sdk.Message
+    build = need("adapters.aws._sqs", "the SQS trigger", attr="SQSMessage").SQSMessage
+    record = {
+        "messageId": "059f36b4-87a3-44ab-83d2-661975830001", "body": PAYLOAD.decode(),
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1710324930000"},
+        "messageAttributes": {}, "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:orders",
+    }
 
     def run() -> Any:
-        event: sdk.Message[Any] = build(provider="aws", trigger="aws.sqs", id="m-1",
-                                        payload=PAYLOAD, queue="orders")
-        return fn.prepare(event).data
+        return fn.prepare(build(record, "aws.sqs")).data
 
     return run
 

@@ -15,7 +15,7 @@ from types import FunctionType
 from typing import Any, Generic, TypeVar, cast, overload
 
 from ._context import Context
-from ._event import Event
+from ._event import UNSET, Event
 from ._kinds import Change
 from .errors import ConfigurationError, DataValidationError
 
@@ -103,7 +103,7 @@ class _Validator:
 
     def validate(self, event: Event[Any]) -> Any:
         try:
-            if self.parse_json and event.has_undecoded_payload:
+            if self.parse_json and event._data is UNSET:  # has_undecoded_payload
                 return self._json(event.payload_bytes_or_text())
             return self._python(event.data)
         except self._error as exc:
@@ -128,7 +128,7 @@ def validator(model: Any) -> _Validator:
 class Function(Generic[F]):
     """A handler with what it takes worked out. Calling it calls the handler."""
 
-    __slots__ = ("__dict__", "_plain", "batch", "fn", "is_async", "kind", "name",
+    __slots__ = ("__dict__", "_changes", "_plain", "batch", "fn", "is_async", "kind", "name",
                  "takes_context", "validator")
 
     def __init__(self, fn: F) -> None:
@@ -152,6 +152,8 @@ class Function(Generic[F]):
         self.validator = _Validator(model) if model is not None else None
         # Nothing to prepare but the kind check (no model, prepare not overridden).
         self._plain = self.validator is None and type(self).prepare is Function.prepare
+        # Whether a Change (whose new/old images are validated too) can reach it.
+        self._changes = issubclass(Change, self.kind)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
@@ -168,15 +170,16 @@ class Function(Generic[F]):
 
     def prepare(self, event: Event[Any]) -> Event[Any]:
         """Check the kind and validate ``data`` into the model (DataValidationError)."""
-        self.check(event)
+        if not isinstance(event, self.kind):
+            self.check(event)
         validator = self.validator
         if validator is not None:
-            if isinstance(event, Change):
+            if self._changes and isinstance(event, Change):
                 if event.new is not None:
                     event.new = validator._python(event.new)
                 if event.old is not None:
                     event.old = validator._python(event.old)
-            event.data = validator.validate(event)
+            event._data = validator.validate(event)  # the ``data`` setter's work
         return event
 
     def call(self, event: Event[Any], context: Context) -> Any:
