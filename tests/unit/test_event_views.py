@@ -1,0 +1,161 @@
+"""Events that are views over the provider payload read like the eager events.
+
+``V2Request`` (HTTP API 2.0, function URLs), ``AzureRequest`` and ``SQSMessage``
+set their cheap fields at decode and build the rest on first read. These tests
+check, for the same payloads, that every field and the JSON form equal what the
+eager constructors build from the same values, that a malformed shape still fails
+at decode (a 400 for HTTP, not an error inside the handler), and that the faster
+paths they use (the query map, JSON text kept by ``render``, ``Event.data`` for
+JSON-looking text) answer as the paths they bypass.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sdk
+from adapters import aws
+from adapters._http import QueryPairs, parse_query
+from adapters.aws._http import V2Request
+from adapters.aws._sqs import SQSMessage
+from sdk import Headers, HTTPRequest, Message, Query
+from sdk._data import decode_payload
+from sdk._response import render
+from sdk.errors import EventDecodeError
+from sdk.testing import aws as aws_events
+
+FIELDS = ("method", "path", "source_ip", "id", "source", "type", "subject", "time",
+          "data_content_type", "provider", "trigger", "body", "cookies")
+
+
+def _v2(**overrides: Any) -> dict[str, Any]:
+    event = aws_events.apigw_v2(method="POST", path="/orders", body='{"a": 1}',
+                                headers={"Content-Type": "application/json",
+                                         "Cookie": "a=1; b=2", "User-Agent": "t/1"},
+                                query={"page": "2"})
+    event.update(overrides)
+    return event
+
+
+def _eager_v2(raw: dict[str, Any]) -> HTTPRequest[Any]:
+    """What the eager constructor builds from the same payload values."""
+    rc, http = raw["requestContext"], raw["requestContext"]["http"]
+    cookies = {c.partition("=")[0]: c.partition("=")[2] for c in raw.get("cookies") or ()}
+    return HTTPRequest(method=http["method"], path=raw["rawPath"],
+                       headers=Headers(raw.get("headers")),
+                       query=Query(pairs=parse_query(raw.get("rawQueryString") or "")),
+                       body=raw.get("body"), cookies=cookies or None,
+                       path_params=raw.get("pathParameters") or {},
+                       source_ip=http.get("sourceIp"), provider="aws", trigger="aws.apigw.v2",
+                       id=rc.get("requestId"), source=rc.get("domainName"),
+                       type=raw.get("routeKey"), subject=raw["rawPath"],
+                       time=aws.decode(raw)[0].time, attributes={"stage": rc["stage"]}
+                       if rc.get("stage") else {}, raw=raw)
+
+
+def test_v2_view_reads_like_the_eager_request() -> None:
+    raw = _v2()
+    view = aws.decode(raw)[0]
+    assert type(view) is V2Request
+    eager = _eager_v2(raw)
+    for name in FIELDS:
+        assert getattr(view, name) == getattr(eager, name), name
+    assert dict(view.headers) == dict(eager.headers)
+    assert view.query.multi_items() == eager.query.multi_items()
+    assert view.json() == eager.json() == view.data
+    assert view.to_dict() == eager.to_dict()
+
+
+def test_v2_view_fields_can_still_be_set() -> None:
+    view = aws.decode(_v2())[0]
+    view.data_content_type = "text/plain"
+    view.time = None
+    view.method = "PUT"
+    assert (view.data_content_type, view.time, view.method) == ("text/plain", None, "PUT")
+
+
+@pytest.mark.parametrize("key,value", [("headers", ["x"]), ("rawQueryString", 5),
+                                       ("cookies", "a=1"), ("queryStringParameters", "p"),
+                                       ("body", 7)])
+def test_v2_malformed_shapes_fail_at_decode_with_400(key: str, value: Any) -> None:
+    raw = _v2(**{key: value})
+    with pytest.raises(EventDecodeError) as info:
+        aws.decode(raw)
+    assert repr(value) not in str(info.value) or len(repr(value)) < 3  # keys, never values
+
+    def handle(request: sdk.HTTPRequest[Any]) -> str:
+        return "never"
+
+    response = aws.lambda_handler(handle)(raw, None)
+    assert response["statusCode"] == 400
+    assert response["headers"]["Content-Type"] == "application/problem+json"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "page", "x y", "é"]),
+                          st.sampled_from(["", "1", "2", "a,b", "x y", "%41", "+"])),
+                max_size=4))
+def test_v2_query_is_the_raw_string_whatever_the_map(pairs: list[tuple[str, str]]) -> None:
+    """The map (API Gateway joins repeats with commas and decodes escapes) is used
+    only when it cannot differ from the raw string."""
+    from urllib.parse import parse_qsl, urlencode
+
+    text = urlencode(pairs)
+    joined: dict[str, str] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        joined[name] = f"{joined[name]},{value}" if name in joined else value
+    raw = _v2(rawQueryString=text, queryStringParameters=joined or None)
+    query = aws.decode(raw)[0].query
+    expected: dict[str, list[str]] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        expected.setdefault(name, []).append(value)
+    assert {name: query.get_all(name) for name in query} == expected
+
+
+def test_render_keeps_json_text_and_agrees_with_the_bytes() -> None:
+    for result in ({"a": "é"}, [1, 2], sdk.Response({"b": 1}, status=201)):
+        rendered = render(result)
+        assert rendered.text() == rendered.body.decode("utf-8")
+        assert json.loads(rendered.body) == (result.body if isinstance(result, sdk.Response)
+                                             else result)
+        assert rendered.content_type == "application/json"
+    binary = render(sdk.Response({"a": 1}, content_type="image/png"))
+    assert binary.text() is None and binary.body == b'{"a":1}'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=10), st.sampled_from(['{"a": 1}', "[1, 2]", "{bad", "[",
+                                                          '{"a": 1} x', "{} ", "[]"])))
+def test_event_data_of_text_is_the_decoding_rule(text: str) -> None:
+    assert _same(Message(provider="p", trigger="t", payload=text).data,
+                 decode_payload(text, None))
+    typed = Message(provider="p", trigger="t", payload=text, data_content_type="text/plain")
+    assert _same(typed.data, decode_payload(text, "text/plain"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+def test_sqs_view_reads_like_the_eager_message() -> None:
+    raw = aws_events.sqs([{"n": 1}], attributes={"k": "v"})
+    item = raw["Records"][0]
+    view = SQSMessage(item, "aws.sqs")
+    eager = Message(queue=view.queue, delivery_count=1, provider="aws", trigger="aws.sqs",
+                    id=item["messageId"], source=item["eventSourceARN"],
+                    time=view.time, payload=item["body"], attributes={"k": "v"}, raw=item)
+    assert view.queue and view.time is not None
+    assert view.to_dict() == eager.to_dict()
+    assert aws.decode(raw)[0].to_dict() == eager.to_dict()
+
+
+def test_query_pairs_are_parsed_once_and_only_when_read() -> None:
+    pairs = QueryPairs("a=1&a=2")
+    assert pairs._pairs is None
+    assert Query(pairs=pairs).get_all("a") == ["1", "2"]
+    assert pairs._pairs == [("a", "1"), ("a", "2")]
