@@ -2,8 +2,8 @@
 
 * ``Logger.exception`` formats the stack itself, one ``path:line in function`` per
   frame, and only when the line is written.
-* ``Message.build`` builds what ``Message(...)`` builds; the kinds pass Event's
-  attributes on positionally with the same defaults (``Change``'s ``data`` rule).
+* The kinds pass Event's attributes on positionally with the same defaults
+  (``Change``'s ``data`` rule).
 * ``LazyRecord`` decodes like ``Record(key, lazy(...))``; ``BatchOutcome.of`` agrees
   with the outcomes it materialises on demand.
 * A failing batch leaves no reference cycle behind (the batch is freed when the
