@@ -9,7 +9,6 @@ Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/htt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
@@ -20,7 +19,7 @@ from sdk._http import BODY
 from sdk._response import Rendered
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
-from ._native import epoch_ms, powertools
+from ._native import PayloadView, epoch_ms, powertools
 
 __all__ = ["ALB", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice"]
 
@@ -152,7 +151,7 @@ class FunctionURL(APIGatewayV2):
                 and "routeArn" not in raw and self._is_function_url(raw))
 
 
-class V2Request(HTTPRequest[Any]):
+class V2Request(HTTPRequest[Any], PayloadView):
     """An HTTP API 2.0 (or function URL) request read from its payload.
 
     The cheap fields are set here and every shape is checked (a malformed request
@@ -240,25 +239,8 @@ class V2Request(HTTPRequest[Any]):
             cookies = self._cookies = _cookie_list(sent) if sent else super().cookies
         return cookies
 
-    @property
-    def time(self) -> datetime | None:
-        value = self._time
-        if value is UNSET:
-            rc = self.raw.get("requestContext") or {}
-            value = self._time = epoch_ms(rc.get("timeEpoch"))
-        return value  # type: ignore[return-value]
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
-
-    @property
-    def native(self) -> Any:
-        native = self._native
-        if native is None:
-            native = self._native = powertools(self._native_class, self.raw)()
-        return native
-
+    def _epoch_ms(self) -> Any:
+        return (self.raw.get("requestContext") or {}).get("timeEpoch")
 
 def _cookie_list(cookies: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["epoch_ms", "powertools"]
+from sdk import Event
+from sdk._event import UNSET
+
+__all__ = ["PayloadView", "epoch_ms", "powertools"]
 
 _DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
 
@@ -43,3 +46,36 @@ def epoch_ms(value: Any) -> datetime | None:
         return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
     except (TypeError, ValueError, OverflowError, OSError):  # OSError: out of range
         return None
+
+
+class PayloadView(Event[Any]):
+    """What AWS events that are views over their payload (``V2Request``,
+    ``SQSMessage``) share: ``time`` from the payload's epoch milliseconds and
+    ``native`` from powertools' ``_native_class``, both converted on first read.
+    A base to list beside the kind (``class V2Request(HTTPRequest, PayloadView)``);
+    it adds no slot."""
+
+    __slots__ = ()
+    _native_class: str
+
+    def _epoch_ms(self) -> Any:
+        """The payload's epoch-milliseconds value for ``time``."""
+        raise NotImplementedError
+
+    @property
+    def time(self) -> datetime | None:
+        value = self._time
+        if value is UNSET:
+            value = self._time = epoch_ms(self._epoch_ms())
+        return value  # type: ignore[return-value]
+
+    @time.setter
+    def time(self, value: datetime | None) -> None:
+        self._time = value
+
+    @property
+    def native(self) -> Any:
+        native = self._native
+        if native is None:
+            native = self._native = powertools(self._native_class, self.raw)()
+        return native

@@ -14,7 +14,6 @@ them is still reported by the SQS ``messageId``. Other bodies stay SQS messages.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -25,7 +24,7 @@ from sdk._event import UNSET
 from sdk.errors import EventDecodeError
 
 from . import _s3, _sns
-from ._native import epoch_ms, powertools
+from ._native import PayloadView, powertools
 from ._records import ALL_FAILED, PartialBatchTrigger, arn_name, first_record, record_list
 
 __all__ = ["SQS"]
@@ -75,7 +74,7 @@ class SQS(PartialBatchTrigger):
         return self._build(item)
 
 
-class SQSMessage(Message[Any]):
+class SQSMessage(Message[Any], PayloadView):
     """An SQS record as a :class:`Message`, read from the record: a batch of ten
     builds ten of these before the handler runs, so every field is set here with
     no keyword call or intermediate dict, and ``time`` and ``native`` are
@@ -83,6 +82,7 @@ class SQSMessage(Message[Any]):
     malformed record reports: keep it.)"""
 
     __slots__ = ()
+    _native_class = "SQSRecord"
 
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
         system = item.get("attributes") or {}
@@ -113,24 +113,8 @@ class SQSMessage(Message[Any]):
         self.raw = item
         self._native = None
 
-    @property
-    def time(self) -> datetime | None:
-        value = self._time
-        if value is UNSET:
-            system = self.raw.get("attributes") or {}
-            value = self._time = epoch_ms(system.get("SentTimestamp"))
-        return value  # type: ignore[return-value]
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
-
-    @property
-    def native(self) -> Any:
-        native = self._native
-        if native is None:
-            native = self._native = _native(self.raw)
-        return native
+    def _epoch_ms(self) -> Any:
+        return (self.raw.get("attributes") or {}).get("SentTimestamp")
 
 
 def _native(item: dict[str, Any]) -> Any:
