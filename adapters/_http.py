@@ -66,14 +66,17 @@ def validation_problem(exc: DataValidationError) -> Rendered:
                    f"The request body does not match {exc.model}.", errors=errors)
 
 
+#: What building a request from a malformed payload raises (EventDecodeError is a
+#: ValueError: it passes through ``HTTPTrigger.malformed`` as it is).
+_MALFORMED = (AttributeError, TypeError, KeyError, ValueError)
+
+
 def respond(fn: Function[Any], trigger: HTTPTrigger, raw: Any, context: Context) -> Rendered:
     """Decode, run the handler and render; every failure becomes a problem response."""
     try:
         try:
             event = trigger.event_for(fn, raw, context)
-        except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            if isinstance(exc, EventDecodeError):
-                raise
+        except _MALFORMED as exc:
             raise trigger.malformed(exc, raw) from None
         return render(fn.call(event, context), trigger.name)
     except DataValidationError as exc:
@@ -126,12 +129,14 @@ class HTTPTrigger(Trigger):
         naming the trigger and the payload's keys."""
         try:
             return [self.request(raw)]
-        except (AttributeError, TypeError, KeyError, ValueError) as exc:
-            if isinstance(exc, EventDecodeError):
-                raise
+        except _MALFORMED as exc:
             raise self.malformed(exc, raw) from None
 
     def malformed(self, exc: Exception, raw: Any) -> EventDecodeError:
+        """The error for what building the request raised: an EventDecodeError as it
+        is, anything else named by its type and the payload's keys (never values)."""
+        if isinstance(exc, EventDecodeError):
+            return exc
         keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else ()
         return EventDecodeError(self.name, f"malformed request ({type(exc).__name__})",
                                 keys=keys)
