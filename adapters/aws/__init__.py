@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from adapters._http import HTTPTrigger
 from adapters._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
@@ -111,6 +112,8 @@ def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
     def handler(event: Any, context: Any) -> Any:
         trigger = detect(event)
         ctx = lambda_context(context)
+        if isinstance(trigger, HTTPTrigger):  # options are for records: no dict per request
+            return trigger.invoke(fn, event, ctx)
         return trigger.invoke(fn, event, ctx, **options)
 
     handler.__wrapped__ = fn  # type: ignore[attr-defined]
