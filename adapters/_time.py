@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["maybe_time", "parse_time"]
+__all__ = ["common_time", "maybe_time", "parse_time"]
 
 #: The shape Google and most senders write (``2024-03-13T10:15:30.123Z``: UTC, no
 #: fraction or 3 or 6 digits, no 24:00, no leap second). On exactly this shape
@@ -26,6 +26,12 @@ _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?"
     r"(?:([Zz])|([+-])(\d\d):?(\d\d))?\Z"
 )
+
+
+def common_time(value: str) -> bool:
+    """True for the common shape (``_COMMON``): ``parse_time`` then reads it with
+    ``fromisoformat`` and fails only on a date the calendar lacks."""
+    return _COMMON.fullmatch(value) is not None
 
 
 def parse_time(value: object) -> datetime:

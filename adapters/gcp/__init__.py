@@ -43,8 +43,9 @@ TRIGGERS: tuple[Trigger, ...] = (
 )
 _HTTP, _CLOUDEVENT, _STRUCTURED, _BACKGROUND, _PUSH = TRIGGERS
 #: The triggers a plain dict can match: a flask request or a CloudEvent object is
-#: never one, so a JSON payload skips their attribute probes.
-_JSON_TRIGGERS = (_STRUCTURED, _BACKGROUND, _PUSH)
+#: never one, so a JSON payload skips their attribute probes. 1st-gen events, what
+#: a deployed background function receives, are tried first (no two overlap).
+_JSON_TRIGGERS = (_BACKGROUND, _STRUCTURED, _PUSH)
 
 
 def detect(raw: Any) -> Trigger:

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import datetime
+from functools import partial
 from typing import Any
 
-from adapters._time import parse_time
+from adapters._time import common_time, parse_time
 from adapters.cloudevents import decode_cloudevent
-from adapters.cloudevents._google import PUBSUB, native_data, pubsub, pubsub_message
+from adapters.cloudevents._google import PUBSUB, PubSubMessage, native_data, pubsub
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
 from sdk.errors import EventDecodeError
@@ -82,7 +84,9 @@ class Background(EventTrigger):
         return "eventType" in raw and "resource" in raw
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
-        ctx = _context(raw)
+        ctx = raw.get("context")  # _context(raw), inlined: once per Pub/Sub event
+        if not isinstance(ctx, dict):
+            ctx = raw
         event_type = ctx.get("eventType")
         if not isinstance(event_type, str):
             raise EventDecodeError(self.name, "eventType must be a string", keys=["eventType"])
@@ -149,21 +153,41 @@ def _pubsub(raw: dict[str, Any], ctx: dict[str, Any]) -> Message[Any] | None:
             or type(event_id) is not str or type(timestamp) is not str
             or DECODERS.get(MESSAGE_PUBLISHED) is not pubsub):  # a decoder registered over it
         return None
+    # The common shape is checked now and converted on first read; anything else is
+    # parsed now. Either way a malformed timestamp is an EventDecodeError (a date the
+    # calendar lacks, 2024-02-30, in the common shape: when ``time`` is first read).
+    time: Any = None
+    if timestamp:
+        time = partial(_event_time, timestamp) if common_time(timestamp) else _event_time(
+            timestamp)
+    return _FirstGenPubSub(data, "gcp", event_id, f"//{_PUBSUB_SERVICE}/{name}",
+                           MESSAGE_PUBLISHED, None, time, timestamp, {}, raw, None,
+                           data.get("messageId", event_id), data.get("publishTime", timestamp))
+
+
+class _FirstGenPubSub(PubSubMessage):
+    """A 1st-gen Pub/Sub event's message; ``native`` is Google's MessagePublishedData
+    as the conversion makes it, built from ``raw`` on first read."""
+
+    __slots__ = ()
+
+    @property
+    def native(self) -> Any:
+        native = self._native
+        if native is None:
+            raw = self.raw
+            ctx = _context(raw)
+            message = _converted(raw["data"], ctx.get("eventId", ""), ctx.get("timestamp", ""))
+            native = self._native = native_data(PUBSUB, {"message": message})
+        return native
+
+
+def _event_time(text: str) -> datetime:
     try:
-        time = parse_time(timestamp) if timestamp else None
+        return parse_time(text)
     except ValueError:  # what the CloudEvent's parts raise for it
         raise EventDecodeError(TRIGGER, "time is not an RFC 3339 timestamp",
                                keys=["time"]) from None
-    message_id = data.get("messageId", event_id)
-    published = data.get("publishTime", timestamp)
-    fields = {
-        "provider": "gcp", "trigger": PUBSUB, "id": event_id,
-        "source": f"//{_PUBSUB_SERVICE}/{name}", "type": MESSAGE_PUBLISHED, "subject": None,
-        "time": time, "data_content_type": None, "attributes": {}, "raw": raw,
-        "native": lambda: native_data(PUBSUB, {"message": _converted(data, event_id, timestamp)}),
-    }
-    return pubsub_message(data, fields, message_id=message_id, published=published,
-                          time_text=timestamp)
 
 
 def _converted(data: dict[str, Any], event_id: str, timestamp: str) -> dict[str, Any]:

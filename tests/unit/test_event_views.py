@@ -167,3 +167,56 @@ def test_query_pairs_are_parsed_once_and_only_when_read() -> None:
     assert pairs._pairs is None
     assert Query(pairs=pairs).get_all("a") == ["1", "2"]
     assert pairs._pairs == [("a", "1"), ("a", "2")]
+
+
+# -- Pub/Sub 1st gen: the direct path against functions-framework's conversion ----------
+_LEGACY = {
+    "context": {
+        "eventId": "1215011316659232", "timestamp": "2024-03-13T10:15:30.123Z",
+        "eventType": "google.pubsub.topic.publish",
+        "resource": {"service": "pubsub.googleapis.com",
+                     "name": "projects/sample-project/topics/orders",
+                     "type": "type.googleapis.com/google.pubsub.v1.PubsubMessage"},
+    },
+    "data": {"@type": "type.googleapis.com/google.pubsub.v1.PubsubMessage",
+             "attributes": {"origin": "checkout"}, "data": "eyJvcmRlcl9pZCI6IDEwNDJ9"},
+}
+
+
+@pytest.mark.parametrize("timestamp", ["2024-03-13T10:15:30.123Z", "2024-03-13T10:15:30+01:00",
+                                       "2024-03-13T10:15:30.123456789Z"])
+def test_first_gen_pubsub_direct_path_is_the_conversion(timestamp: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
+    from adapters import gcp
+    from adapters.gcp import _legacy
+
+    raw = copy.deepcopy(_LEGACY)
+    raw["context"]["timestamp"] = timestamp
+    direct = gcp.decode(raw)[0]
+    assert type(direct).__name__ == "_FirstGenPubSub"
+    monkeypatch.setattr(_legacy, "_pubsub", lambda raw, ctx: None)
+    converted = gcp.decode(copy.deepcopy(raw))[0]
+    assert type(converted) is not type(direct)
+    assert direct.to_dict() == converted.to_dict()
+    assert direct.time == converted.time and direct.time is not None
+    assert type(direct.native) is type(converted.native)
+    assert type(direct.native).to_json(direct.native) == type(converted.native).to_json(
+        converted.native)
+
+
+def test_first_gen_pubsub_impossible_date_fails_when_time_is_read() -> None:
+    import copy
+
+    from adapters import gcp
+
+    raw = copy.deepcopy(_LEGACY)
+    raw["context"]["timestamp"] = "2024-02-30T10:15:30Z"  # the common shape, no such day
+    event = gcp.decode(raw)[0]
+    with pytest.raises(EventDecodeError) as info:
+        event.time  # noqa: B018
+    assert list(info.value.keys) == ["time"]
+    raw["context"]["timestamp"] = "yesterday"  # not a timestamp at all: at decode
+    with pytest.raises(EventDecodeError):
+        gcp.decode(raw)
