@@ -107,22 +107,21 @@ def client_ip(headers: Mapping[str, str]) -> str | None:
 
 
 class AzureRequest(HTTPRequest[Any]):
-    """A ``func.HttpRequest`` as an :class:`HTTPRequest`: method, path and host are
-    read from it here; headers, query, client address and content type when a
-    handler first reads them. ``native`` and ``raw`` are the request itself."""
+    """A ``func.HttpRequest`` as an :class:`HTTPRequest`: the method is read from it
+    here; the URL (path, host as ``source``, query), headers, client address and
+    content type when a handler first reads them. ``native`` and ``raw`` are the
+    request itself."""
 
-    __slots__ = ("_query_text",)
+    __slots__ = ("_host", "_path", "_prefix", "_query_text", "_subject")
 
     def __init__(self, raw: Any, trigger: str, prefix: str) -> None:
-        host, path, query = _split_url(raw.url)
-        if prefix and path.startswith(prefix):
-            path = strip_prefix(path, prefix)
         route = raw.route_params  # a read-only view: copied only when there is something
         self.method = raw.method.upper()
-        self.path = path
+        self._prefix = prefix
+        self._path = UNSET  # _host, _path and _query_text: from the URL on first read
+        self._subject = UNSET
         self._headers = None  # type: ignore[assignment]  # built on first read
         self._query = None  # type: ignore[assignment]
-        self._query_text = query
         self._source_ip = UNSET
         self._body = raw.get_body()
         self._cookies = None
@@ -131,15 +130,53 @@ class AzureRequest(HTTPRequest[Any]):
         self.provider = "azure"
         self.trigger = trigger
         self.id = None
-        self.source = host
         self.type = None
-        self.subject = path
         self._time = None
         self._data = UNSET
         self._payload = BODY
         self.attributes = {}
         self.raw = raw
         self._native = None  # ``native`` is ``raw``
+
+    def _split(self) -> None:
+        host, path, query = _split_url(self.raw.url)
+        prefix = self._prefix
+        if prefix and path.startswith(prefix):
+            path = strip_prefix(path, prefix)
+        self._host, self._path, self._query_text = host, path, query
+
+    @property  # HTTPRequest's attribute, from the URL on first read
+    def path(self) -> str:
+        if self._path is UNSET:
+            self._split()
+        return self._path  # type: ignore[no-any-return]
+
+    @path.setter
+    def path(self, value: str) -> None:
+        if self._path is UNSET:
+            self._split()
+        self._path = value
+
+    @property  # Event's attribute: the host
+    def source(self) -> str | None:
+        if self._path is UNSET:
+            self._split()
+        return self._host
+
+    @source.setter
+    def source(self, value: str | None) -> None:
+        if self._path is UNSET:
+            self._split()
+        self._host = value
+
+    @property  # Event's attribute: the path unless set otherwise
+    def subject(self) -> str | None:
+        subject = self._subject
+        return self.path if subject is UNSET else subject
+
+    @subject.setter
+    def subject(self, value: str | None) -> None:
+        self._subject = value
 
     @property
     def headers(self) -> Headers:
@@ -152,6 +189,8 @@ class AzureRequest(HTTPRequest[Any]):
     def query(self) -> Query:
         query = self._query
         if query is None:
+            if self._path is UNSET:
+                self._split()
             text = self._query_text
             query = self._query = Query(pairs=QueryPairs(text)) if text else Query()
         return query

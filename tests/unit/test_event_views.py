@@ -220,3 +220,32 @@ def test_first_gen_pubsub_impossible_date_fails_when_time_is_read() -> None:
     raw["context"]["timestamp"] = "yesterday"  # not a timestamp at all: at decode
     with pytest.raises(EventDecodeError):
         gcp.decode(raw)
+
+
+def test_azure_view_reads_like_the_eager_request_and_its_url_fields_can_be_set() -> None:
+    func = pytest.importorskip("azure.functions")
+    from adapters import azure
+
+    raw = func.HttpRequest(method="post", url="https://app.azurewebsites.net/api/orders/7?a=1&a=2",
+                           headers={"Content-Type": "application/json",
+                                    "X-Forwarded-For": "203.0.113.9:5000"},
+                           params={"a": "2"}, route_params={"id": "7"}, body=b'{"n": 1}')
+    view = azure.decode(raw)[0]
+    assert type(view).__name__ == "AzureRequest"
+    eager = HTTPRequest(method="POST", path="/orders/7",
+                        headers=Headers({"content-type": "application/json",
+                                         "x-forwarded-for": "203.0.113.9:5000"}),
+                        query=Query(pairs=[("a", "1"), ("a", "2")]), body=b'{"n": 1}',
+                        path_params={"id": "7"}, source_ip="203.0.113.9", provider="azure",
+                        trigger="azure.http", source="app.azurewebsites.net",
+                        subject="/orders/7", raw=raw)
+    for name in FIELDS:
+        assert getattr(view, name) == getattr(eager, name), name
+    assert view.query.get_all("a") == ["1", "2"]
+    assert view.to_dict() == eager.to_dict()
+    fresh = azure.decode(raw)[0]
+    fresh.subject = "orders"
+    fresh.source = "elsewhere"
+    assert (fresh.path, fresh.subject, fresh.source) == ("/orders/7", "orders", "elsewhere")
+    fresh.path = "/x"
+    assert (fresh.path, fresh.query.get("a")) == ("/x", "1")
