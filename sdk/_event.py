@@ -148,7 +148,8 @@ class Event(Generic[T]):
         self._data = value
 
     def payload_bytes_or_text(self) -> bytes | str:
-        """The undecoded payload (base64 already undone)."""
+        """The undecoded payload (base64 already undone). A ``str`` or ``bytes``
+        payload is returned as it is, by every kind (``Function`` relies on it)."""
         payload = self._payload
         if payload is None:
             return b""

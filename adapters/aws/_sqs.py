@@ -74,35 +74,67 @@ class SQS(PartialBatchTrigger):
         return self._build(item)
 
 
+def _delivery_values(item: dict[str, Any]) -> list[Any]:
+    """The queue's view of a message: [queue name, receive count, FIFO group,
+    sequence number]."""
+    system = item.get("attributes") or {}
+    count = system.get("ApproximateReceiveCount")
+    return [_queue(item.get("eventSourceARN")),
+            int(count) if count.__class__ is str and count.isdecimal() else None,
+            system.get("MessageGroupId"), system.get("SequenceNumber")]
+
+
+def _delivery_field(index: int) -> Any:
+    """A :class:`Message` field of an ``SQSMessage``, read from the record with the
+    other delivery fields the first time any of them is read (settable, as on any
+    event)."""
+
+    def values(message: SQSMessage) -> list[Any]:
+        found = message._delivery
+        if found is None:
+            found = message._delivery = _delivery_values(message.raw)
+        return found
+
+    def get(message: SQSMessage) -> Any:
+        return values(message)[index]
+
+    def set_(message: SQSMessage, value: Any) -> None:
+        values(message)[index] = value
+
+    return property(get, set_)
+
+
 class SQSMessage(Message[Any], PayloadView):
     """An SQS record as a :class:`Message`, read from the record: a batch of ten
-    builds ten of these before the handler runs, so every field is set here with
-    no keyword call or intermediate dict, and ``time`` and ``native`` are
-    converted when first read. (The order of the reads decides which error a
-    malformed record reports: keep it.)"""
+    builds ten of these before the handler runs, so the fields are set here with no
+    keyword call or intermediate dict, and the delivery fields (queue, receive
+    count, FIFO group, sequence), ``time`` and ``native`` are read when first
+    needed. The shapes are checked here: a malformed record fails at decode. (The
+    order of the checks decides which error a malformed record reports: keep it.)"""
 
-    __slots__ = ()
+    __slots__ = ("_delivery",)
     _native_class = "SQSRecord"
 
+    queue = _delivery_field(0)
+    delivery_count = _delivery_field(1)
+    ordering_key = _delivery_field(2)
+    sequence = _delivery_field(3)
+
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
-        system = item.get("attributes") or {}
+        system = item.get("attributes")
         body = item["body"]
         if body.__class__ is not str:
             raise EventDecodeError(trigger, "body must be a string", keys=["body"])
-        arn = item.get("eventSourceARN")
-        count = system.get("ApproximateReceiveCount")
+        if system and system.__class__ is not dict and not isinstance(system, dict):
+            raise AttributeError("attributes")  # reading its fields would fail: fail now
         attributes = item.get("messageAttributes")
-        self.queue = _queue(arn)
+        self._delivery: list[Any] | None = None
         self.topic = None
-        self.delivery_count = (int(count) if count.__class__ is str and count.isdigit()
-                               else None)
-        self.ordering_key = system.get("MessageGroupId")
         self.partition = None
-        self.sequence = system.get("SequenceNumber")
         self.provider = "aws"
         self.trigger = trigger
         self.id = item["messageId"]
-        self.source = arn
+        self.source = item.get("eventSourceARN")
         self.type = None
         self.subject = None
         self._time = UNSET
@@ -139,16 +171,10 @@ def _queue(arn: Any) -> str | None:
 
 
 def _delivery(item: dict[str, Any]) -> dict[str, Any]:
-    """The queue's view of a message: name, receive count, FIFO group and sequence
-    (for an SNS message carried in it; ``_build`` reads the same fields inline)."""
-    system = item.get("attributes") or {}
-    count = system.get("ApproximateReceiveCount")
-    return {
-        "queue": arn_name(item.get("eventSourceARN")),
-        "delivery_count": int(count) if isinstance(count, str) and count.isdigit() else None,
-        "ordering_key": system.get("MessageGroupId"),
-        "sequence": system.get("SequenceNumber"),
-    }
+    """The delivery fields as keyword arguments (for an SNS message carried in it)."""
+    queue, count, group, sequence = _delivery_values(item)
+    return {"queue": queue, "delivery_count": count, "ordering_key": group,
+            "sequence": sequence}
 
 
 def _attributes(attributes: Any, trigger: str) -> dict[str, str]:
