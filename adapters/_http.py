@@ -1,7 +1,7 @@
 """Running an HTTP handler: result or failure to one rendered response.
 
-Every provider's HTTP path goes through :func:`respond`, so bad input, model
-validation and handler failures answer the same way everywhere:
+Every provider's HTTP path goes through :meth:`HTTPTrigger.invoke`, so bad input,
+model validation and handler failures answer the same way everywhere:
 
 * body not parseable for the handler's model -> 400 problem+json
 * data fails the model -> 422 problem+json with pydantic's error locations
@@ -21,7 +21,7 @@ from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "parse_query", "respond",
+__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "parse_query",
            "validation_problem"]
 
 
@@ -69,25 +69,6 @@ def validation_problem(exc: DataValidationError) -> Rendered:
 #: What building a request from a malformed payload raises (EventDecodeError is a
 #: ValueError: it passes through ``HTTPTrigger.malformed`` as it is).
 _MALFORMED = (AttributeError, TypeError, KeyError, ValueError)
-
-
-def respond(fn: Function[Any], trigger: HTTPTrigger, raw: Any, context: Context) -> Rendered:
-    """Decode, run the handler and render; every failure becomes a problem response."""
-    try:
-        try:
-            event = trigger.event_for(fn, raw, context)
-        except _MALFORMED as exc:
-            raise trigger.malformed(exc, raw) from None
-        return render(fn.call(event, context), trigger.name)
-    except DataValidationError as exc:
-        return validation_problem(exc)
-    except EventDecodeError as exc:
-        # The message names trigger and keys only, never values: safe to return.
-        return problem(400, "Bad Request", str(exc))
-    except Exception as exc:
-        context.logger.exception("handler failed", exc, trigger=trigger.name)
-        return problem(500, "Internal Server Error",
-                       f"The function failed; see its logs for request id {context.request_id}.")
 
 
 def b64_body(text: str) -> Callable[[], bytes]:
@@ -148,11 +129,27 @@ class HTTPTrigger(Trigger):
         """The event ``fn`` gets for ``raw``: the decoded request, unless the provider
         gives a handler of another kind what it takes (Google Cloud: a Cloud
         Scheduler job or a Pub/Sub push to a ``Schedule``/``Message`` handler).
-        ``respond`` answers the errors a malformed payload raises here with 400."""
+        ``invoke`` answers the errors a malformed payload raises here with 400."""
         return self.request(raw)
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        rendered = respond(fn, self, raw, context)
+        """Decode, run the handler, render and encode: the one HTTP failure policy
+        (module docstring); every failure becomes a problem response."""
+        try:
+            try:
+                event = self.event_for(fn, raw, context)
+            except _MALFORMED as exc:
+                raise self.malformed(exc, raw) from None
+            rendered = render(fn.call(event, context), self.name)
+        except DataValidationError as exc:
+            rendered = validation_problem(exc)
+        except EventDecodeError as exc:
+            # The message names trigger and keys only, never values: safe to return.
+            rendered = problem(400, "Bad Request", str(exc))
+        except Exception as exc:
+            context.logger.exception("handler failed", exc, trigger=self.name)
+            rendered = problem(500, "Internal Server Error", "The function failed; see its "
+                               f"logs for request id {context.request_id}.")
         try:
             return self.encode(rendered, raw)
         except Exception as exc:  # e.g. several cookies where the format allows one

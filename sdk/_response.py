@@ -98,8 +98,12 @@ class Rendered:
 
     def single_headers(self) -> dict[str, str]:
         """Headers as one value per name (repeats comma-joined, RFC 9110 5.3)."""
+        headers = self.headers
+        if len(headers) == 1:  # a JSON answer's Content-Type, most often
+            name, value = headers[0]
+            return {name: value}
         out: dict[str, str] = {}
-        for name, value in self.headers:
+        for name, value in headers:
             out[name] = f"{out[name]}, {value}" if name in out else value
         return out
 
@@ -130,8 +134,12 @@ def _json_text(body: Any, trigger: str) -> str:
     try:
         return dumps(body)
     except (TypeError, ValueError) as exc:
-        raise ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
-                                  f"as a response body: {exc}") from None
+        raise _not_json(body, trigger, exc) from None
+
+
+def _not_json(body: Any, trigger: str, exc: Exception) -> ResponseEncodeError:
+    return ResponseEncodeError(trigger, f"cannot render a {type(body).__name__} "
+                               f"as a response body: {exc}")
 
 
 def _header_pairs(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
@@ -154,9 +162,13 @@ def render(result: Any, trigger: str = "http") -> Rendered:
         if ((body.__class__ is dict or body.__class__ is list) and not result.headers
                 and not result.cookies and result.content_type is None
                 and result.status.__class__ is int and 100 <= result.status <= 599):
-            # The common JSON answer, its text kept for providers that send text.
-            return Rendered(result.status, [("Content-Type", _JSON)], [], None,
-                            _json_text(body, trigger))
+            # The common JSON answer, its text kept for providers that send text
+            # (``_json_text``, inlined: this runs for most HTTP responses).
+            try:
+                text = dumps(body)
+            except (TypeError, ValueError) as exc:
+                raise _not_json(body, trigger, exc) from None
+            return Rendered(result.status, [("Content-Type", _JSON)], [], None, text)
     elif cls is dict or cls is list:
         return Rendered(200, [("Content-Type", _JSON)], [], None, _json_text(result, trigger))
     if isinstance(result, Rendered):

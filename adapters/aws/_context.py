@@ -10,7 +10,8 @@ from sdk import Context, Logger
 
 __all__ = ["lambda_context"]
 
-_state = {"cold": True}
+#: True until the process has served its first invocation.
+_cold = True
 
 
 def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
@@ -21,12 +22,14 @@ def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
     during the invocation: the runtime sets the trace id per invocation and its
     ``get_remaining_time_in_millis`` counts down to a fixed deadline.
     """
-    cold = _state["cold"]
-    _state["cold"] = False
+    global _cold
+    cold, _cold = _cold, False
     if raw is None:
         return Context(provider="aws", request_id=event_request_id,
                        region=os.environ.get("AWS_REGION"), cold_start=cold)
-    return _LambdaContext(raw, cold, event_request_id)
+    context = _new(_LambdaContext)  # no __init__ frame: once per invocation
+    context._pending = (raw, cold, event_request_id)
+    return context
 
 
 class _LambdaContext(Context):
@@ -35,8 +38,7 @@ class _LambdaContext(Context):
 
     __slots__ = ("_pending",)
 
-    def __init__(self, raw: Any, cold: bool, event_request_id: str | None) -> None:
-        self._pending: tuple[Any, bool, str | None] | None = (raw, cold, event_request_id)
+    _pending: tuple[Any, bool, str | None] | None  # set by lambda_context
 
     def __getattr__(self, name: str) -> Any:
         # Python calls this only for an attribute that is not set: before the
@@ -60,6 +62,7 @@ class _LambdaContext(Context):
 
 
 _SLOTS = frozenset(Context.__slots__)
+_new = object.__new__
 
 
 def _fill(context: Context, raw: Any, cold: bool, event_request_id: str | None) -> None:

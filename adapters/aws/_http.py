@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from adapters._http import HTTPTrigger, QueryPairs, b64_body, encode_body, parse_query
+from adapters._view import field_group
 from sdk import Context, Event, Function, Headers, HTTPRequest, Query
 from sdk._event import UNSET
 from sdk._http import BODY
@@ -155,6 +156,21 @@ class FunctionURL(APIGatewayV2):
                 and "routeArn" not in raw and self._is_function_url(raw))
 
 
+def _v2_less_read(request: V2Request) -> list[Any]:
+    """V2Request's fields that handlers seldom read, from the payload whose shapes
+    ``__init__`` checked: id, source, type, attributes, path params, client address."""
+    raw = request.raw
+    rc = raw.get("requestContext") or {}
+    http = rc.get("http") or {}
+    stage = rc.get("stage")
+    return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"), raw.get("routeKey"),
+            {"stage": stage} if stage else {}, raw.get("pathParameters") or {},
+            http.get("sourceIp")]
+
+
+_less_read = field_group(_v2_less_read, "_less_read")
+
+
 class V2Request(HTTPRequest[Any], PayloadView):
     """An HTTP API 2.0 (or function URL) request read from its payload.
 
@@ -164,7 +180,14 @@ class V2Request(HTTPRequest[Any], PayloadView):
     pays only for what it reads, as with powertools' data classes.
     """
 
-    __slots__ = ("_native_class",)
+    __slots__ = ("_less_read", "_native_class")
+
+    id = _less_read(0)
+    source = _less_read(1)
+    type = _less_read(2)
+    attributes = _less_read(3)
+    path_params = _less_read(4)
+    source_ip = _less_read(5)
 
     def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
         rc = raw.get("requestContext")
@@ -197,18 +220,13 @@ class V2Request(HTTPRequest[Any], PayloadView):
             self._body = _body(raw)  # raises: a body must be a string
         self._cookies = None
         self._content_type = UNSET
-        self.path_params = raw.get("pathParameters") or {}
-        self._source_ip = http.get("sourceIp")
+        self._less_read = None  # id, source, type, attributes, path params, client address
         self.provider = "aws"
         self.trigger = trigger
-        self.id = rc.get("requestId")
-        self.source = rc.get("domainName") or rc.get("apiId")
-        self.type = raw.get("routeKey")
         self.subject = path
         self._time = UNSET
         self._data = UNSET
         self._payload = BODY
-        self.attributes = {"stage": stage} if stage else {}
         self.raw = raw
         self._native = None
         self._native_class = native_class

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from adapters._batch import LazyRecord
+from adapters._view import field_group
 from sdk import Context, Event, Message
 from sdk._batch import Record
 from sdk._event import UNSET
@@ -84,24 +85,8 @@ def _delivery_values(item: dict[str, Any]) -> list[Any]:
             system.get("MessageGroupId"), system.get("SequenceNumber")]
 
 
-def _delivery_field(index: int) -> Any:
-    """A :class:`Message` field of an ``SQSMessage``, read from the record with the
-    other delivery fields the first time any of them is read (settable, as on any
-    event)."""
-
-    def values(message: SQSMessage) -> list[Any]:
-        found = message._delivery
-        if found is None:
-            found = message._delivery = _delivery_values(message.raw)
-        return found
-
-    def get(message: SQSMessage) -> Any:
-        return values(message)[index]
-
-    def set_(message: SQSMessage, value: Any) -> None:
-        values(message)[index] = value
-
-    return property(get, set_)
+#: SQSMessage's delivery fields, read together from the record on first use.
+_delivery_field = field_group(lambda message: _delivery_values(message.raw), "_delivery")
 
 
 class SQSMessage(Message[Any], PayloadView):

@@ -8,7 +8,7 @@
   succeeded, else problem+json with the ids of the failed events: 500 so the
   sender retries, or 400 when every failure is bad input a retry cannot fix.
   A ``list[...]`` handler returns ``None`` or the events (or ids) that failed.
-* Failures answer as ``adapters._http.respond`` does: data not matching the model
+* Failures answer as ``adapters._http.HTTPTrigger.invoke`` does: data not matching the model
   422 (400 unparseable), malformed event 400, handler exception 500 with the
   traceback logged under the request id and never in the body.
 """

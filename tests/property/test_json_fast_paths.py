@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,44 @@ def test_dumps_errors_are_json_errors() -> None:
             assert type(exc) is expected
         else:
             raise AssertionError(f"dumps accepted {bad!r}")
+
+
+def test_an_encoder_that_raised_is_not_kept() -> None:
+    """json's C encoder keeps every container it is inside in its circular-reference
+    record and, when it raises, leaves them there: an encoder kept for reuse after
+    an error would hold those values alive for good (and the next call's record
+    would not start empty)."""
+    import weakref
+
+    class Box(dict):  # type: ignore[type-arg]  # a dict that can be weakly referenced
+        pass
+
+    box = Box(x=[object()])  # object(): not JSON, so the encoder raises inside box
+    ref = weakref.ref(box)
+    with pytest.raises(TypeError):
+        dumps([box])
+    del box
+    assert ref() is None
+    fresh = [[{"x": [1]}] for _ in range(5)]
+    assert dumps(fresh) == _ENCODE(fresh)
+
+
+def test_dumps_from_many_threads_at_once() -> None:
+    import threading
+
+    shared = {"a": [1, 2, {"b": "c"}], "d": "é"}
+    expected = _ENCODE(shared)
+    failures: list[str] = []
+
+    def work() -> None:
+        for _ in range(300):
+            text = dumps(shared)
+            if text != expected:
+                failures.append(text)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
