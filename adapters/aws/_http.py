@@ -168,7 +168,7 @@ def _v2_less_read(request: V2Request) -> list[Any]:
             http.get("sourceIp")]
 
 
-_less_read = field_group(_v2_less_read, "_less_read")
+_seldom = field_group(_v2_less_read, "_less_read")
 
 
 class V2Request(HTTPRequest[Any], PayloadView):
@@ -182,12 +182,12 @@ class V2Request(HTTPRequest[Any], PayloadView):
 
     __slots__ = ("_less_read", "_native_class")
 
-    id = _less_read(0)
-    source = _less_read(1)
-    type = _less_read(2)
-    attributes = _less_read(3)
-    path_params = _less_read(4)
-    source_ip = _less_read(5)
+    id = _seldom(0)
+    source = _seldom(1)
+    type = _seldom(2)
+    attributes = _seldom(3)
+    path_params = _seldom(4)
+    source_ip = _seldom(5)
 
     def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
         rc = raw.get("requestContext")

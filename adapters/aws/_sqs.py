@@ -86,24 +86,37 @@ def _delivery_values(item: dict[str, Any]) -> list[Any]:
 
 
 #: SQSMessage's delivery fields, read together from the record on first use.
-_delivery_field = field_group(lambda message: _delivery_values(message.raw), "_delivery")
+def _less_read_values(message: SQSMessage) -> list[Any]:
+    """SQSMessage's fields that handlers seldom read: the delivery fields, the queue
+    ARN and the message attributes (a malformed one fails when first read)."""
+    item = message.raw
+    attributes = item.get("messageAttributes")
+    return [*_delivery_values(item), item.get("eventSourceARN"),
+            _attributes(attributes, message.trigger) if attributes else {}]
+
+
+_seldom = field_group(_less_read_values, "_less_read")
 
 
 class SQSMessage(Message[Any], PayloadView):
     """An SQS record as a :class:`Message`, read from the record: a batch of ten
     builds ten of these before the handler runs, so the fields are set here with no
     keyword call or intermediate dict, and the delivery fields (queue, receive
-    count, FIFO group, sequence), ``time`` and ``native`` are read when first
-    needed. The shapes are checked here: a malformed record fails at decode. (The
-    order of the checks decides which error a malformed record reports: keep it.)"""
+    count, FIFO group, sequence), the queue ARN, the message attributes, ``time``
+    and ``native`` are read when first needed. The shapes read here are checked
+    here (the order of the checks decides which error a malformed record reports:
+    keep it); a malformed message attribute fails when the attributes are first
+    read, which fails the record all the same."""
 
-    __slots__ = ("_delivery",)
+    __slots__ = ("_less_read",)
     _native_class = "SQSRecord"
 
-    queue = _delivery_field(0)
-    delivery_count = _delivery_field(1)
-    ordering_key = _delivery_field(2)
-    sequence = _delivery_field(3)
+    queue = _seldom(0)
+    delivery_count = _seldom(1)
+    ordering_key = _seldom(2)
+    sequence = _seldom(3)
+    source = _seldom(4)
+    attributes = _seldom(5)
 
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
         system = item.get("attributes")
@@ -112,21 +125,18 @@ class SQSMessage(Message[Any], PayloadView):
             raise EventDecodeError(trigger, "body must be a string", keys=["body"])
         if system and system.__class__ is not dict and not isinstance(system, dict):
             raise AttributeError("attributes")  # reading its fields would fail: fail now
-        attributes = item.get("messageAttributes")
-        self._delivery: list[Any] | None = None
+        self._less_read: list[Any] | None = None
         self.topic = None
         self.partition = None
         self.provider = "aws"
         self.trigger = trigger
         self.id = item["messageId"]
-        self.source = item.get("eventSourceARN")
         self.type = None
         self.subject = None
         self._time = UNSET
         self._data = UNSET
         self._payload = body
         self.data_content_type = None
-        self.attributes = _attributes(attributes, trigger) if attributes else {}
         self.raw = item
         self._native = None
 

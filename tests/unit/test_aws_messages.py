@@ -457,3 +457,22 @@ def test_a_batch_handler_reporting_the_only_record_fails_the_invocation() -> Non
     with pytest.raises(BatchFailedError) as caught:
         lambda_handler(handle)(sqs("a"), None)
     assert (caught.value.failed, caught.value.total) == (1, 1)
+
+
+def test_a_malformed_message_attribute_fails_its_record_only() -> None:
+    """Message attributes are read when first needed; one that has no value fails
+    its record (reported for redelivery), never the batch, and names the key only."""
+    payload = sqs('{"n": 1}', '{"n": 2}')
+    payload["Records"][1]["messageAttributes"] = {"bad": {"dataType": "String"}}
+    seen: list[dict[str, str]] = []
+
+    def handle(message: Message[Any]) -> None:
+        seen.append(dict(message.attributes))
+
+    result = lambda_handler(handle)(payload, None)
+    assert result == {"batchItemFailures": [
+        {"itemIdentifier": payload["Records"][1]["messageId"]}]}
+    assert seen == [{}]
+    with pytest.raises(sdk.EventDecodeError) as info:
+        decode(payload)[1].to_dict()
+    assert "messageAttributes.bad" in str(info.value)
