@@ -10,7 +10,6 @@ field stays settable, as on any event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any
 
 __all__ = ["field_group"]
@@ -20,10 +19,9 @@ def field_group(load: Callable[[Any], list[Any]], cache: str) -> Callable[[int],
     """``field = field_group(load, "_slot")``; then ``name = field(i)`` in the class
     body makes ``name`` the ``i``-th value of ``load(view)``, kept in ``view._slot``
     (which the view's ``__init__`` sets to ``None``)."""
-    cached = attrgetter(cache)
 
     def values(view: Any) -> list[Any]:
-        found: list[Any] | None = cached(view)
+        found: list[Any] | None = getattr(view, cache)
         if found is None:
             found = load(view)
             setattr(view, cache, found)
