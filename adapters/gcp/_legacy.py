@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from adapters._time import common_time, parse_time
@@ -156,20 +155,32 @@ def _pubsub(raw: dict[str, Any], ctx: dict[str, Any]) -> Message[Any] | None:
     # The common shape is checked now and converted on first read; anything else is
     # parsed now. Either way a malformed timestamp is an EventDecodeError (a date the
     # calendar lacks, 2024-02-30, in the common shape: when ``time`` is first read).
-    time: Any = None
+    time: Any = None  # the text itself when it is in the common shape: see _FirstGenPubSub
     if timestamp:
-        time = partial(_event_time, timestamp) if common_time(timestamp) else _event_time(
-            timestamp)
+        time = timestamp if common_time(timestamp) else _event_time(timestamp)
     return _FirstGenPubSub(data, "gcp", event_id, f"//{_PUBSUB_SERVICE}/{name}",
                            MESSAGE_PUBLISHED, None, time, timestamp, {}, raw, None,
                            data.get("messageId", event_id), data.get("publishTime", timestamp))
 
 
 class _FirstGenPubSub(PubSubMessage):
-    """A 1st-gen Pub/Sub event's message; ``native`` is Google's MessagePublishedData
-    as the conversion makes it, built from ``raw`` on first read."""
+    """A 1st-gen Pub/Sub event's message: ``time`` is the event's timestamp text
+    (checked at decode to be in the common shape) until first read; ``native`` is
+    Google's MessagePublishedData as the conversion makes it, built from ``raw`` on
+    first read."""
 
     __slots__ = ()
+
+    @property
+    def time(self) -> datetime | None:
+        value: Any = self._time
+        if value.__class__ is str:
+            value = self._time = _event_time(value)
+        return value  # type: ignore[no-any-return]
+
+    @time.setter
+    def time(self, value: datetime | None) -> None:
+        self._time = value
 
     @property
     def native(self) -> Any:
