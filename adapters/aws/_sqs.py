@@ -85,14 +85,11 @@ def _delivery_values(item: dict[str, Any]) -> list[Any]:
             system.get("MessageGroupId"), system.get("SequenceNumber")]
 
 
-#: SQSMessage's delivery fields, read together from the record on first use.
 def _less_read_values(message: SQSMessage) -> list[Any]:
-    """SQSMessage's fields that handlers seldom read: the delivery fields, the queue
-    ARN and the message attributes (a malformed one fails when first read)."""
+    """SQSMessage's fields that handlers seldom read: the delivery fields and the
+    queue ARN."""
     item = message.raw
-    attributes = item.get("messageAttributes")
-    return [*_delivery_values(item), item.get("eventSourceARN"),
-            _attributes(attributes, message.trigger) if attributes else {}]
+    return [*_delivery_values(item), item.get("eventSourceARN")]
 
 
 _seldom = field_group(_less_read_values, "_less_read")
@@ -102,11 +99,10 @@ class SQSMessage(Message[Any], PayloadView):
     """An SQS record as a :class:`Message`, read from the record: a batch of ten
     builds ten of these before the handler runs, so the fields are set here with no
     keyword call or intermediate dict, and the delivery fields (queue, receive
-    count, FIFO group, sequence), the queue ARN, the message attributes, ``time``
-    and ``native`` are read when first needed. The shapes read here are checked
-    here (the order of the checks decides which error a malformed record reports:
-    keep it); a malformed message attribute fails when the attributes are first
-    read, which fails the record all the same."""
+    count, FIFO group, sequence), the queue ARN, ``time`` and ``native`` are read
+    when first needed. The record's shapes are checked here: a malformed record
+    fails at decode. (The order of the checks decides which error a malformed
+    record reports: keep it.)"""
 
     __slots__ = ("_less_read",)
     _native_class = "SQSRecord"
@@ -116,7 +112,6 @@ class SQSMessage(Message[Any], PayloadView):
     ordering_key = _seldom(2)
     sequence = _seldom(3)
     source = _seldom(4)
-    attributes = _seldom(5)
 
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
         system = item.get("attributes")
@@ -137,6 +132,10 @@ class SQSMessage(Message[Any], PayloadView):
         self._data = UNSET
         self._payload = body
         self.data_content_type = None
+        # Checked here, not when read: a malformed attribute fails its record at
+        # decode, so a ``list[...]`` handler is never handed it.
+        attributes = item.get("messageAttributes")
+        self.attributes = _attributes(attributes, trigger) if attributes else {}
         self.raw = item
         self._native = None
 

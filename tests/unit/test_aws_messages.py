@@ -460,8 +460,8 @@ def test_a_batch_handler_reporting_the_only_record_fails_the_invocation() -> Non
 
 
 def test_a_malformed_message_attribute_fails_its_record_only() -> None:
-    """Message attributes are read when first needed; one that has no value fails
-    its record (reported for redelivery), never the batch, and names the key only."""
+    """A message attribute with no value fails its record at decode (reported for
+    redelivery, never handed to a handler), never the batch; the key is named."""
     payload = sqs('{"n": 1}', '{"n": 2}')
     payload["Records"][1]["messageAttributes"] = {"bad": {"dataType": "String"}}
     seen: list[dict[str, str]] = []
@@ -474,5 +474,12 @@ def test_a_malformed_message_attribute_fails_its_record_only() -> None:
         {"itemIdentifier": payload["Records"][1]["messageId"]}]}
     assert seen == [{}]
     with pytest.raises(sdk.EventDecodeError) as info:
-        decode(payload)[1].to_dict()
+        decode(payload)
     assert "messageAttributes.bad" in str(info.value)
+
+    def batch(messages: list[Message[Any]]) -> None:
+        seen.extend(dict(m.attributes) for m in messages)
+
+    seen.clear()
+    assert lambda_handler(batch)(payload, None) == result
+    assert seen == [{}]  # the list handler never gets the malformed record
