@@ -113,15 +113,23 @@ class Event(Generic[T]):
     @property
     def time(self) -> datetime | None:
         """When it happened (aware UTC), if the provider says. An adapter may give a
-        zero-argument callable instead, converting the provider's form on first read."""
+        zero-argument callable instead, converting the provider's form on first read;
+        an event that is a view over its payload leaves it ``UNSET`` and converts it
+        in ``_read_time`` on first read."""
         value = self._time
-        if callable(value):
+        if value is UNSET:
+            value = self._time = self._read_time()
+        elif callable(value):
             value = self._time = value()
         return value
 
     @time.setter
     def time(self, value: datetime | None) -> None:
         self._time = value
+
+    def _read_time(self) -> datetime | None:
+        """``time`` from the payload, for a view that left it ``UNSET``."""
+        return None
 
     # -- data -------------------------------------------------------------------
     @property

@@ -109,8 +109,17 @@ def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
     options = {"partial_failures": partial_failures, "unwrap": unwrap,
                "concurrency": check_concurrency(concurrency)}
 
+    #: The HTTP trigger of the last request: a function behind an API is called by
+    #: one, so it is tried first. The HTTP predicates exclude one another (and come
+    #: first in detection), so a match is what detection would answer.
+    last: list[Trigger] = []
+
     def handler(event: Any, context: Any) -> Any:
-        trigger = detect(event)
+        if last and last[0].matches(event):
+            trigger = last[0]
+        else:
+            trigger = detect(event)
+            last[:] = (trigger,) if isinstance(trigger, HTTPTrigger) else ()
         ctx = lambda_context(context)
         if isinstance(trigger, HTTPTrigger):  # options are for records: no dict per request
             return trigger.invoke(fn, event, ctx)

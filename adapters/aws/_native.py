@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sdk import Event
-from sdk._event import UNSET
 
 __all__ = ["PayloadView", "epoch_ms", "powertools"]
 
@@ -50,8 +49,9 @@ def epoch_ms(value: Any) -> datetime | None:
 
 class PayloadView(Event[Any]):
     """What AWS events that are views over their payload (``V2Request``,
-    ``SQSMessage``) share: ``time`` from the payload's epoch milliseconds and
-    ``native`` from powertools' ``_native_class``, both converted on first read.
+    ``SQSMessage``) share: ``time`` from the payload's epoch milliseconds (left
+    ``UNSET`` by the view) and ``native`` from powertools' ``_native_class``, both
+    converted on first read.
     A base to list beside the kind (``class V2Request(HTTPRequest, PayloadView)``);
     it adds no slot."""
 
@@ -62,16 +62,8 @@ class PayloadView(Event[Any]):
         """The payload's epoch-milliseconds value for ``time``."""
         raise NotImplementedError
 
-    @property
-    def time(self) -> datetime | None:
-        value = self._time
-        if value is UNSET:
-            value = self._time = epoch_ms(self._epoch_ms())
-        return value  # type: ignore[return-value]
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
+    def _read_time(self) -> datetime | None:
+        return epoch_ms(self._epoch_ms())
 
     @property
     def native(self) -> Any:

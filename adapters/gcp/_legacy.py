@@ -31,6 +31,7 @@ from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._google import PUBSUB, PubSubMessage, native_data, pubsub
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
+from sdk._event import UNSET
 from sdk.errors import EventDecodeError
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts
@@ -155,32 +156,24 @@ def _pubsub(raw: dict[str, Any], ctx: dict[str, Any]) -> Message[Any] | None:
     # The common shape is checked now and converted on first read; anything else is
     # parsed now. Either way a malformed timestamp is an EventDecodeError (a date the
     # calendar lacks, 2024-02-30, in the common shape: when ``time`` is first read).
-    time: Any = None  # the text itself when it is in the common shape: see _FirstGenPubSub
+    time: Any = None  # UNSET in the common shape: converted on first read
     if timestamp:
-        time = timestamp if common_time(timestamp) else _event_time(timestamp)
+        time = UNSET if common_time(timestamp) else _event_time(timestamp)
     return _FirstGenPubSub(data, "gcp", event_id, f"//{_PUBSUB_SERVICE}/{name}",
                            MESSAGE_PUBLISHED, None, time, timestamp, {}, raw, None,
                            data.get("messageId", event_id), data.get("publishTime", timestamp))
 
 
 class _FirstGenPubSub(PubSubMessage):
-    """A 1st-gen Pub/Sub event's message: ``time`` is the event's timestamp text
-    (checked at decode to be in the common shape) until first read; ``native`` is
+    """A 1st-gen Pub/Sub event's message: ``time`` is the event's timestamp, checked
+    at decode to be in the common shape and converted on first read; ``native`` is
     Google's MessagePublishedData as the conversion makes it, built from ``raw`` on
     first read."""
 
     __slots__ = ()
 
-    @property
-    def time(self) -> datetime | None:
-        value: Any = self._time
-        if value.__class__ is str:
-            value = self._time = _event_time(value)
-        return value  # type: ignore[no-any-return]
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
+    def _read_time(self) -> datetime | None:
+        return _event_time(_context(self.raw)["timestamp"])
 
     @property
     def native(self) -> Any:

@@ -116,3 +116,32 @@ def test_native_view_is_the_powertools_data_class(path: Path) -> None:
     native = request.native
     assert type(native).__module__.startswith("aws_lambda_powertools.utilities.data_classes")
     assert native.raw_event is raw
+
+
+@pytest.mark.parametrize("path", params("aws/**/*.json"))
+def test_http_predicates_exclude_one_another(path: Path) -> None:
+    """lambda_handler tries the last request's HTTP trigger first: that is right only
+    because no payload matches two HTTP triggers, and an HTTP trigger that matches
+    is what detection answers."""
+    raw = load(path)
+    matching = [t for t in aws._HTTP if t.matches(raw)]
+    assert len(matching) <= 1, [t.name for t in matching]
+    if matching:
+        assert aws.detect(raw) is matching[0]
+
+
+def test_a_handler_serving_several_http_triggers_answers_each_in_its_format() -> None:
+    from sdk.testing import aws as events
+
+    def handle(event):  # type: ignore[no-untyped-def]  # any kind: HTTP and SQS
+        return event.trigger if isinstance(event, HTTPRequest) else None
+
+    handler = aws.lambda_handler(handle)
+    for _ in range(2):
+        for make, trigger in ((events.apigw_v2, "aws.apigw.v2"),
+                              (events.function_url, "aws.function.url"),
+                              (events.apigw_v1, "aws.apigw.v1"), (events.alb, "aws.alb")):
+            response = handler(make("GET", "/x"), None)
+            assert response["statusCode"] == 200 and response["body"] == trigger
+            assert ("statusDescription" in response) == (trigger == "aws.alb")
+        assert handler(events.sqs([{"n": 1}]), None) == {"batchItemFailures": []}
