@@ -106,15 +106,25 @@ class HTTPRequest(Event[T]):
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
 
+    # headers, query and source_ip are properties so that a view over a provider's
+    # payload can build them on first read; they stay settable like any field.
     @property
     def headers(self) -> Headers:
         """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
         return self._headers
 
+    @headers.setter
+    def headers(self, value: Headers) -> None:
+        self._headers = value
+
     @property
     def query(self) -> Query:
         """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
         return self._query
+
+    @query.setter
+    def query(self, value: Query) -> None:
+        self._query = value
 
     @property  # Event's attribute, read from the headers
     def data_content_type(self) -> str | None:
@@ -132,6 +142,10 @@ class HTTPRequest(Event[T]):
     def source_ip(self) -> str | None:
         """The client's address, as the provider reports it."""
         return self._source_ip
+
+    @source_ip.setter
+    def source_ip(self, value: str | None) -> None:
+        self._source_ip = value
 
     @property
     def body(self) -> bytes:

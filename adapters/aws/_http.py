@@ -239,6 +239,10 @@ class V2Request(HTTPRequest[Any], PayloadView):
             headers = self._headers = Headers(self.raw.get("headers"))
         return headers
 
+    @headers.setter
+    def headers(self, value: Headers) -> None:
+        self._headers = value
+
     @property
     def query(self) -> Query:
         """rawQueryString keeps repeated names apart; the map joins them with commas
@@ -260,6 +264,10 @@ class V2Request(HTTPRequest[Any], PayloadView):
                 query = Query(single)
             self._query = query
         return query
+
+    @query.setter
+    def query(self, value: Query) -> None:
+        self._query = value
 
     @property
     def cookies(self) -> Mapping[str, str]:

@@ -185,6 +185,10 @@ class AzureRequest(HTTPRequest[Any]):
             headers = self._headers = Headers(_header_dict(self.raw.headers))
         return headers
 
+    @headers.setter
+    def headers(self, value: Headers) -> None:
+        self._headers = value
+
     @property
     def query(self) -> Query:
         query = self._query
@@ -195,12 +199,20 @@ class AzureRequest(HTTPRequest[Any]):
             query = self._query = Query(pairs=QueryPairs(text)) if text else Query()
         return query
 
+    @query.setter
+    def query(self, value: Query) -> None:
+        self._query = value
+
     @property
     def source_ip(self) -> str | None:
         address = self._source_ip
         if address is UNSET:
             address = self._source_ip = client_ip(_header_dict(self.raw.headers))
         return address
+
+    @source_ip.setter
+    def source_ip(self, value: str | None) -> None:
+        self._source_ip = value
 
 
 class HTTP(HTTPTrigger):

@@ -249,3 +249,18 @@ def test_azure_view_reads_like_the_eager_request_and_its_url_fields_can_be_set()
     assert (fresh.path, fresh.subject, fresh.source) == ("/orders/7", "orders", "elsewhere")
     fresh.path = "/x"
     assert (fresh.path, fresh.query.get("a")) == ("/x", "1")
+
+
+def test_http_fields_stay_settable_on_views_and_eager_requests() -> None:
+    func = pytest.importorskip("azure.functions")
+    from adapters import azure
+
+    azure_request = func.HttpRequest(method="GET", url="https://h/api/x", headers={},
+                                     params={}, route_params={}, body=b"")
+    for request in (aws.decode(_v2())[0], azure.decode(azure_request)[0],
+                    HTTPRequest(method="GET", path="/", provider="p", trigger="t")):
+        request.headers = Headers({"X-A": "1"})
+        request.query = Query({"q": "2"})
+        request.source_ip = "192.0.2.1"
+        assert (request.headers.get("x-a"), request.query.get("q"), request.source_ip) == (
+            "1", "2", "192.0.2.1")
