@@ -65,6 +65,9 @@ class HTTPRequest(Event[T]):
     __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_source_ip",
                  "method", "path", "path_params")
     _content_type: str | None  # UNSET until read: then the Content-Type header
+    _headers: Headers | None  # None, _query None, _source_ip UNSET: see _read_*
+    _query: Query | None
+    _source_ip: Any
 
     def __init__(
         self,
@@ -106,25 +109,38 @@ class HTTPRequest(Event[T]):
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
 
-    # headers, query and source_ip are properties so that a view over a provider's
-    # payload can build them on first read; they stay settable like any field.
+    # headers, query, source_ip and cookies are properties so that a view over a
+    # provider's payload can leave them unset (None, or UNSET for source_ip) and
+    # build them in ``_read_*`` on first read; they stay settable like any field.
     @property
     def headers(self) -> Headers:
         """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
-        return self._headers
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = self._read_headers()
+        return headers
 
     @headers.setter
     def headers(self, value: Headers) -> None:
         self._headers = value
 
+    def _read_headers(self) -> Headers:
+        return Headers()
+
     @property
     def query(self) -> Query:
         """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
-        return self._query
+        query = self._query
+        if query is None:
+            query = self._query = self._read_query()
+        return query
 
     @query.setter
     def query(self, value: Query) -> None:
         self._query = value
+
+    def _read_query(self) -> Query:
+        return Query()
 
     @property  # Event's attribute, read from the headers
     def data_content_type(self) -> str | None:
@@ -141,11 +157,17 @@ class HTTPRequest(Event[T]):
     @property
     def source_ip(self) -> str | None:
         """The client's address, as the provider reports it."""
-        return self._source_ip
+        address = self._source_ip
+        if address is UNSET:
+            address = self._source_ip = self._read_source_ip()
+        return address  # type: ignore[no-any-return]
 
     @source_ip.setter
     def source_ip(self, value: str | None) -> None:
         self._source_ip = value
+
+    def _read_source_ip(self) -> str | None:
+        return None
 
     @property
     def body(self) -> bytes:
@@ -174,8 +196,12 @@ class HTTPRequest(Event[T]):
         """Request cookies by name (first value wins)."""
         cookies = self._cookies
         if cookies is None:
-            cookies = self._cookies = parse_cookie_header(self.headers.get_all("cookie"))
+            cookies = self._cookies = self._read_cookies()
         return cookies
+
+    def _read_cookies(self) -> Mapping[str, str]:
+        """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
+        return parse_cookie_header(self.headers.get_all("cookie"))
 
     def text(self, encoding: str | None = None) -> str:
         """The body as text (UTF-8 unless ``encoding`` or the charset says otherwise)."""

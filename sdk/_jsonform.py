@@ -107,7 +107,8 @@ _c_string = json.encoder.encode_basestring
 
 #: C encoders ready for reuse (building one is a sixth of a small body's time). One
 #: is taken per call, so threads never share one; an encoder whose call raised is
-#: dropped, as the circular-reference record it keeps may hold ids of freed objects.
+#: dropped: json leaves the containers it was inside in its circular-reference
+#: record, which would keep them alive and make the next call see them.
 _free: list[Any] = []
 
 

@@ -115,13 +115,10 @@ def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
     last: list[Trigger] = []
 
     def handler(event: Any, context: Any) -> Any:
-        if last and last[0].matches(event):
-            trigger = last[0]
-        else:
-            trigger = detect(event)
-            last[:] = (trigger,) if isinstance(trigger, HTTPTrigger) else ()
+        trigger = last[0] if last and last[0].matches(event) else detect(event)
         ctx = lambda_context(context)
         if isinstance(trigger, HTTPTrigger):  # options are for records: no dict per request
+            last[:] = (trigger,)
             return trigger.invoke(fn, event, ctx)
         return trigger.invoke(fn, event, ctx, **options)
 

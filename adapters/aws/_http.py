@@ -114,19 +114,16 @@ class APIGatewayV2(_HTTPTrigger):
     name = "aws.apigw.v2"
     native_class = "APIGatewayProxyEventV2"
 
+    #: Payload 2.0 on a ``*.lambda-url.*`` domain: a function URL, not an HTTP API.
+    function_url: ClassVar[bool] = False
+
     def matches(self, raw: Any) -> bool:
         if not (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
                 and "routeArn" not in raw):
             return False
         rc = raw.get("requestContext")
-        domain = rc.get("domainName") if rc.__class__ is dict else None
-        return not (domain and ".lambda-url." in domain)
-
-    @staticmethod
-    def _is_function_url(raw: dict[str, Any]) -> bool:
-        rc = raw.get("requestContext")
         domain = rc.get("domainName") if isinstance(rc, dict) else None
-        return ".lambda-url." in (domain or "")
+        return (".lambda-url." in (domain or "")) is self.function_url
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
         return V2Request(raw, self.name, self.native_class)
@@ -150,22 +147,17 @@ class FunctionURL(APIGatewayV2):
 
     name = "aws.function.url"
     native_class = "LambdaFunctionUrlEvent"
-
-    def matches(self, raw: Any) -> bool:
-        return (isinstance(raw, dict) and raw.get("version") == "2.0" and "rawPath" in raw
-                and "routeArn" not in raw and self._is_function_url(raw))
+    function_url = True
 
 
 def _v2_less_read(request: V2Request) -> list[Any]:
     """V2Request's fields that handlers seldom read, from the payload whose shapes
-    ``__init__`` checked: id, source, type, attributes, path params, client address."""
+    ``__init__`` checked: id, source, type, attributes, path params."""
     raw = request.raw
     rc = raw.get("requestContext") or {}
-    http = rc.get("http") or {}
     stage = rc.get("stage")
     return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"), raw.get("routeKey"),
-            {"stage": stage} if stage else {}, raw.get("pathParameters") or {},
-            http.get("sourceIp")]
+            {"stage": stage} if stage else {}, raw.get("pathParameters") or {}]
 
 
 _seldom = field_group(_v2_less_read, "_less_read")
@@ -187,7 +179,6 @@ class V2Request(HTTPRequest[Any], PayloadView):
     type = _seldom(2)
     attributes = _seldom(3)
     path_params = _seldom(4)
-    source_ip = _seldom(5)
 
     def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
         rc = raw.get("requestContext")
@@ -209,8 +200,9 @@ class V2Request(HTTPRequest[Any], PayloadView):
             path = path[len(stage) + 1:] or "/"
         self.method = (http.get("method") or "GET").upper()
         self.path = path
-        self._headers = None  # type: ignore[assignment]  # built on first read
-        self._query = None  # type: ignore[assignment]
+        self._headers = None  # headers, query, client address, cookies: on first read
+        self._query = None
+        self._source_ip = UNSET
         body = raw.get("body")
         if body is None or body == "":
             self._body = None
@@ -220,7 +212,7 @@ class V2Request(HTTPRequest[Any], PayloadView):
             self._body = _body(raw)  # raises: a body must be a string
         self._cookies = None
         self._content_type = UNSET
-        self._less_read = None  # id, source, type, attributes, path params, client address
+        self._less_read = None  # id, source, type, attributes, path params
         self.provider = "aws"
         self.trigger = trigger
         self.subject = path
@@ -231,53 +223,35 @@ class V2Request(HTTPRequest[Any], PayloadView):
         self._native = None
         self._native_class = native_class
 
-    @property
-    def headers(self) -> Headers:
-        headers = self._headers
-        if headers is None:
-            # HTTP API joins repeated headers with commas; kept as sent, never split.
-            headers = self._headers = Headers(self.raw.get("headers"))
-        return headers
+    def _read_headers(self) -> Headers:
+        # HTTP API joins repeated headers with commas; kept as sent, never split.
+        return Headers(self.raw.get("headers"))
 
-    @headers.setter
-    def headers(self, value: Headers) -> None:
-        self._headers = value
-
-    @property
-    def query(self) -> Query:
+    def _read_query(self) -> Query:
         """rawQueryString keeps repeated names apart; the map joins them with commas
         and decodes escapes, so it is used only when it cannot differ from the
         string: nothing escaped and as many names as pairs. Hand-written test
         events often carry only the map, so it is also the fallback."""
-        query = self._query
-        if query is None:
-            raw = self.raw
-            text = raw.get("rawQueryString")
-            single = raw.get("queryStringParameters")
-            if not (single is None or single.__class__ is dict):
-                raise EventDecodeError(self.trigger, "queryStringParameters must be an object",
-                                       keys=["queryStringParameters"])
-            if text and not (single and "%" not in text and "+" not in text
-                             and len(single) == text.count("&") + 1):
-                query = Query(pairs=QueryPairs(text))
-            else:
-                query = Query(single)
-            self._query = query
-        return query
+        raw = self.raw
+        text = raw.get("rawQueryString")
+        single = raw.get("queryStringParameters")
+        if not (single is None or single.__class__ is dict):
+            raise EventDecodeError(self.trigger, "queryStringParameters must be an object",
+                                   keys=["queryStringParameters"])
+        if text and not (single and "%" not in text and "+" not in text
+                         and len(single) == text.count("&") + 1):
+            return Query(pairs=QueryPairs(text))
+        return Query(single)
 
-    @query.setter
-    def query(self, value: Query) -> None:
-        self._query = value
+    def _read_source_ip(self) -> str | None:
+        http = (self.raw.get("requestContext") or {}).get("http") or {}
+        return http.get("sourceIp")
 
-    @property
-    def cookies(self) -> Mapping[str, str]:
-        cookies = self._cookies
-        if cookies is None:
-            sent = self.raw.get("cookies")
-            if not (sent is None or sent.__class__ is list):
-                raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
-            cookies = self._cookies = _cookie_list(sent) if sent else super().cookies
-        return cookies
+    def _read_cookies(self) -> Mapping[str, str]:
+        sent = self.raw.get("cookies")
+        if not (sent is None or sent.__class__ is list):
+            raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
+        return _cookie_list(sent) if sent else super()._read_cookies()
 
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")

@@ -120,8 +120,8 @@ class AzureRequest(HTTPRequest[Any]):
         self._prefix = prefix
         self._path = UNSET  # _host, _path and _query_text: from the URL on first read
         self._subject = UNSET
-        self._headers = None  # type: ignore[assignment]  # built on first read
-        self._query = None  # type: ignore[assignment]
+        self._headers = None  # headers, query, client address: on first read
+        self._query = None
         self._source_ip = UNSET
         self._body = raw.get_body()
         self._cookies = None
@@ -178,41 +178,17 @@ class AzureRequest(HTTPRequest[Any]):
     def subject(self, value: str | None) -> None:
         self._subject = value
 
-    @property
-    def headers(self) -> Headers:
-        headers = self._headers
-        if headers is None:
-            headers = self._headers = Headers(_header_dict(self.raw.headers))
-        return headers
+    def _read_headers(self) -> Headers:
+        return Headers(_header_dict(self.raw.headers))
 
-    @headers.setter
-    def headers(self, value: Headers) -> None:
-        self._headers = value
+    def _read_query(self) -> Query:
+        if self._path is UNSET:
+            self._split()
+        text = self._query_text
+        return Query(pairs=QueryPairs(text)) if text else Query()
 
-    @property
-    def query(self) -> Query:
-        query = self._query
-        if query is None:
-            if self._path is UNSET:
-                self._split()
-            text = self._query_text
-            query = self._query = Query(pairs=QueryPairs(text)) if text else Query()
-        return query
-
-    @query.setter
-    def query(self, value: Query) -> None:
-        self._query = value
-
-    @property
-    def source_ip(self) -> str | None:
-        address = self._source_ip
-        if address is UNSET:
-            address = self._source_ip = client_ip(_header_dict(self.raw.headers))
-        return address
-
-    @source_ip.setter
-    def source_ip(self, value: str | None) -> None:
-        self._source_ip = value
+    def _read_source_ip(self) -> str | None:
+        return client_ip(_header_dict(self.raw.headers))
 
 
 class HTTP(HTTPTrigger):

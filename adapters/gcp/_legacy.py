@@ -84,9 +84,7 @@ class Background(EventTrigger):
         return "eventType" in raw and "resource" in raw
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
-        ctx = raw.get("context")  # _context(raw), inlined: once per Pub/Sub event
-        if not isinstance(ctx, dict):
-            ctx = raw
+        ctx = _context(raw)
         event_type = ctx.get("eventType")
         if not isinstance(event_type, str):
             raise EventDecodeError(self.name, "eventType must be a string", keys=["eventType"])
