@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from adapters._http import b64_body
@@ -173,9 +172,10 @@ class PubSubMessage(Message[Any]):
     event converts to (``adapters/gcp/_legacy.py``), built positionally (no keyword
     dict per message).
 
-    ``time`` is the envelope's, parsed from ``time_text`` (or a callable parsing it
-    on first read); ``message_id`` and ``published`` are the message's ``messageId``
-    and ``publishTime`` (which the 1st-gen conversion fills in from the event).
+    ``time`` is the envelope's, parsed from ``time_text`` (or ``UNSET``, for a
+    subclass that converts it in ``_read_time`` on first read); ``message_id`` and
+    ``published`` are the message's ``messageId`` and ``publishTime`` (which the
+    1st-gen conversion fills in from the event).
     ``attributes`` (the envelope's extensions) receives the subscription and the
     message's own attributes.
     """
@@ -184,7 +184,7 @@ class PubSubMessage(Message[Any]):
 
     def __init__(self, message: dict[str, Any], provider: str, envelope_id: Any, source: Any,
                  type: Any, subject: Any,
-                 time: datetime | Callable[[], datetime | None] | None, time_text: Any,
+                 time: Any, time_text: Any,
                  attributes: dict[str, str], raw: Any, native: Callable[[], Any] | None,
                  message_id: Any, published: Any, subscription: Any = None,
                  attempt: Any = None) -> None:
