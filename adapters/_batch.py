@@ -22,8 +22,8 @@ from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
-from sdk._batch import BatchOutcome, Record, ReportedFailure, run_batch
-from sdk.errors import BatchFailedError, EventDecodeError
+from sdk._batch import BatchOutcome, Record, batch_failure, run_batch
+from sdk.errors import EventDecodeError
 
 from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 
@@ -130,9 +130,4 @@ class BatchTrigger(Trigger):
 
     def failure(self, outcome: BatchOutcome) -> BaseException:
         """What to raise so the provider redelivers the whole batch."""
-        first = outcome.first_error
-        if len(outcome) == 1 and first is not None and not isinstance(first, ReportedFailure):
-            return first  # one record: its own exception, untouched
-        error = BatchFailedError(self.name, len(outcome.failed), len(outcome), first)
-        error.__cause__ = first
-        return error
+        return batch_failure(self.name, len(outcome.failed), len(outcome), outcome.first_error)

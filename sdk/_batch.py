@@ -22,6 +22,26 @@ an ordered sequence (FIFO queue, stream shard, Kafka partition): once one fails,
 the later records of that group are not attempted and are reported failed too,
 so the provider redelivers them in order. Failures are logged with the error
 type and the record's identifier, never its payload.
+
+This is the one runner of the project: every trigger that runs a handler over
+more than one event names a :class:`Policy` instead of writing its own loop.
+
+* :data:`REPORT`: failures come back in the :class:`BatchOutcome`, for the
+  trigger's partial failure report (SQS ``batchItemFailures``, a CloudEvents batch
+  answer); :func:`batch_failure` is what it raises when it cannot report them.
+* :data:`REPORT_RESULTS`: the same, and a ``list[...]`` handler returns one
+  result per event (Firehose transformations), not the failed ones.
+* :data:`FAIL`: any failure fails the invocation: every record is attempted, the
+  first failure raised (Azure records, Google CloudEvents).
+* :data:`FAIL_FAST`: the records are one ordered sequence: the first failure
+  stops it and is raised; a ``list[...]`` handler's return value is the answer
+  (AppSync batch resolvers, CloudWatch Logs).
+
+Every record is handled at one call site, :func:`_attempt` (``_attempt_async``
+for async handlers, ``_call_batch`` for a ``list[...]`` handler): per-record work
+that every trigger should get (a tracing span, an idempotency check) goes there.
+The result of a record's last event is kept on the record (``BatchOutcome.results``),
+a ``list[...]`` handler's answer on the outcome (``BatchOutcome.answer``).
 """
 
 from __future__ import annotations
@@ -40,46 +60,105 @@ from ._records import (
     RecordOutcome,
     ReportedFailure,
 )
-from .errors import ResponseEncodeError
+from .errors import BatchFailedError, ResponseEncodeError
 
 __all__ = [
-    "DEFAULT_CONCURRENCY", "BatchOutcome", "Record", "RecordOutcome", "ReportedFailure",
+    "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "BatchOutcome",
+    "Policy", "Record", "RecordOutcome", "ReportedFailure", "batch_failure", "reported",
     "run_batch",
 ]
 
+
+class Policy:
+    """What a trigger does with failed records (see the module docstring)."""
+
+    __slots__ = ("name", "ordered", "report", "results")
+
+    def __init__(self, name: str, *, report: bool, ordered: bool = False,
+                 results: bool = False) -> None:
+        self.name = name
+        #: failures are returned in the outcome, not raised
+        self.report = report
+        #: every record is one ordered sequence: the first failure stops it
+        self.ordered = ordered
+        #: a ``list[...]`` handler returns the answer, not the failed events
+        self.results = results
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.name}>"
+
+
+REPORT = Policy("report", report=True)
+REPORT_RESULTS = Policy("report-results", report=True, results=True)
+FAIL = Policy("fail", report=False)
+FAIL_FAST = Policy("fail-fast", report=False, ordered=True, results=True)
+
+
 def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
-              trigger: str, concurrency: int = DEFAULT_CONCURRENCY) -> BatchOutcome:
+              trigger: str, concurrency: int = DEFAULT_CONCURRENCY,
+              policy: Policy = REPORT) -> BatchOutcome:
     """Run ``fn`` over ``records`` as the module docstring describes.
 
-    Only exceptions the handler's own result makes unusable escape (a batch
-    handler returning something that is not a list of failures:
-    :class:`ResponseEncodeError`); the adapter then fails the whole invocation.
+    Under a reporting policy only exceptions the handler's own result makes
+    unusable escape (a batch handler returning something that is not a list of
+    failures: :class:`ResponseEncodeError`); the adapter then fails the whole
+    invocation. Under :data:`FAIL` and :data:`FAIL_FAST` the first failure is
+    raised once the records ran.
     """
+    answer: list[Any] = []
     if fn.batch:
-        errors = _run_whole(fn, records, context, trigger)
+        errors = _run_whole(fn, records, context, trigger, policy, answer)
     elif fn.is_async:
-        running = _run_concurrently(fn, records, context, max(1, concurrency))
+        running = _run_concurrently(fn, records, context, max(1, concurrency), policy.ordered)
         try:
             errors = _run(running)
         finally:
             running.close()  # never started when called from a running loop
     else:
-        errors = _run_one_by_one(fn, records, context)
+        errors = _run_one_by_one(fn, records, context, policy.ordered)
     outcome = BatchOutcome.of(records, errors)
     del errors  # no reference cycle: see _attempt
-    _log(outcome, context, trigger)
+    if answer:
+        outcome.answer = answer[0]
+    if policy.report:
+        _log(outcome, context, trigger)
+    elif outcome._failed:
+        _fail(outcome, context, trigger, policy)
     try:
         return outcome
     finally:
         del outcome  # no reference cycle: see _attempt
 
 
-def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context
-                    ) -> list[BaseException | None]:
+def _fail(outcome: BatchOutcome, context: Context, trigger: str, policy: Policy) -> None:
+    """Raise the first failure. The others are logged, as the exception raised
+    stands for one record only; an ordered sequence has no others."""
+    if len(outcome) > 1 and not policy.ordered:
+        _log(outcome, context, trigger)
+    error = outcome.first_error or batch_failure(trigger, len(outcome.failed), len(outcome))
+    del outcome
+    raise error
+
+
+def batch_failure(trigger: str, failed: int, total: int,
+                  first: BaseException | None = None) -> BaseException:
+    """What a reporting trigger raises when the provider must redeliver the whole
+    batch (``failed`` of ``total`` records failed, ``first`` the first error): a
+    one-record batch's own exception, else :class:`BatchFailedError` chained from
+    the first record's exception."""
+    if total == 1 and first is not None and not isinstance(first, ReportedFailure):
+        return first  # one record: its own exception, untouched
+    error = BatchFailedError(trigger, failed, total, first)
+    error.__cause__ = first
+    return error
+
+
+def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context,
+                    ordered: bool) -> list[BaseException | None]:
     errors: list[BaseException | None] = []
     failed_groups: set[Hashable] = set()
     for record in records:
-        group = record.group
+        group = 0 if ordered else record.group  # ordered: the records are one group
         if group is not None and group in failed_groups:
             errors.append(SKIPPED)
             continue
@@ -103,19 +182,24 @@ def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Conte
 # such locals before they return (``del`` in a ``finally`` after ``return x``).
 
 def _attempt(fn: Function[Any], record: Record, context: Context) -> BaseException | None:
-    """Handle a record's events one by one; the exception that stopped it, if any."""
+    """THE per-record call site: handle a record's events one by one, keep the last
+    result on the record; the exception that stopped it, if any."""
     try:
+        result = None
         for event in record.events():
-            fn.call(event, context)
+            result = fn.call(event, context)
     except Exception as exc:
         return exc
+    record.result = result
     return None
 
 
 async def _run_concurrently(fn: Function[Any], records: Sequence[Record], context: Context,
-                            concurrency: int) -> list[BaseException | None]:
+                            concurrency: int, ordered: bool = False
+                            ) -> list[BaseException | None]:
     """Ordered groups run one record after another; groups and ungrouped records
-    run side by side, never more than ``concurrency`` handler calls at once."""
+    run side by side, never more than ``concurrency`` handler calls at once
+    (``ordered``: all the records are one group)."""
     import asyncio  # only async handlers pay for it
 
     errors: list[BaseException | None] = [None] * len(records)
@@ -130,18 +214,22 @@ async def _run_concurrently(fn: Function[Any], records: Sequence[Record], contex
                     errors[later] = SKIPPED
                 return
 
-    await asyncio.gather(*(run_unit(unit) for unit in _units(records)))
+    units = [list(range(len(records)))] if ordered else _units(records)
+    await asyncio.gather(*(run_unit(unit) for unit in units))
     return errors
 
 
 async def _attempt_async(fn: Function[Any], record: Record, context: Context
                          ) -> BaseException | None:
+    """:func:`_attempt` for an async handler."""
     try:
+        result = None
         for event in record.events():
             fn.prepare(event)
-            await (fn.fn(event, context) if fn.takes_context else fn.fn(event))
+            result = await (fn.fn(event, context) if fn.takes_context else fn.fn(event))
     except Exception as exc:
         return exc
+    record.result = result
     return None
 
 
@@ -159,10 +247,11 @@ def _units(records: Sequence[Record]) -> list[list[int]]:
     return units
 
 
-def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, trigger: str
-               ) -> list[BaseException | None]:
+def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, trigger: str,
+               policy: Policy, answer: list[Any]) -> list[BaseException | None]:
     """A ``list[...]`` handler: one call with every event that decoded and validated
-    (in an ordered group, only those before the group's first failure)."""
+    (in an ordered group, only those before the group's first failure). Its result
+    is the failed events, or (``policy.results``) the answer, appended to ``answer``."""
     errors: list[BaseException | None] = [None] * len(records)
     decoded: list[Event[Any]] | BaseException | None = None
     error: BaseException | None = None
@@ -170,12 +259,13 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     events: list[Event[Any]] = []
     failed_groups: set[Hashable] = set()
     for index, record in enumerate(records):
-        if record.group is not None and record.group in failed_groups:
+        group = 0 if policy.ordered else record.group
+        if group is not None and group in failed_groups:
             continue  # reported failed below, never handed over out of order
         decoded = _prepared(fn, record)
         if isinstance(decoded, BaseException):
             errors[index] = decoded
-            failed_groups.add(record.group)
+            failed_groups.add(group)
             continue
         for event in decoded:
             owner[id(event)] = index
@@ -185,13 +275,15 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
         if error is not None:
             for index in set(owner.values()):
                 errors[index] = error
+        elif policy.results:
+            answer.append(result)
         else:
             for index in _reported(result, events, owner, trigger):
                 if errors[index] is None:
                     errors[index] = ReportedFailure()
     decoded = error = None  # no reference cycle: see _attempt
     try:
-        return _skip_after_failures(records, errors)
+        return _skip_after_failures(records, errors, policy.ordered)
     finally:
         del errors
 
@@ -214,6 +306,14 @@ def _call_batch(fn: Function[Any], events: list[Event[Any]], context: Context
         return fn.call_batch(events, context), None
     except Exception as exc:
         return None, exc
+
+
+def reported(result: Any, events: list[Event[Any]], trigger: str) -> list[int]:
+    """Reading a batch result, the one rule: the indexes of ``events`` that a
+    ``list[...]`` handler's ``result`` names as failed (the events themselves or
+    their ids). :class:`ResponseEncodeError` when it is not such a list."""
+    owner = {id(event): index for index, event in enumerate(events)}
+    return sorted(_reported(result, events, owner, trigger))
 
 
 def _reported(result: Any, events: list[Event[Any]], owner: dict[int, int], trigger: str
@@ -240,16 +340,19 @@ def _reported(result: Any, events: list[Event[Any]], owner: dict[int, int], trig
     return failed
 
 
-def _skip_after_failures(records: Sequence[Record], errors: list[BaseException | None]
-                         ) -> list[BaseException | None]:
+def _skip_after_failures(records: Sequence[Record], errors: list[BaseException | None],
+                         ordered: bool = False) -> list[BaseException | None]:
+    """Skipping a failed ordered group, the one rule: after a record of a group
+    failed, its later records are not attempted (``ordered``: one group)."""
     failed_groups: set[Hashable] = set()
     for index, record in enumerate(records):
-        if record.group is None:
+        group = 0 if ordered else record.group
+        if group is None:
             continue
-        if record.group in failed_groups and errors[index] is None:
+        if group in failed_groups and errors[index] is None:
             errors[index] = SKIPPED
         elif errors[index] is not None:
-            failed_groups.add(record.group)
+            failed_groups.add(group)
     return errors
 
 

@@ -21,11 +21,13 @@ class Record:
     id, stream sequence number...; ``None`` when the record lacks one), ``events``
     the events it holds or a callable decoding them on first use."""
 
-    __slots__ = ("_events", "_label", "group", "key")
+    __slots__ = ("_events", "_label", "group", "key", "result")
 
     def __init__(self, key: Any, events: Events, *, group: Hashable | None = None,
                  label: str | None = None) -> None:
         self.key = key
+        #: the handler's result for the record's last event, once it was handled
+        self.result: Any = None
         self._events = events
         self.group = group
         self._label = label
@@ -78,9 +80,13 @@ class RecordOutcome:
 class BatchOutcome:
     """One outcome per record, in batch order."""
 
-    __slots__ = ("_errors", "_failed", "_outcomes", "_records", "_total")
+    __slots__ = ("_errors", "_failed", "_outcomes", "_records", "_total", "answer")
+
+    #: what a ``list[...]`` handler returned under a results policy (else ``None``)
+    answer: Any
 
     def __init__(self, outcomes: list[RecordOutcome]) -> None:
+        self.answer = None
         self._outcomes: list[RecordOutcome] | None = outcomes
         self._failed = [o for o in outcomes if not o.ok]
         self._total = len(outcomes)
@@ -98,6 +104,7 @@ class BatchOutcome:
         """
         outcome = cls.__new__(cls)
         outcome._outcomes = None
+        outcome.answer = None
         outcome._records = records
         outcome._errors = errors
         outcome._total = len(records)
@@ -117,6 +124,15 @@ class BatchOutcome:
                 for record, error in zip(self._records, self._errors, strict=True)
             ]
         return outcomes
+
+    @property
+    def results(self) -> list[Any]:
+        """Per record, in batch order: the handler's result for its last event
+        (``None`` when it failed or was not attempted)."""
+        records = self._records if self._outcomes is None else [
+            o.record for o in self._outcomes]
+        # getattr: a subclass's __init__ (LazyRecord) need not set it for every record
+        return [getattr(record, "result", None) for record in records]
 
     @property
     def failed(self) -> list[RecordOutcome]:

@@ -32,7 +32,7 @@ from adapters._http import b64_body
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
 from sdk._jsonform import dumps
-from sdk.errors import BatchFailedError, EventDecodeError, ResponseEncodeError
+from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._native import epoch_ms, powertools
 from ._records import ALL_FAILED
@@ -86,35 +86,43 @@ class KinesisFirehose(Trigger):
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, *,
                partial_failures: bool = True, **options: Any) -> Any:
+        from sdk._batch import REPORT_RESULTS, Record, batch_failure, run_batch
+
         events = self.decode(raw, context)
         originals = [record["data"] for record in raw["records"]]
-        if fn.batch:
-            results = self._batch_results(fn, events, context)
-            return {"records": [self.answer(e, r, o)
-                                for e, r, o in zip(events, results, originals, strict=True)]}
+        records = [Record(event.id, [event]) for event in events]
+        outcome = run_batch(fn, records, context, trigger=self.name, policy=REPORT_RESULTS)
+        failed = {id(o.record) for o in outcome.failed}
+        handled = len(events) - len(failed)
+        results = iter(self._batch_results(outcome.answer, handled) if fn.batch
+                       else outcome.results)
         answers: list[dict[str, Any]] = []
-        errors: list[BaseException] = []
-        for event, original in zip(events, originals, strict=True):
-            try:
-                answers.append(self.answer(event, fn.call(event, context), original))
-            except Exception as exc:
-                context.logger.exception("record failed", exc, trigger=self.name, record=event.id)
-                errors.append(exc)
-                answers.append({"recordId": event.id, "result": "ProcessingFailed",
-                                "data": original})
+        errors = [o.error for o in outcome.failed if o.error is not None]
+        for record, event, original in zip(records, events, originals, strict=True):
+            result = None if id(record) in failed and fn.batch else next(results)
+            if id(record) not in failed:
+                try:
+                    answers.append(self.answer(event, result, original))
+                    continue
+                except Exception as exc:  # an answer that cannot be encoded fails its record
+                    context.logger.exception("record failed", exc, trigger=self.name,
+                                             record=event.id)
+                    errors.append(exc)
+            answers.append({"recordId": event.id, "result": "ProcessingFailed",
+                            "data": original})
+        del outcome, failed  # no reference cycle: see sdk._batch, "Reference cycles"
         if errors and (len(errors) == len(events) or not partial_failures):
-            raise _failure(self.name, errors, len(events))
+            raise batch_failure(self.name, len(errors), len(events), errors[0])
         return {"records": answers}
 
-    def _batch_results(self, fn: Function[Any], events: list[Event[Any]], context: Context
-                       ) -> list[Any]:
-        results = fn.call_batch([fn.prepare(event) for event in events], context)
+    def _batch_results(self, results: Any, count: int) -> list[Any]:
+        """A ``list[...]`` handler's answer: one result per event it was given."""
         if results is None:
-            return [None] * len(events)
+            return [None] * count
         if not isinstance(results, (str, bytes, Mapping)) and isinstance(results, Iterable):
-            results = list(results)
-            if len(results) == len(events):
-                return results
+            answer = list(results)
+            if len(answer) == count:
+                return answer
         raise ResponseEncodeError(self.name, "a list handler returns None or one result per "
                                   "event, in order")
 
@@ -135,13 +143,3 @@ class KinesisFirehose(Trigger):
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _failure(trigger: str, errors: list[BaseException], total: int) -> BaseException:
-    """A one-record delivery fails with the record's own exception, a larger one with
-    :class:`BatchFailedError` chained from the first (as the record triggers do)."""
-    if total == 1:
-        return errors[0]
-    error = BatchFailedError(trigger, len(errors), total, errors[0])
-    error.__cause__ = errors[0]
-    return error

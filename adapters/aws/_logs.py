@@ -99,7 +99,7 @@ class CloudWatchLogs(Trigger):
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         events = self.decode(raw, context)
         if events:
-            run_all(fn, events, context)
+            run_all(fn, events, context, self.name)
         return None
 
 

@@ -130,10 +130,14 @@ def trigger(spec: Spec) -> Integration:
     return cast(type[Integration], cls)()
 
 
-def run_all(fn: Function[Any], events: Sequence[Event[Any]], context: Context) -> Any:
-    """Run a handler over several events: a ``list[...]`` handler gets them all at
-    once and its result is returned; any other runs once per event, in order, and
-    the list of results is returned. A failure propagates: the provider retries."""
-    if fn.batch:
-        return fn.call_batch([fn.prepare(event) for event in events], context)
-    return [fn.call(event, context) for event in events]
+def run_all(fn: Function[Any], events: Sequence[Event[Any]], context: Context,
+            trigger: str) -> Any:
+    """Run a handler over several events, the runner's ``FAIL_FAST`` policy: a
+    ``list[...]`` handler gets them all at once and its result is returned; any
+    other runs once per event, in order, and the list of results is returned. The
+    first failure stops the run and propagates: the provider retries."""
+    from sdk._batch import FAIL_FAST, Record, run_batch  # not on the cold HTTP path
+
+    records = [Record(event.id, [event]) for event in events]
+    outcome = run_batch(fn, records, context, trigger=trigger, policy=FAIL_FAST)
+    return outcome.answer if fn.batch else outcome.results

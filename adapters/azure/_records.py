@@ -6,11 +6,12 @@ report: a function either succeeds or raises, and the platform then retries the
 whole invocation its own way (queue dequeue count, Service Bus abandon, the
 function's retry policy). So:
 
-* one record: the handler runs and its exception propagates untouched;
-* several records: :func:`sdk._batch.run_batch` runs each (or hands the whole list
-  to a ``list[...]`` handler), logs every failure, and the first failure is raised
-  once all were attempted. Records that succeeded run again on the retry: Azure
-  batches are at-least-once.
+the batch runner's :data:`~sdk._batch.FAIL` policy: every record is attempted (or
+the whole list handed to a ``list[...]`` handler), and the first failure raised
+once all were: untouched for one record; for several, after every failure was
+logged. Records that succeeded run again on the retry: Azure batches are
+at-least-once. One record's result is the function's return value (an output
+binding's value).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._batch import Record, run_batch
+from sdk._batch import FAIL, Record, run_batch
 
 __all__ = ["RecordsTrigger"]
 
@@ -53,14 +54,9 @@ class RecordsTrigger(Trigger):
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         items = self.items(raw)
         shared = self.shared(raw)
-        if len(items) == 1 and not fn.batch:
-            return fn.call(self.event(items[0], 0, shared), context)
         records = [self._record(item, index, shared) for index, item in enumerate(items)]
-        outcome = run_batch(fn, records, context, trigger=self.name)
-        error = outcome.first_error
-        if error is not None:
-            raise error
-        return None
+        outcome = run_batch(fn, records, context, trigger=self.name, policy=FAIL)
+        return outcome.results[0] if len(records) == 1 and not fn.batch else None
 
     def _record(self, item: Any, index: int, shared: Any) -> Record:
         return Record(index, lambda: [self.event(item, index, shared)], group=self.group(item),

@@ -16,11 +16,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from adapters._http import validation_problem
 from sdk import Context, Event, Function
+from sdk._batch import REPORT, Record, ReportedFailure, reported, run_batch
 from sdk._response import Rendered, problem, render
 from sdk.errors import DataValidationError, EventDecodeError, ResponseEncodeError
 
@@ -50,10 +50,9 @@ def failure(exc: BaseException, context: Context, trigger: str) -> Rendered:
 
 
 def batch_answer(failures: Failures, context: Context, trigger: str) -> Rendered:
+    """204, or problem+json naming the failed events (already logged by the runner)."""
     if not failures:
         return Rendered(204, [], [], b"")
-    for event, exc in failures:
-        context.logger.exception("event failed", exc, trigger=trigger, event_id=event.id)
     bad_input = all(isinstance(exc, EventDecodeError) for _, exc in failures)
     status, title = (400, "Bad Request") if bad_input else (500, "Internal Server Error")
     return problem(status, title, f"{len(failures)} event(s) of the batch failed; see the "
@@ -61,25 +60,18 @@ def batch_answer(failures: Failures, context: Context, trigger: str) -> Rendered
                    failed=[event.id for event, _ in failures])
 
 
-class ReportedFailure(Exception):
-    """A ``list[...]`` handler returned this event as failed."""
-
-    def __init__(self) -> None:
-        super().__init__("reported failed by the batch handler")
+def _log(failures: Failures, context: Context, trigger: str) -> None:
+    for event, exc in failures:
+        context.logger.exception("event failed", exc, trigger=trigger, event_id=event.id)
 
 
 def _reported(result: Any, events: list[Event[Any]], trigger: str) -> Failures:
-    if result is None:
-        return []
-    if isinstance(result, (str, bytes, Mapping)) or not isinstance(result, Iterable):
-        exc = ResponseEncodeError(trigger, "a batch handler returns None or the events (or "
-                                  f"event ids) that failed, not a {type(result).__name__}")
+    """The runner's rule for reading a batch result; a result that is not a list of
+    failures fails every event it was given."""
+    try:
+        return [(events[index], ReportedFailure()) for index in reported(result, events, trigger)]
+    except ResponseEncodeError as exc:
         return [(event, exc) for event in events]
-    items = list(result)
-    named = {id(item) for item in items if isinstance(item, Event)} | {
-        item for item in items if isinstance(item, str)}
-    return [(event, ReportedFailure()) for event in events
-            if id(event) in named or event.id in named]
 
 
 def _prepare_all(fn: Function[Any], events: list[Event[Any]]
@@ -100,27 +92,24 @@ def _trigger(events: list[Event[Any]]) -> str:
 
 def run(fn: Function[Any], events: list[Event[Any]], context: Context) -> Rendered:
     """Handle the events of one delivery (sync handlers run here; async ones in a
-    loop of their own) and give the answer."""
+    loop of their own) and give the answer. A batch runs through the batch runner
+    (``REPORT``), one record per event."""
     trigger = _trigger(events)
     if len(events) == 1 and not fn.batch:
         try:
             return reply(fn.call(events[0], context), trigger)
         except Exception as exc:
             return failure(exc, context, trigger)
-    if fn.batch:
-        ready, failures = _prepare_all(fn, events)
-        if ready:
-            try:
-                failures += _reported(fn.call_batch(ready, context), ready, trigger)
-            except Exception as exc:
-                failures += [(event, exc) for event in ready]
-        return batch_answer(failures, context, trigger)
-    failures = []
-    for event in events:
-        try:
-            fn.call(event, context)
-        except Exception as exc:
-            failures.append((event, exc))
+    records = [Record(event.id, [event]) for event in events]
+    try:
+        outcome = run_batch(fn, records, context, trigger=trigger, policy=REPORT)
+    except ResponseEncodeError as exc:
+        failures: Failures = [(event, exc) for event in events]
+        _log(failures, context, trigger)
+    else:
+        failures = [(o.record.events()[0], o.error or ReportedFailure())
+                    for o in outcome.failed]
+        del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
     return batch_answer(failures, context, trigger)
 
 
@@ -154,6 +143,7 @@ async def run_async(fn: Function[Any], events: list[Event[Any]], context: Contex
                 failures += _reported(await _call_batch(fn, ready, context), ready, trigger)
             except Exception as exc:
                 failures += [(event, exc) for event in ready]
+        _log(failures, context, trigger)
         return batch_answer(failures, context, trigger)
     failures = []
     for event in events:
@@ -161,4 +151,5 @@ async def run_async(fn: Function[Any], events: list[Event[Any]], context: Contex
             await _call(fn, event, context)
         except Exception as exc:
             failures.append((event, exc))
+    _log(failures, context, trigger)
     return batch_answer(failures, context, trigger)

@@ -19,8 +19,7 @@ from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._structured import from_structured
 from adapters.cloudevents._types import CloudEventParts, decode_parts
 from sdk import Context, Event, Function
-from sdk._batch import Record, run_batch
-from sdk.errors import BatchFailedError
+from sdk._batch import FAIL, Record, run_batch
 
 __all__ = ["TRIGGER", "CloudEvent", "EventTrigger", "StructuredCloudEvent",
            "cloudevent_object", "make_parts", "run_events"]
@@ -47,17 +46,11 @@ def cloudevent_object(attributes: Mapping[str, Any], data: Any) -> Any:
 
 def run_events(fn: Function[Any], events: list[Event[Any]], context: Context,
                trigger: str) -> None:
-    """Run ``fn`` on a delivery's events; any failure propagates (a ``list[...]``
-    handler gets them as one batch, and a failure it reports raises too)."""
-    if not fn.batch:
-        for event in events:
-            fn.call(event, context)
-        return
-    outcome = run_batch(fn, [Record(event.id, [event]) for event in events], context,
-                        trigger=trigger)
-    if outcome.failed:
-        raise outcome.first_error or BatchFailedError(trigger, len(outcome.failed),
-                                                      len(outcome))
+    """Run ``fn`` on a delivery's events under the runner's ``FAIL`` policy: any
+    failure propagates (a ``list[...]`` handler gets them as one batch, and a
+    failure it reports raises too)."""
+    run_batch(fn, [Record(event.id, [event]) for event in events], context,
+              trigger=trigger, policy=FAIL)
 
 
 class EventTrigger(Trigger):

@@ -276,3 +276,66 @@ def test_list_handler_result_that_names_no_event_of_the_batch_is_refused(result:
 def test_empty_batch_is_no_failure() -> None:
     outcome = run_batch(failing_on(set(), []), [], ctx(), trigger="t")
     assert outcome.outcomes == [] and not outcome.all_failed and not outcome.failed
+
+
+# -- the policies every trigger names ------------------------------------------------
+def test_fail_attempts_every_record_then_raises_the_first_failure() -> None:
+    from sdk._batch import FAIL
+
+    seen: list[str] = []
+    with pytest.raises(Boom, match="m1"):
+        run_batch(failing_on({"m1", "m3"}, seen), records(5), ctx(), trigger="t", policy=FAIL)
+    assert seen == ["m0", "m1", "m2", "m3", "m4"]
+
+
+def test_fail_fast_stops_at_the_first_failure_of_the_sequence() -> None:
+    from sdk._batch import FAIL_FAST
+
+    seen: list[str] = []
+    with pytest.raises(Boom, match="m1"):
+        run_batch(failing_on({"m1"}, seen), records(4), ctx(), trigger="t", policy=FAIL_FAST)
+    assert seen == ["m0", "m1"]
+
+
+def test_fail_fast_stops_an_async_handler_at_the_first_failure_too() -> None:
+    from sdk._batch import FAIL_FAST
+
+    seen: list[str] = []
+
+    @sdk.function
+    async def handle(event: Message[Any]) -> None:
+        seen.append(event.id or "")
+        if event.id == "m1":
+            raise Boom(event.id)
+
+    with pytest.raises(Boom):
+        run_batch(handle, records(4), ctx(), trigger="t", policy=FAIL_FAST)
+    assert seen == ["m0", "m1"]
+
+
+def test_results_are_kept_per_record_and_a_list_handlers_answer_whole() -> None:
+    from sdk._batch import REPORT_RESULTS
+
+    @sdk.function
+    def one(event: Message[Any]) -> str:
+        return (event.id or "").upper()
+
+    outcome = run_batch(one, records(3), ctx(), trigger="t", policy=REPORT_RESULTS)
+    assert outcome.results == ["M0", "M1", "M2"] and outcome.answer is None
+
+    @sdk.function
+    def whole(events: list[Message[Any]]) -> list[str]:
+        return [e.id or "" for e in events]
+
+    outcome = run_batch(whole, records(2), ctx(), trigger="t", policy=REPORT_RESULTS)
+    assert outcome.answer == ["m0", "m1"] and not outcome.failed
+
+
+def test_reading_a_batch_result_names_events_or_ids_and_rejects_anything_else() -> None:
+    from sdk._batch import reported
+
+    events = [message(n) for n in range(3)]
+    assert reported([events[2], "m0"], events, "t") == [0, 2]
+    assert reported(None, events, "t") == []
+    with pytest.raises(ResponseEncodeError):
+        reported("m0", events, "t")
