@@ -133,7 +133,9 @@ def routes() -> tuple[Route, ...]:
     """The CloudEvent type table, sorted by type: every registered type whose decoder
     declares what it makes (``@produces``)."""
     all_triggers()
-    from adapters.cloudevents._types import DECODERS, PRODUCES
+    from adapters.cloudevents._types import DECODERS, PRODUCES, load_provider_types
+
+    load_provider_types()
 
     out: list[Route] = []
     for ce_type in sorted(DECODERS, key=lambda key: (key.casefold(), key)):

@@ -9,9 +9,9 @@
 an :class:`HTTPMessage` (binary, structured or batched mode). Every path, including
 other adapters' (functions-framework on Google Cloud, Event Grid's CloudEvents
 schema), goes through :func:`decode_parts`, so a CloudEvent ``type`` decodes to the
-same kind wherever it arrives: Google's types are registered on import
-(``_google.py``, ``_google_changes.py``); other types are generic events with
-trigger ``cloudevents``. Naming rules: docs/cloudevents.md.
+same kind wherever it arrives: Google's types belong to ``adapters.gcp`` and are
+loaded on the first ``google.`` event (``_types.PROVIDER_TYPES``); other types are
+generic events with trigger ``cloudevents``. Naming rules: docs/cloudevents.md.
 
 ``import adapters.cloudevents`` loads neither the ``cloudevents`` library nor
 google-events/protobuf: they are imported on first use of ``event.native`` (and
@@ -27,7 +27,7 @@ from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event
 
-from . import _dapr, _google, _google_changes  # noqa: F401 - registers their types
+from . import _dapr  # noqa: F401 - registers its types
 from ._binding import HTTPMessage
 from ._structured import from_structured
 from ._triggers import GENERIC_TRIGGER, HTTP, PROVIDER, Batch, Structured

@@ -3,9 +3,10 @@
 Whether a CloudEvent arrives through functions-framework (Google Cloud), Eventarc,
 Knative, Dapr or Event Grid's CloudEvents schema, its ``type`` decides the kind: a
 Cloud Storage event is a ``StorageEvent`` wherever it comes from. Provider modules
-:func:`register` decoders (``adapters.cloudevents._google`` registers Google's
-types when ``adapters.cloudevents`` is imported); a type nobody claims becomes a
-generic ``Event`` whose trigger is the one the adapter named in the parts.
+:func:`register` decoders; this package stays engine-neutral: a provider's types
+live in its own package, named in :data:`PROVIDER_TYPES` and imported on the first
+event of such a type (``adapters.gcp`` for ``google.*``). A type nobody claims
+becomes a generic ``Event`` whose trigger is the one the adapter named in the parts.
 
 Attribute names: https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
 """
@@ -23,9 +24,9 @@ from sdk._data import Payload, decode_payload
 from sdk.errors import EventDecodeError
 
 __all__ = [
-    "CORE_ATTRIBUTES", "DECODERS", "PRODUCES", "CloudEventParts", "TypeDecoder",
+    "CORE_ATTRIBUTES", "DECODERS", "PRODUCES", "PROVIDER_TYPES", "CloudEventParts", "TypeDecoder",
     "attribute_text", "base_fields", "cloudevent_factory", "data_fields", "decode_parts",
-    "decoder_for", "generic", "json_object", "payload_value", "produces",
+    "decoder_for", "generic", "json_object", "load_provider_types", "payload_value", "produces",
     "register",
 ]
 
@@ -135,6 +136,14 @@ def register(type_or_prefix: str, decoder: TypeDecoder) -> None:
         _PREFIXES.sort(key=len, reverse=True)
 
 
+#: CloudEvent type prefix -> the modules that register that producer's types,
+#: imported the first time an event of such a type is decoded (then dropped from
+#: here): ``import adapters.cloudevents`` pays for no provider's table.
+PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
+    "google.": ("adapters.gcp._events", "adapters.gcp._changes"),
+}
+
+
 def decoder_for(ce_type: str) -> TypeDecoder | None:
     """The registered decoder for a CloudEvent type, if any."""
     decoder = DECODERS.get(ce_type)
@@ -142,7 +151,22 @@ def decoder_for(ce_type: str) -> TypeDecoder | None:
         for prefix in _PREFIXES:
             if ce_type.startswith(prefix):
                 return DECODERS[prefix]
+        if PROVIDER_TYPES and load_provider_types(ce_type):
+            return decoder_for(ce_type)
     return decoder
+
+
+def load_provider_types(ce_type: str = "") -> bool:
+    """Import the type tables :data:`PROVIDER_TYPES` names for ``ce_type`` (every
+    table for ``""``); whether any was imported."""
+    import importlib
+
+    loaded = False
+    for prefix in [p for p in PROVIDER_TYPES if ce_type.startswith(p)]:
+        for module in PROVIDER_TYPES.pop(prefix):
+            importlib.import_module(module)
+        loaded = True
+    return loaded
 
 
 def decode_parts(parts: CloudEventParts) -> Event[Any]:

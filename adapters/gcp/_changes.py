@@ -13,12 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.cloudevents._types import (
+    CloudEventParts,
+    json_object,
+    payload_value,
+    produces,
+    register,
+)
 from sdk import Change, Event
 from sdk.errors import EventDecodeError
 
+from ._events import google_fields, is_protobuf, last_segment
 from ._firestore import document_event_json, document_fields
-from ._google import google_fields, is_protobuf, last_segment
-from ._types import CloudEventParts, json_object, payload_value, produces, register
 
 __all__ = ["FIRESTORE", "OPERATIONS", "RTDB", "apply_delta", "register_changes"]
 

@@ -6,8 +6,9 @@ and ``jsonschema/``); Eventarc's list: https://cloud.google.com/eventarc/docs/re
 A Google type decodes to the same kind and trigger name whichever engine
 delivered it (``provider`` stays the adapter's). ``event.native`` is Google's typed
 data object from the ``google-events`` package, built on first access.
-Database changes (Firestore, Realtime Database) live in ``_google_changes.py``.
-``adapters.cloudevents`` imports both, so importing it registers every Google type.
+Database changes (Firestore, Realtime Database) live in ``_changes.py``.
+``adapters.gcp`` imports both; ``adapters.cloudevents`` imports them on the first
+event of a ``google.`` type (``_types.PROVIDER_TYPES``), so every engine decodes them.
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ from typing import Any
 
 from adapters._http import b64_body
 from adapters._time import parse_time
-from sdk import Event, Message, Schedule, StorageEvent
-from sdk._event import UNSET
-from sdk._jsonform import jsonable
-from sdk.errors import EventDecodeError
-
-from ._types import (
+from adapters.cloudevents._types import (
     CloudEventParts,
     base_fields,
     data_fields,
@@ -33,6 +29,10 @@ from ._types import (
     produces,
     register,
 )
+from sdk import Event, Message, Schedule, StorageEvent
+from sdk._event import UNSET
+from sdk._jsonform import jsonable
+from sdk.errors import EventDecodeError
 
 __all__ = ["NATIVE", "PUBSUB", "PubSubMessage", "google_fields", "is_protobuf", "last_segment",
            "native_data", "pubsub_message", "register_google"]

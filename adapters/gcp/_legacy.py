@@ -28,13 +28,13 @@ from typing import Any
 
 from adapters._time import common_time, parse_time
 from adapters.cloudevents import decode_cloudevent
-from adapters.cloudevents._google import PUBSUB, PubSubMessage, native_data, pubsub
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
 from sdk._event import UNSET
 from sdk.errors import EventDecodeError
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts
+from ._events import PUBSUB, PubSubMessage, native_data, pubsub
 
 __all__ = ["MESSAGE_PUBLISHED", "Background", "PubSubPush", "attempt", "push_event"]
 

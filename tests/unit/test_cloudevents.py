@@ -13,8 +13,8 @@ import pytest
 
 import adapters.cloudevents as ce
 from adapters._time import parse_time
-from adapters.cloudevents._google_changes import apply_delta
 from adapters.cloudevents._types import _PREFIXES, DECODERS
+from adapters.gcp._changes import apply_delta
 from sdk import (
     Change,
     Event,

@@ -60,3 +60,18 @@ def test_exported_members() -> None:
     defined = {name for name in public
                if getattr(getattr(sdk, name), "__module__", "").startswith("sdk")}
     assert defined - set(sdk.__all__) <= {"errors"}
+
+
+def test_adapters_cloudevents_loads_no_google_table_until_a_google_type_arrives() -> None:
+    """cloudevents/ is engine-neutral: Google's types live in adapters.gcp, imported
+    on the first ``google.`` event (adapters.cloudevents._types.PROVIDER_TYPES)."""
+    neutral = loaded_by("import adapters.cloudevents\n"
+                        "adapters.cloudevents.decode({'specversion': '1.0', 'id': '1', "
+                        "'source': 's', 'type': 'com.example.thing'})")
+    assert not {m for m in neutral if m.startswith("adapters.gcp")}
+    google = loaded_by("import adapters.cloudevents\n"
+                       "[e] = adapters.cloudevents.decode({'specversion': '1.0', 'id': '1', "
+                       "'source': 's', 'type': 'google.cloud.storage.object.v1.finalized', "
+                       "'data': {'bucket': 'b', 'name': 'n'}})\n"
+                       "assert e.trigger == 'gcp.storage', e.trigger")
+    assert "adapters.gcp._events" in google
