@@ -1,9 +1,9 @@
 """Batch triggers: queues and streams whose deliveries hold many records.
 
-A :class:`BatchTrigger` splits a delivery into :class:`~sdk._batch.Record` objects
+A :class:`BatchTrigger` splits a delivery into :class:`~sdk.adapter.Record` objects
 whose events are decoded only when the runner reaches them, so one malformed
 record fails alone. :meth:`BatchTrigger.invoke` runs the handler through
-:func:`~sdk._batch.run_batch` and then either answers with the provider's partial
+:func:`~sdk.adapter.run_batch` and then either answers with the provider's partial
 failure report (``encode``) or raises, so that the provider redelivers the batch:
 
 * when every record failed (the provider must count the invocation as failed);
@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
-from sdk._batch import BatchOutcome, Record, batch_failure, run_batch
+from sdk.adapter import BatchOutcome, Record, batch_failure, run_batch
 from sdk.errors import EventDecodeError
 
 from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency

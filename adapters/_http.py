@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sdk import Context, Event, Function, HTTPRequest
-from sdk._response import Rendered, problem, render
+from sdk.adapter import Rendered, problem, render
 from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger

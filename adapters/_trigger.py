@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from sdk import Context, Event, Function
-from sdk._records import DEFAULT_CONCURRENCY
+from sdk.adapter import DEFAULT_CONCURRENCY
 from sdk.errors import ConfigurationError, UnsupportedEventError
 
 __all__ = ["DEFAULT_CONCURRENCY", "Trigger", "check_concurrency", "detect"]

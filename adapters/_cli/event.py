@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sdk._jsonform import dumps
+from sdk.adapter import dumps
 from sdk.errors import EventDecodeError, describe_keys
 
 from .command import EXIT_OK, BadInput

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from sdk._jsonform import dumps, jsonable
+from sdk.adapter import dumps, jsonable
 
 __all__ = ["LogSink", "handler_output", "one_line", "response_json"]
 

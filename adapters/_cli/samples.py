@@ -1,7 +1,7 @@
 """``polyfn samples [PROVIDER [TRIGGER]] [--set field=value ...] [--list]``.
 
 Prints a provider payload for one trigger, built by the same factories as
-``sdk.testing`` (``sdk/testing/<provider>.py``), or lists what there is:
+``adapters.testing`` (``adapters/testing/<provider>.py``), or lists what there is:
 
 * no argument: every provider and its samples;
 * ``PROVIDER``: that provider's samples;
@@ -15,7 +15,7 @@ Triggers whose input is an object, not JSON (Azure's HttpRequest, QueueMessage,
 ServiceBusMessage, EventHubEvent, InputStream, TimerRequest; functions-framework's
 flask request and CloudEvent; a binary-mode CloudEvent request) have no payload to
 print: the command says so in one line (exit code 2) and names the
-``sdk.testing`` factory that builds the object for tests. Event Grid and Cosmos DB
+``adapters.testing`` factory that builds the object for tests. Event Grid and Cosmos DB
 are JSON and print.
 """
 
@@ -26,7 +26,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sdk.testing import PROVIDERS, Option, Sample, find, options, samples
+from adapters.testing import PROVIDERS, Option, Sample, find, options, samples
 
 from .command import EXIT_OK, BadInput
 from .output import one_line
@@ -42,8 +42,8 @@ examples:
   polyfn samples gcp pubsub --set data='{"id": 1}' | polyfn event -
 Triggers whose input is an object, not JSON (Azure HTTP, queue, Service Bus, Event
 Hubs, blob and timer; functions-framework's flask request and CloudEvent; binary-mode
-CloudEvents) print one line naming the sdk.testing factory that builds the object
-(exit code 2). In tests, the same factories are sdk.testing.<provider>.<name>(...).
+CloudEvents) print one line naming the adapters.testing factory that builds the object
+(exit code 2). In tests, the same factories are adapters.testing.<provider>.<name>(...).
 """
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from adapters._http import b64_body
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._jsonform import dumps
+from sdk.adapter import dumps
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._native import epoch_ms, powertools
@@ -86,7 +86,7 @@ class KinesisFirehose(Trigger):
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, *,
                partial_failures: bool = True, **options: Any) -> Any:
-        from sdk._batch import REPORT_RESULTS, Record, batch_failure, run_batch
+        from sdk.adapter import REPORT_RESULTS, Record, batch_failure, run_batch
 
         events = self.decode(raw, context)
         originals = [record["data"] for record in raw["records"]]

@@ -15,9 +15,7 @@ from typing import Any, ClassVar
 from adapters._http import HTTPTrigger, QueryPairs, b64_body, encode_body, parse_query
 from adapters._view import field_group
 from sdk import Context, Event, Function, Headers, HTTPRequest, Query
-from sdk._event import UNSET
-from sdk._http import BODY
-from sdk._response import Rendered
+from sdk.adapter import BODY, UNSET, Rendered
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._native import PayloadView, epoch_ms, powertools

@@ -18,7 +18,7 @@ from typing import Any
 from adapters._http import b64_body
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._data import Payload
+from sdk.adapter import Payload
 
 from ._spec import Integration, Raw, Spec, first, get, run_all, trigger
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from adapters._batch import lazy
 from sdk import Context, Event, Message
-from sdk._batch import Record
+from sdk.adapter import Record
 from sdk.errors import EventDecodeError
 
 from ._native import epoch_ms, powertools

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from adapters._batch import BatchTrigger, LazyRecord
 from sdk import Context, Event
-from sdk._batch import BatchOutcome, Record
+from sdk.adapter import BatchOutcome, Record
 from sdk.errors import EventDecodeError
 
 __all__ = ["ALL_FAILED", "PartialBatchTrigger", "ShardTrigger", "arn_name", "arn_resource",

@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 from adapters._batch import BatchTrigger, lazy
 from adapters._time import maybe_time
 from sdk import Context, Event, StorageEvent
-from sdk._batch import Record
+from sdk.adapter import Record
 
 from ._native import powertools
 from ._records import first_record, record_list

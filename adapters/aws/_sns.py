@@ -16,7 +16,7 @@ from typing import Any
 from adapters._batch import BatchTrigger, LazyRecord
 from adapters._time import maybe_time
 from sdk import Context, Event, Message
-from sdk._batch import Record
+from sdk.adapter import Record
 from sdk.errors import EventDecodeError
 
 from ._native import powertools

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, cast
 from adapters._time import maybe_time
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._data import Payload
+from sdk.adapter import Payload
 from sdk.errors import EventDecodeError
 
 from ._native import epoch_ms, powertools
@@ -136,7 +136,7 @@ def run_all(fn: Function[Any], events: Sequence[Event[Any]], context: Context,
     ``list[...]`` handler gets them all at once and its result is returned; any
     other runs once per event, in order, and the list of results is returned. The
     first failure stops the run and propagates: the provider retries."""
-    from sdk._batch import FAIL_FAST, Record, run_batch  # not on the cold HTTP path
+    from sdk.adapter import FAIL_FAST, Record, run_batch  # not on the cold HTTP path
 
     records = [Record(event.id, [event]) for event in events]
     outcome = run_batch(fn, records, context, trigger=trigger, policy=FAIL_FAST)

@@ -20,8 +20,7 @@ from typing import Any
 from adapters._batch import LazyRecord
 from adapters._view import field_group
 from sdk import Context, Event, Message
-from sdk._batch import Record
-from sdk._event import UNSET
+from sdk.adapter import UNSET, Record
 from sdk.errors import EventDecodeError
 
 from . import _s3, _sns

@@ -31,9 +31,7 @@ from urllib.parse import unquote
 
 from adapters._http import HTTPTrigger, QueryPairs
 from sdk import Headers, HTTPRequest, Query
-from sdk._event import UNSET
-from sdk._http import BODY
-from sdk._response import Rendered
+from sdk.adapter import BODY, UNSET, Rendered
 from sdk.errors import ResponseEncodeError
 
 from ._native import azure_functions, is_native

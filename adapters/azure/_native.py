@@ -81,7 +81,7 @@ def stringify(value: Any) -> str:
         return value
     if isinstance(value, datetime):
         return utc(value).isoformat().replace("+00:00", "Z")
-    from sdk._jsonform import dumps
+    from sdk.adapter import dumps
 
     try:
         return dumps(value)

@@ -6,7 +6,7 @@ report: a function either succeeds or raises, and the platform then retries the
 whole invocation its own way (queue dequeue count, Service Bus abandon, the
 function's retry policy). So:
 
-the batch runner's :data:`~sdk._batch.FAIL` policy: every record is attempted (or
+the batch runner's :data:`~sdk.adapter.FAIL` policy: every record is attempted (or
 the whole list handed to a ``list[...]`` handler), and the first failure raised
 once all were: untouched for one record; for several, after every failure was
 logged. Records that succeeded run again on the retry: Azure batches are
@@ -21,7 +21,7 @@ from typing import Any
 
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._batch import FAIL, Record, run_batch
+from sdk.adapter import FAIL, Record, run_batch
 
 __all__ = ["RecordsTrigger"]
 

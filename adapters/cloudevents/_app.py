@@ -17,7 +17,7 @@ from http import HTTPStatus
 from typing import Any
 
 from sdk import Context, Event, as_function
-from sdk._response import Rendered, problem
+from sdk.adapter import Rendered, problem
 
 from ._binding import HTTPMessage
 from ._run import failure, run, run_async

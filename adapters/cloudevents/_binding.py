@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sdk import Headers
-from sdk._jsonform import dumps
-from sdk._response import Rendered
+from sdk.adapter import Rendered, dumps
 from sdk.errors import EventDecodeError
 
 from ._structured import check_attributes, from_structured

@@ -20,8 +20,16 @@ from typing import Any
 
 from adapters._http import validation_problem
 from sdk import Context, Event, Function
-from sdk._batch import REPORT, Record, ReportedFailure, reported, run_batch
-from sdk._response import Rendered, problem, render
+from sdk.adapter import (
+    REPORT,
+    Record,
+    Rendered,
+    ReportedFailure,
+    problem,
+    render,
+    reported,
+    run_batch,
+)
 from sdk.errors import DataValidationError, EventDecodeError, ResponseEncodeError
 
 from ._binding import binary_reply

@@ -14,7 +14,7 @@ from typing import Any
 
 from adapters._http import b64_body
 from adapters._time import parse_time
-from sdk._data import is_json_type
+from sdk.adapter import is_json_type
 from sdk.errors import EventDecodeError
 
 from ._types import CloudEventParts

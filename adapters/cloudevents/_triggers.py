@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk._response import Rendered
+from sdk.adapter import Rendered
 
 from ._binding import HTTPMessage, parse_http
 from ._structured import from_structured

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from adapters._time import parse_time
 from sdk import Event
-from sdk._data import Payload, decode_payload
+from sdk.adapter import Payload, decode_payload
 from sdk.errors import EventDecodeError
 
 __all__ = [
@@ -95,7 +95,7 @@ def attribute_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        from sdk._jsonform import iso
+        from sdk.adapter import iso
 
         return iso(value) or ""
     return str(value)

@@ -19,7 +19,7 @@ from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._structured import from_structured
 from adapters.cloudevents._types import CloudEventParts, decode_parts
 from sdk import Context, Event, Function
-from sdk._batch import FAIL, Record, run_batch
+from sdk.adapter import FAIL, Record, run_batch
 
 __all__ = ["TRIGGER", "CloudEvent", "EventTrigger", "StructuredCloudEvent",
            "cloudevent_object", "make_parts", "run_events"]

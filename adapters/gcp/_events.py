@@ -30,8 +30,7 @@ from adapters.cloudevents._types import (
     register,
 )
 from sdk import Event, Message, Schedule, StorageEvent
-from sdk._event import UNSET
-from sdk._jsonform import jsonable
+from sdk.adapter import UNSET, jsonable
 from sdk.errors import EventDecodeError
 
 __all__ = ["NATIVE", "PUBSUB", "PubSubMessage", "google_fields", "is_protobuf", "last_segment",

@@ -29,7 +29,7 @@ from typing import Any
 from adapters._http import HTTPTrigger
 from adapters._time import parse_time
 from sdk import Context, Event, Function, Headers, HTTPRequest, Message, Query, Schedule
-from sdk._response import Rendered
+from sdk.adapter import Rendered
 from sdk.errors import EventDecodeError
 
 from ._legacy import PubSubPush, attempt, push_event

@@ -30,7 +30,7 @@ from adapters._time import common_time, parse_time
 from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
-from sdk._event import UNSET
+from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts

@@ -2,22 +2,22 @@
 
 ``import sdk`` does not import this package; tests import it explicitly::
 
-    import sdk.testing
+    import adapters.testing
     from adapters.aws import lambda_handler
-    from sdk.testing import aws
+    from adapters.testing import aws
 
     def test_orders() -> None:
-        message = sdk.testing.event("aws.sqs", body={"id": 1})   # a sdk.Message
-        assert handle(message, sdk.testing.context()) is None
+        message = adapters.testing.event("aws.sqs", body={"id": 1})   # a sdk.Message
+        assert handle(message, adapters.testing.context()) is None
 
         handler = lambda_handler(handle)
-        delivery = sdk.testing.batch(aws.sqs({"id": 1}), aws.sqs({"id": "bad"}))
-        result = handler(delivery, sdk.testing.lambda_context())
+        delivery = adapters.testing.batch(aws.sqs({"id": 1}), aws.sqs({"id": "bad"}))
+        result = handler(delivery, adapters.testing.lambda_context())
         assert len(result["batchItemFailures"]) == 1
 
 Public API:
 
-* ``sdk.testing.aws``, ``.azure``, ``.gcp``, ``.cloudevents``: one factory per
+* ``adapters.testing.aws``, ``.azure``, ``.gcp``, ``.cloudevents``: one factory per
   trigger building the raw payload as the provider sends it (``aws.sqs(body)``,
   ``gcp.pubsub(data)``, ``azure.queue_message(body)`` -- an azure.functions object
   built with the library's own converters). Keywords set the main fields; every

@@ -37,7 +37,7 @@ def event(name: str, /, **fields: Any) -> Event[Any]:
     is a :class:`~sdk.Message` whose ``data`` is ``{"id": 1}``."""
     found = events(name, **fields)
     if len(found) != 1:
-        raise ValueError(f"{name} decodes to {len(found)} events; use sdk.testing.events()")
+        raise ValueError(f"{name} decodes to {len(found)} events; use adapters.testing.events()")
     return found[0]
 
 

@@ -1,7 +1,7 @@
 """The sample table: one :class:`Sample` per payload shape polyfn decodes, shared by
-``sdk.testing`` and ``polyfn samples``.
+``adapters.testing`` and ``polyfn samples``.
 
-Each provider's public module (``sdk.testing.aws``...) lists its ``SAMPLES``; a
+Each provider's public module (``adapters.testing.aws``...) lists its ``SAMPLES``; a
 test checks that together they reach every trigger of every provider's
 ``TRIGGERS``. A sample's options are its factory's keyword parameters.
 """
@@ -28,7 +28,7 @@ class Sample:
     """One sample payload and what it must decode to."""
 
     name: str  #: unique dotted name, ``aws.sqs``: what ``polyfn samples`` takes
-    build: Callable[..., Any]  #: the factory (public in ``sdk.testing.<provider>``)
+    build: Callable[..., Any]  #: the factory (public in ``adapters.testing.<provider>``)
     kind: str  #: the uniform kind its events have
     summary: str  #: one line for listings
     trigger: str = ""  #: the ``TRIGGERS`` entry that detects it ('' -> ``name``)
@@ -54,8 +54,8 @@ class Sample:
 
     @property
     def factory_path(self) -> str:
-        """Where users find the factory: ``sdk.testing.aws.sqs``."""
-        return f"sdk.testing.{self.provider}.{self.build.__name__}"
+        """Where users find the factory: ``adapters.testing.aws.sqs``."""
+        return f"adapters.testing.{self.provider}.{self.build.__name__}"
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,11 @@ class Option:
 
 
 def samples(provider: str) -> tuple[Sample, ...]:
-    """A provider's samples (imports ``sdk.testing.<provider>``; ImportError when its
+    """A provider's samples (imports ``adapters.testing.<provider>``; ImportError when its
     library is not installed)."""
     if provider not in PROVIDERS:
         raise LookupError(_unknown("provider", provider, PROVIDERS))
-    module = importlib.import_module(f"sdk.testing.{provider}")
+    module = importlib.import_module(f"adapters.testing.{provider}")
     return tuple(module.SAMPLES)
 
 

@@ -4,7 +4,7 @@
 
     from adapters.aws import lambda_handler
     from sdk import testing
-    from sdk.testing import aws
+    from adapters.testing import aws
 
     handler = lambda_handler(handle)
     event = testing.batch(aws.sqs({"id": 1}), aws.sqs({"id": 2}))

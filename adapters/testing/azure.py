@@ -5,7 +5,7 @@ Cosmos DB deliveries.
 ::
 
     from adapters.azure import bind
-    from sdk.testing import azure
+    from adapters.testing import azure
 
     function = bind(handle, "msg")
     function(msg=azure.queue_message({"id": 1}))

@@ -4,7 +4,7 @@ Dapr, Eventarc...): structured, batched, and binary-mode requests.
 ::
 
     from adapters.cloudevents import decode
-    from sdk.testing import cloudevents
+    from adapters.testing import cloudevents
 
     [event] = decode(cloudevents.structured({"id": 1}, type="com.example.created"))
 """

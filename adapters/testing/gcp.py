@@ -4,13 +4,13 @@ background events, Pub/Sub push bodies, and the ``flask.Request`` /
 
 ::
 
-    import sdk.testing
+    import adapters.testing
     from adapters.gcp import cloudevent_function
-    from sdk.testing import gcp
+    from adapters.testing import gcp
 
     on_event = cloudevent_function(handle)
     on_event(gcp.cloudevent({"id": 1}))
-    assert sdk.testing.event("gcp.pubsub", data={"id": 1}).data == {"id": 1}
+    assert adapters.testing.event("gcp.pubsub", data={"id": 1}).data == {"id": 1}
 """
 
 from __future__ import annotations

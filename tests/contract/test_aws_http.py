@@ -131,7 +131,7 @@ def test_http_predicates_exclude_one_another(path: Path) -> None:
 
 
 def test_a_handler_serving_several_http_triggers_answers_each_in_its_format() -> None:
-    from sdk.testing import aws as events
+    from adapters.testing import aws as events
 
     def handle(event):  # type: ignore[no-untyped-def]  # any kind: HTTP and SQS
         return event.trigger if isinstance(event, HTTPRequest) else None

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from sdk.testing import aws, batch, cloudevents, gcp
+from adapters.testing import aws, batch, cloudevents, gcp
 from tests.support.ff_server import HTTPResponse, free_port, http_request
 from tests.support.samples import PROJECT_ROOT
 

@@ -2,16 +2,16 @@
 receives, built the way the Python worker builds them (``meta.Datum`` payloads and
 trigger metadata through each binding's converter ``decode``).
 
-The builders live in the library (``sdk.testing.azure``, for users' tests too);
+The builders live in the library (``adapters.testing.azure``, for users' tests too);
 this module names them for the project's tests. tests/unit/test_azure_inputs.py
 checks each builder's objects against the metadata Microsoft documents.
 """
 
 from __future__ import annotations
 
-from sdk.testing._factories._common import DEFAULT_TIME
-from sdk.testing._factories.azure_wire import converter_for
-from sdk.testing.azure import (
+from adapters.testing._factories._common import DEFAULT_TIME
+from adapters.testing._factories.azure_wire import converter_for
+from adapters.testing.azure import (
     blob_stream,
     cosmos_documents,
     eventgrid_event,

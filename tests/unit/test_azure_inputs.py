@@ -1,4 +1,4 @@
-"""Tests of the Azure trigger inputs (sdk.testing.azure, named for the tests by
+"""Tests of the Azure trigger inputs (adapters.testing.azure, named for the tests by
 tests/support/azure_inputs.py): the objects azure.functions' converters build expose,
 via their public accessors, exactly what was put in."""
 

@@ -1,7 +1,7 @@
 """``polyfn samples``: a sample for every trigger, round trips through the adapters,
 ``--set`` overrides, listings and one-line errors.
 
-The sample table is ``sdk.testing.<provider>.SAMPLES``; the coverage test fails as
+The sample table is ``adapters.testing.<provider>.SAMPLES``; the coverage test fails as
 soon as a provider's ``TRIGGERS`` gains a trigger no sample reaches.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 import adapters
 from adapters.cli import main
-from sdk.testing import PROVIDERS, Sample, find, samples
+from adapters.testing import PROVIDERS, Sample, find, samples
 from tests.support.samples import PROJECT_ROOT
 
 ALL_SAMPLES = [sample for provider in PROVIDERS for sample in samples(provider)]
@@ -200,7 +200,7 @@ def test_a_provider_lists_its_own_samples(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     shorts = [line.split()[0] for line in out.splitlines()[1:]]
     assert shorts == [sample.short for sample in samples("gcp")]
-    assert "[object: sdk.testing.gcp.http_request]" in out
+    assert "[object: adapters.testing.gcp.http_request]" in out
 
 
 def test_list_shows_a_triggers_fields_and_defaults(capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,11 +23,11 @@ from adapters import aws
 from adapters._http import QueryPairs, parse_query
 from adapters.aws._http import V2Request
 from adapters.aws._sqs import SQSMessage
+from adapters.testing import aws as aws_events
 from sdk import Headers, HTTPRequest, Message, Query
 from sdk._data import decode_payload
 from sdk._response import render
 from sdk.errors import EventDecodeError
-from sdk.testing import aws as aws_events
 
 FIELDS = ("method", "path", "source_ip", "id", "source", "type", "subject", "time",
           "data_content_type", "provider", "trigger", "body", "cookies")

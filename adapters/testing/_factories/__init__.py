@@ -1,2 +1,2 @@
-"""The payload factories, one module per provider family; ``sdk.testing.<provider>``
+"""The payload factories, one module per provider family; ``adapters.testing.<provider>``
 re-exports them publicly with the sample table."""

@@ -1,6 +1,6 @@
 """AWS queues and streams: SQS, SNS, Kinesis, DynamoDB Streams, S3 notifications,
 Kafka, Amazon MQ and Firehose, one record each (combine several with
-:func:`sdk.testing.batch`).
+:func:`adapters.testing.batch`).
 
 Formats: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html, ``with-sns``,
 ``with-kinesis``, ``with-ddb``, ``with-s3``, ``with-msk``, ``with-mq`` and

@@ -1,5 +1,6 @@
-"""``sdk.testing``: payload factories, uniform events, stand-in contexts and the
-end-to-end path users take (``lambda_handler(handle)(aws.sqs(...), lambda_context())``)."""
+"""``adapters.testing`` (and its old name ``sdk.testing``): payload factories,
+uniform events, stand-in contexts and the end-to-end path users take
+(``lambda_handler(handle)(aws.sqs(...), lambda_context())``)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from typing import Any
 import azure.functions as func
 import pytest
 
+import adapters.testing
 import sdk
-import sdk.testing
 from adapters import azure as azure_adapter
 from adapters.aws import lambda_handler
 from adapters.cloudevents import decode as decode_cloudevents
 from adapters.gcp import cloudevent_function, http_function
+from adapters.testing import aws, azure, cloudevents, gcp
 from sdk import Change, Context, HTTPRequest, Message, Schedule, StorageEvent
-from sdk.testing import aws, azure, cloudevents, gcp
 from tests.support.samples import PROJECT_ROOT
 
 UTC = dt.timezone.utc
@@ -28,24 +29,25 @@ UTC = dt.timezone.utc
 
 # -- the package -------------------------------------------------------------------
 
-def test_import_sdk_does_not_import_sdk_testing() -> None:
-    code = "import sys, sdk; print('sdk.testing' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
-                         capture_output=True, text=True, timeout=60).stdout
-    assert out.strip() == "False"
-
-
-def test_import_sdk_testing_loads_no_provider_library() -> None:
-    code = ("import sys, sdk.testing\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'azure', 'flask', "
-            "'werkzeug', 'functions_framework', 'aws_lambda_powertools', 'cloudevents', "
-            "'pydantic', 'adapters'}))")
+def test_import_sdk_does_not_import_the_testing_helpers() -> None:
+    code = ("import sys, sdk; print(sorted({'adapters.testing', 'sdk.testing'} "
+            "& set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
                          capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
 
 
-@pytest.mark.parametrize("module", [sdk.testing, aws, azure, gcp, cloudevents],
+def test_import_adapters_testing_loads_no_provider_library() -> None:
+    code = ("import sys, adapters.testing\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'azure', 'flask', "
+            "'werkzeug', 'functions_framework', 'aws_lambda_powertools', 'cloudevents', "
+            "'pydantic'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("module", [adapters.testing, aws, azure, gcp, cloudevents],
                          ids=lambda m: m.__name__)
 def test_exported_names_exist(module: Any) -> None:
     assert module.__all__ == sorted(module.__all__, key=lambda n: (not n.isupper(), n))
@@ -53,16 +55,26 @@ def test_exported_names_exist(module: Any) -> None:
         assert getattr(module, name) is not None
 
 
-def test_provider_modules_are_attributes_of_the_package() -> None:
-    assert sdk.testing.aws is aws and sdk.testing.gcp is gcp
+def test_sdk_testing_is_the_same_helpers_under_the_old_name() -> None:
+    import sdk.testing
+
+    assert sdk.testing.aws is aws and sdk.testing.batch is adapters.testing.batch
+    assert set(sdk.testing.__all__) == set(adapters.testing.__all__)
+    assert sdk.testing.event("aws.sqs", body={"id": 1}).data == {"id": 1}
     with pytest.raises(AttributeError):
         sdk.testing.nothing  # noqa: B018
+
+
+def test_provider_modules_are_attributes_of_the_package() -> None:
+    assert adapters.testing.aws is aws and adapters.testing.gcp is gcp
+    with pytest.raises(AttributeError):
+        adapters.testing.nothing  # noqa: B018
 
 
 # -- events ------------------------------------------------------------------------
 
 def test_event_builds_the_uniform_event_of_a_sample() -> None:
-    message = sdk.testing.event("aws.sqs", body={"id": 1}, queue="orders")
+    message = adapters.testing.event("aws.sqs", body={"id": 1}, queue="orders")
     assert isinstance(message, Message)
     assert (message.data, message.queue, message.trigger) == ({"id": 1}, "orders", "aws.sqs")
 
@@ -89,7 +101,7 @@ def test_event_builds_the_uniform_event_of_a_sample() -> None:
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_factory_fields_land_in_the_event(name: str, fields: dict[str, Any], kind: type,
                                           expected: dict[str, Any]) -> None:
-    event = sdk.testing.event(name, **fields)
+    event = adapters.testing.event(name, **fields)
     assert isinstance(event, kind)
     assert {field: getattr(event, field) for field in expected} == expected
 
@@ -97,17 +109,17 @@ def test_factory_fields_land_in_the_event(name: str, fields: dict[str, Any], kin
 def test_alb_query_values_are_url_encoded_as_alb_sends_them() -> None:
     raw = aws.alb(query={"q": "a b"})
     assert raw["queryStringParameters"] == {"q": "a+b"}
-    assert sdk.testing.event("aws.alb", query={"q": "a b"}).query.get("q") == "a b"
+    assert adapters.testing.event("aws.alb", query={"q": "a b"}).query.get("q") == "a b"
 
 
 def test_event_refuses_a_payload_of_several_events() -> None:
-    assert len(sdk.testing.events("aws.appsync.batch", size=3)) == 3
+    assert len(adapters.testing.events("aws.appsync.batch", size=3)) == 3
     with pytest.raises(ValueError, match="decodes to 3 events"):
-        sdk.testing.event("aws.appsync.batch", size=3)
+        adapters.testing.event("aws.appsync.batch", size=3)
 
 
 def test_payload_is_the_factory_output() -> None:
-    raw = sdk.testing.payload("gcp.storage", name="x.txt")
+    raw = adapters.testing.payload("gcp.storage", name="x.txt")
     assert raw["subject"] == "objects/x.txt" and raw["specversion"] == "1.0"
 
 
@@ -119,20 +131,20 @@ def test_records_built_separately_never_share_an_id() -> None:
 # -- batch -------------------------------------------------------------------------
 
 def test_batch_concatenates_records() -> None:
-    delivery = sdk.testing.batch(aws.sqs("a"), aws.sqs("b"), aws.sqs("c"))
+    delivery = adapters.testing.batch(aws.sqs("a"), aws.sqs("b"), aws.sqs("c"))
     assert [r["body"] for r in delivery["Records"]] == ["a", "b", "c"]
 
 
 def test_batch_merges_kafka_partitions() -> None:
-    delivery = sdk.testing.batch(aws.kafka("a", partition=0), aws.kafka("b", partition=0),
+    delivery = adapters.testing.batch(aws.kafka("a", partition=0), aws.kafka("b", partition=0),
                                  aws.kafka("c", partition=1))
     assert {k: len(v) for k, v in delivery["records"].items()} == {
         "polyfn-topic-0": 2, "polyfn-topic-1": 1}
 
 
 def test_batch_of_lists_and_of_azure_objects() -> None:
-    assert len(sdk.testing.batch(azure.eventgrid(), azure.eventgrid())) == 2
-    messages = sdk.testing.batch(azure.servicebus_message("a"), azure.servicebus_message("b"))
+    assert len(adapters.testing.batch(azure.eventgrid(), azure.eventgrid())) == 2
+    messages = adapters.testing.batch(azure.servicebus_message("a"), azure.servicebus_message("b"))
     assert isinstance(messages, list)
     assert [event.data for event in azure_adapter.decode(messages)] == ["a", "b"]
 
@@ -142,7 +154,7 @@ def test_batch_of_lists_and_of_azure_objects() -> None:
     ((aws.sqs(), aws.eventbridge()), TypeError)])
 def test_batch_refuses_what_it_cannot_merge(payloads: tuple[Any, ...], error: type) -> None:
     with pytest.raises(error):
-        sdk.testing.batch(*payloads)
+        adapters.testing.batch(*payloads)
 
 
 # -- end to end through the adapters -----------------------------------------------
@@ -155,10 +167,11 @@ def picky(message: Message[Any]) -> None:
 
 def test_lambda_handler_end_to_end_with_a_lambda_context() -> None:
     handler = lambda_handler(picky)
-    assert handler(aws.sqs({"id": 1}), sdk.testing.lambda_context()) == {"batchItemFailures": []}
+    answer = handler(aws.sqs({"id": 1}), adapters.testing.lambda_context())
+    assert answer == {"batchItemFailures": []}
     bad = aws.sqs({"fail": True})
-    delivery = sdk.testing.batch(aws.sqs({"id": 2}), bad)
-    answer = handler(delivery, sdk.testing.lambda_context())
+    delivery = adapters.testing.batch(aws.sqs({"id": 2}), bad)
+    answer = handler(delivery, adapters.testing.lambda_context())
     assert answer == {"batchItemFailures": [{"itemIdentifier": bad["Records"][0]["messageId"]}]}
 
 
@@ -168,8 +181,8 @@ def test_the_lambda_context_reaches_the_uniform_context() -> None:
     def handle(event: sdk.Event[Any], context: Context) -> None:
         seen.append(context)
 
-    fake = sdk.testing.lambda_context(function_name="orders", request_id="req-1", memory_mb=256,
-                                      timeout_s=5)
+    fake = adapters.testing.lambda_context(function_name="orders", request_id="req-1",
+                                           memory_mb=256, timeout_s=5)
     lambda_handler(handle)(aws.eventbridge(), fake)
     [context] = seen
     assert (context.provider, context.request_id, context.function_name) == (
@@ -205,7 +218,7 @@ def test_a_binary_mode_http_message_decodes() -> None:
 # -- contexts ----------------------------------------------------------------------
 
 def test_context_has_a_fresh_request_id_and_a_deadline() -> None:
-    first, second = sdk.testing.context(timeout_s=2), sdk.testing.context()
+    first, second = adapters.testing.context(timeout_s=2), adapters.testing.context()
     assert first.request_id != second.request_id
     assert first.provider == "local"
     remaining = first.remaining_ms()
@@ -215,17 +228,17 @@ def test_context_has_a_fresh_request_id_and_a_deadline() -> None:
 
 def test_context_deadline_and_fields_can_be_given() -> None:
     deadline = dt.datetime.now(UTC) + dt.timedelta(seconds=60)
-    context = sdk.testing.context(provider="gcp", request_id="r", deadline=deadline, attempt=2,
+    context = adapters.testing.context(provider="gcp", request_id="r", deadline=deadline, attempt=2,
                                   trace_id="t", region="europe-west1", memory_mb=512)
     assert context.deadline is not None
     assert abs((context.deadline - deadline).total_seconds()) < 0.01
     assert (context.provider, context.request_id, context.attempt, context.trace_id,
             context.region, context.memory_mb) == ("gcp", "r", 2, "t", "europe-west1", 512)
-    assert sdk.testing.context(timeout_s=None).remaining_ms() is None
+    assert adapters.testing.context(timeout_s=None).remaining_ms() is None
 
 
 def test_lambda_context_counts_down() -> None:
-    fake = sdk.testing.lambda_context(timeout_s=0.2)
+    fake = adapters.testing.lambda_context(timeout_s=0.2)
     assert 0 < fake.get_remaining_time_in_millis() <= 200
     time.sleep(0.25)
     assert fake.get_remaining_time_in_millis() == 0

@@ -1,0 +1,71 @@
+"""The internal API adapters build on: every name an adapter takes from ``sdk``
+beyond the user-facing model (``sdk.__all__``).
+
+Adapters import these from here, never from a private ``sdk._*`` module
+(``tests/unit/test_layers.py`` checks it), so the model can change inside while
+this list stays. It is stable in the sense that a name is removed or changes
+meaning only together with every adapter using it; user code should not need it.
+
+Payloads and the data rule (``sdk._data``):
+    ``Payload`` (an undecoded body: bytes, text, or a callable producing them),
+    ``decode_payload`` (the data rule: JSON by content type, else text/bytes),
+    ``is_json_type``.
+Sentinels (``sdk._event``, ``sdk._http``):
+    ``UNSET`` (a field not given, worked out on first read), ``BODY`` (an HTTP
+    body not read yet).
+JSON form (``sdk._jsonform``):
+    ``dumps`` (compact JSON of any handler value), ``jsonable``, ``iso`` (RFC 3339
+    text of an aware time).
+Responses (``sdk._response``):
+    ``Rendered`` (status, headers, cookies, body bytes), ``render`` (a handler's
+    result as an HTTP answer), ``problem`` (an RFC 9457 problem+json answer).
+Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
+    ``DEFAULT_CONCURRENCY``.
+The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
+never pays for it): ``run_batch`` and its ``Policy`` values ``REPORT``,
+    ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``; ``batch_failure``, ``reported``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._data import Payload, decode_payload, is_json_type
+from ._event import UNSET
+from ._http import BODY
+from ._jsonform import dumps, iso, jsonable
+from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
+from ._response import Rendered, problem, render
+
+if TYPE_CHECKING:
+    from ._batch import (
+        FAIL,
+        FAIL_FAST,
+        REPORT,
+        REPORT_RESULTS,
+        Policy,
+        batch_failure,
+        reported,
+        run_batch,
+    )
+
+__all__ = [
+    "BODY", "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "UNSET",
+    "BatchOutcome", "Payload", "Policy", "Record", "Rendered", "ReportedFailure",
+    "batch_failure", "decode_payload", "dumps", "is_json_type", "iso", "jsonable", "problem",
+    "render", "reported", "run_batch",
+]
+
+#: Names loaded with the batch runner, on first access.
+_BATCH = frozenset({"FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy", "batch_failure",
+                    "reported", "run_batch"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BATCH:
+        from . import _batch
+
+        value = getattr(_batch, name)
+        globals()[name] = value  # once: later reads are plain module attributes
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
