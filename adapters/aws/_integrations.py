@@ -13,6 +13,7 @@ An AppSync batch resolver (a top-level JSON array) is :class:`AppSyncBatch`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from adapters._http import b64_body
@@ -130,7 +131,7 @@ INTEGRATIONS: tuple[Spec, ...] = (
          semantics="data is the message body; return {'statusCode': ...} (and a body)."),
     _APPSYNC_RESOLVER,
     # https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html#aws-lambda-authorization
-    Spec("aws.appsync", ("authorizationToken", _RC),
+    Spec("aws.appsync.authorizer", ("authorizationToken", _RC),
          lambda raw: "methodArn" not in raw and "routeArn" not in raw,
          id=(_RC, "requestId"), source=(_RC, "apiId"), subject=(_RC, "operationName"),
          native="appsync_authorizer_event.AppSyncAuthorizerEvent",
@@ -247,9 +248,9 @@ class AppSyncBatch(Trigger):
     return ``{"data": None, "errorMessage": ..., "errorType": ...}`` for it.
     """
 
-    name = "aws.appsync"
+    name = "aws.appsync.batch"
     semantics = "Returns the list of per-item results, in item order."
-    _item = trigger(_APPSYNC_RESOLVER)
+    _item = trigger(replace(_APPSYNC_RESOLVER, name=name))
 
     def matches(self, raw: Any) -> bool:
         return (isinstance(raw, list) and len(raw) > 0 and isinstance(raw[0], dict)

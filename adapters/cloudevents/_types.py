@@ -162,7 +162,7 @@ def load_provider_types(ce_type: str = "") -> bool:
     import importlib
 
     loaded = False
-    for prefix in [p for p in PROVIDER_TYPES if ce_type.startswith(p)]:
+    for prefix in [p for p in PROVIDER_TYPES if not ce_type or ce_type.startswith(p)]:
         for module in PROVIDER_TYPES.pop(prefix):
             importlib.import_module(module)
         loaded = True

@@ -67,8 +67,6 @@ __all__ = [
     "transfer_family", "vpc_lattice",
 ]
 
-_APPSYNC = "aws.appsync"  # three payload shapes share the trigger name
-
 #: Every AWS sample: name, factory, kind, summary (and where names differ, the trigger).
 SAMPLES: tuple[Sample, ...] = (
     Sample("aws.apigw.v2", apigw_v2, "http", "API Gateway HTTP API request (payload 2.0)"),
@@ -89,10 +87,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("aws.cloudwatch.logs", cloudwatch_logs, "event", "CloudWatch Logs subscription"),
     Sample("aws.kinesis.firehose", kinesis_firehose, "event", "Firehose transformation record"),
     Sample("aws.appsync", appsync, "event", "AppSync direct Lambda resolver"),
-    Sample("aws.appsync.batch", appsync_batch, "event", "AppSync batch resolver (BatchInvoke)",
-           trigger=_APPSYNC),
-    Sample("aws.appsync.authorizer", appsync_authorizer, "event", "AppSync Lambda authorizer",
-           trigger=_APPSYNC),
+    Sample("aws.appsync.batch", appsync_batch, "event", "AppSync batch resolver (BatchInvoke)"),
+    Sample("aws.appsync.authorizer", appsync_authorizer, "event", "AppSync Lambda authorizer"),
     Sample("aws.appsync.events", appsync_events, "event", "AppSync Events API handler"),
     Sample("aws.apigw.authorizer", apigw_authorizer, "event", "API Gateway Lambda authorizer"),
     Sample("aws.apigw.websocket", apigw_websocket, "event", "API Gateway WebSocket message"),

@@ -20,7 +20,7 @@ import pytest
 
 import adapters.aws as aws
 from sdk import Event, Schedule, StorageEvent
-from tests.support.samples import load, params
+from tests.support.samples import folder_trigger, load, params
 
 
 def folder(path: Path) -> str:
@@ -28,7 +28,7 @@ def folder(path: Path) -> str:
 
 
 def trigger_name(path: Path) -> str:
-    return "aws." + folder(path).replace("-", ".")
+    return folder_trigger(path)
 
 
 def utc(text: str) -> datetime:
@@ -165,7 +165,7 @@ def test_appsync_batch_one_event_per_item(path: Path) -> None:
     events = aws.decode(raw)
     assert len(events) == len(raw) > 1
     for event, item in zip(events, raw, strict=True):
-        assert event.trigger == "aws.appsync"
+        assert event.trigger == "aws.appsync.batch"
         assert event.data == item["arguments"]
         assert event.type == f"{item['info']['parentTypeName']}.{item['info']['fieldName']}"
         assert event.raw is item

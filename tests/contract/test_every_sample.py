@@ -18,7 +18,14 @@ import pytest
 
 import adapters.cloudevents as cloudevents
 from adapters.cli import main
-from tests.support.samples import load, params, requires_samples, sample_files, sample_id
+from tests.support.samples import (
+    FILE_TRIGGERS,
+    load,
+    params,
+    requires_samples,
+    sample_files,
+    sample_id,
+)
 
 #: Folder -> the kind its events decode to (Azure Event Grid: by event type, below).
 KINDS: dict[str, str] = {
@@ -101,8 +108,9 @@ def _is_data_only(path: Path) -> bool:
     return path.name.startswith("data-") and _folder(path) != "gcp/pubsub"
 
 
-def _expected_trigger(folder: str) -> str:
-    return TRIGGERS.get(folder) or folder.replace("/", ".").replace("-", ".")
+def _expected_trigger(folder: str, rel: str = "") -> str:
+    return (FILE_TRIGGERS.get(rel) or TRIGGERS.get(folder)
+            or folder.replace("/", ".").replace("-", "."))
 
 
 def _expected_kind(folder: str, event: dict[str, Any]) -> str:
@@ -148,7 +156,7 @@ def test_sample_is_accounted_for(path: Path, capsys: pytest.CaptureFixture[str])
         elif folder.startswith("azure/eventgrid"):
             assert event["trigger"].startswith("azure.")
         else:
-            assert event["trigger"] == _expected_trigger(folder), rel
+            assert event["trigger"] == _expected_trigger(folder, rel), rel
         assert event["kind"] == _expected_kind(folder, event), rel
 
 

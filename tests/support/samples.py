@@ -58,3 +58,18 @@ def params(pattern: str) -> list[Any]:
 def load(path: Path) -> Any:
     """Parse a sample as the providers send it (a UTF-8 BOM is tolerated)."""
     return json.loads(path.read_bytes().decode("utf-8-sig"))
+
+
+#: Sample files whose trigger is not their folder's name: AppSync's shapes share
+#: one folder, and each has a trigger name of its own.
+FILE_TRIGGERS: dict[str, str] = {
+    "aws/appsync/appSyncAuthorizerEvent.json": "aws.appsync.authorizer",
+    "aws/appsync/appSyncBatchEvent.json": "aws.appsync.batch",
+}
+
+
+def folder_trigger(path: Path) -> str:
+    """The trigger a sample file is expected to be detected as: its folder's name
+    (``aws/apigw-v2`` -> ``aws.apigw.v2``) unless :data:`FILE_TRIGGERS` says."""
+    rel = sample_id(path)
+    return FILE_TRIGGERS.get(rel) or rel.rsplit("/", 1)[0].replace("/", ".").replace("-", ".")

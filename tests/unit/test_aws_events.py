@@ -23,7 +23,7 @@ from adapters.aws import lambda_handler
 from adapters.aws._events import S3_OPERATIONS
 from sdk import BatchFailedError, Event, EventDecodeError, ResponseEncodeError, StorageEvent
 from sdk.errors import UnsupportedEventError
-from tests.support.samples import SAMPLES, params, requires_samples
+from tests.support.samples import SAMPLES, folder_trigger, params, requires_samples
 
 
 def sample(rel: str) -> Any:
@@ -450,7 +450,7 @@ def test_every_aws_sample_matches_at_most_one_trigger(path: Path) -> None:
 @pytest.mark.parametrize("path", params("aws/**/*.json"))
 def test_every_aws_sample_is_detected_as_its_folder(path: Path) -> None:
     raw = json.loads(path.read_bytes().decode("utf-8-sig"))
-    assert aws.detect(raw).name == "aws." + path.parent.name.replace("-", ".")
+    assert aws.detect(raw).name == folder_trigger(path)
 
 
 # -- fuzz: predicates never raise, decoding fails only with EventDecodeError -------------
