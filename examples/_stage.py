@@ -1,4 +1,4 @@
-"""Assemble one cloud's deploy folder for an example: ``python -m examples.<name>.stage gcp``.
+"""Assemble one cloud's deploy folder for an example: ``python -m examples._stage <name> gcp``.
 
 Each cloud builds from a folder whose root holds its entry point: ``main.py`` for
 Google Cloud, ``function_app.py`` + ``host.json`` for Azure, the ``CodeUri`` of
@@ -6,7 +6,8 @@ Google Cloud, ``function_app.py`` + ``host.json`` for Azure, the ``CodeUri`` of
 ``examples.<name>`` package the entry points import, the cloud's
 ``requirements.txt`` and ``wheels/`` with polyfn's own wheel, which
 ``requirements.txt`` finds through ``--find-links`` while polyfn is not on PyPI.
-Each example's ``stage.py`` binds these functions to its own folder.
+One tool for every example (no example carries a copy): the example is named on
+the command line, or given as its folder to :func:`stage`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["CLOUDS", "ROOT", "main", "stage"]
+__all__ = ["CLOUDS", "ROOT", "examples", "main", "stage"]
 
 ROOT = Path(__file__).resolve().parents[1]
 #: An example's package as every cloud deploys it.
@@ -64,14 +65,24 @@ def stage(example: Path, cloud: str, out: Path | None = None, *, wheel: bool = T
     return out
 
 
-def main(example: Path, argv: list[str] | None = None) -> int:
-    name = example.name
-    parser = argparse.ArgumentParser(prog=f"python -m examples.{name}.stage",
+def examples() -> list[str]:
+    """The examples' names: the folders of ``examples/`` with a ``handler.py``."""
+    return sorted(p.parent.name for p in (ROOT / "examples").glob("*/handler.py"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m examples._stage",
                                      description="Assemble one cloud's deploy folder.")
+    parser.add_argument("example", choices=examples())
     parser.add_argument("cloud", choices=sorted(CLOUDS))
-    parser.add_argument("--out", type=Path, help=f"default: build/{name}-CLOUD")
+    parser.add_argument("--out", type=Path, help="default: build/EXAMPLE-CLOUD")
     parser.add_argument("--no-wheel", action="store_true",
                         help="skip building polyfn's wheel (polyfn comes from PyPI)")
     args = parser.parse_args(argv)
+    example = ROOT / "examples" / args.example
     print(stage(example, args.cloud, args.out, wheel=not args.no_wheel))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

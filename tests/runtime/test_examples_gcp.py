@@ -1,7 +1,7 @@
 """The examples under the REAL functions-framework server, from their deploy folders.
 
 Each example's Google Cloud deploy folder is staged as ``python -m
-examples.<name>.stage gcp`` makes it (without polyfn's wheel: this checkout's
+examples._stage <name> gcp`` makes it (without polyfn's wheel: this checkout's
 ``sdk``/``adapters`` come after the folder on ``PYTHONPATH``), and
 ``functions-framework --source main.py --target <entry point>`` serves it on
 loopback with the signature type the README's ``gcloud functions deploy`` implies.
@@ -15,7 +15,6 @@ and the structured log lines the handler wrote (Cloud Logging's source).
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.support import ff_server as ffs
-from tests.support.samples import SAMPLES, load, requires_samples
+from tests.support.samples import PROJECT_ROOT, SAMPLES, load, requires_samples
 
 pytestmark = [pytest.mark.runtime, requires_samples]
 
@@ -57,8 +56,9 @@ class Server:
 
 
 def serve(name: str, target: str, signature: str, tmp: Path) -> Iterator[Server]:
-    stage = importlib.import_module(f"examples.{name}.stage")
-    folder = stage.stage("gcp", tmp / f"{name}-gcp", wheel=False)
+    from examples._stage import stage
+
+    folder = stage(PROJECT_ROOT / "examples" / name, "gcp", tmp / f"{name}-gcp", wheel=False)
     with ffs.FunctionsFramework(folder / "main.py", target, signature_type=signature,
                                 cwd=folder) as ff:
         yield Server(ff)

@@ -13,7 +13,6 @@ triggers are written down in ``EXPECTED``: nothing is covered by accident.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -23,7 +22,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,7 +35,7 @@ EXAMPLES_DIR = PROJECT_ROOT / "examples"
 EXAMPLES = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/handler.py"))
 CLOUDS = ("aws", "gcp", "azure")
 FILES = ("__init__.py", "handler.py", "aws.py", "main.py", "function_app.py", "host.json",
-         "template.yaml", "stage.py", "README.md",
+         "template.yaml", "README.md",
          *(f"requirements-{cloud}.txt" for cloud in CLOUDS))
 
 
@@ -103,8 +101,11 @@ print(json.dumps(out))
 """
 
 
-def stage_module(name: str) -> ModuleType:
-    return importlib.import_module(f"examples.{name}.stage")
+def stage(name: str, cloud: str, out: Path) -> Path:
+    """``python -m examples._stage NAME CLOUD --out OUT --no-wheel``, in process."""
+    from examples._stage import stage as stage_example
+
+    return stage_example(EXAMPLES_DIR / name, cloud, out, wheel=False)
 
 
 def template(name: str) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def probes(tmp_path_factory: pytest.TempPathFactory) -> Probes:
     running = {}
     for name in EXAMPLES:
         for cloud in CLOUDS:
-            out = stage_module(name).stage(cloud, root / f"{name}-{cloud}", wheel=False)
+            out = stage(name, cloud, root / f"{name}-{cloud}")
             arg = function_properties(name)["Handler"] if cloud == "aws" else "-"
             env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(out), str(PROJECT_ROOT)])}
             running[name, cloud] = (out.resolve(), subprocess.Popen(
@@ -186,7 +187,7 @@ def test_sam_template_deploys_the_staged_entry_point(
         name: str, probes: Probes) -> None:
     function = function_properties(name)
     assert function["Handler"] == f"examples.{name}.aws.handler"
-    assert function["CodeUri"] == f"../../build/{name}-aws/"  # where stage.py puts it
+    assert function["CodeUri"] == f"../../build/{name}-aws/"  # where examples/_stage.py puts it
     assert re.fullmatch(r"python3\.\d+", function["Runtime"])
     found = probe(probes, name, "aws")
     assert found["handler"] is True
@@ -291,7 +292,7 @@ def test_azure_deploy_folder_has_host_json(name: str) -> None:
 def test_readme_stages_and_deploys_every_cloud(name: str) -> None:
     readme = (EXAMPLES_DIR / name / "README.md").read_text()
     for cloud in CLOUDS:
-        assert f"python -m examples.{name}.stage {cloud}" in readme
+        assert f"python -m examples._stage {name} {cloud}" in readme
     assert f"sam build --template examples/{name}/template.yaml" in readme
     assert "sam deploy --guided" in readme
     assert f"cd build/{name}-azure" in readme and "func azure functionapp publish" in readme
@@ -301,5 +302,5 @@ def test_readme_stages_and_deploys_every_cloud(name: str) -> None:
 def test_stage_refuses_to_empty_a_folder_it_did_not_make(name: str, tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(SystemExit):
-        stage_module(name).stage("gcp", tmp_path, wheel=False)
+        stage(name, "gcp", tmp_path)
     assert (tmp_path / "precious.txt").read_text() == "keep me"
