@@ -19,7 +19,10 @@ from sdk import Context, Event, as_function
 from ._context import lambda_context
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
 
-__all__ = ["TRIGGERS", "decode", "detect", "lambda_handler"]
+__all__ = [
+    "ALB", "PROVIDER", "TRIGGERS", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice",
+    "decode", "detect", "lambda_context", "lambda_handler",
+]
 
 PROVIDER = "aws"
 

@@ -32,8 +32,8 @@ from ._storage import Blob
 from ._timer import Timer
 
 __all__ = [
-    "HTTP", "TRIGGERS", "Blob", "CosmosDB", "EventGrid", "EventGridCloudEvents", "EventHubs",
-    "Queue", "ServiceBus", "Timer", "azure_context", "bind", "decode", "detect",
+    "HTTP", "PROVIDER", "TRIGGERS", "Blob", "CosmosDB", "EventGrid", "EventGridCloudEvents",
+    "EventHubs", "Queue", "ServiceBus", "Timer", "azure_context", "bind", "decode", "detect",
 ]
 
 PROVIDER = "azure"

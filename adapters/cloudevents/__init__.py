@@ -41,8 +41,8 @@ from ._types import (
 )
 
 __all__ = [
-    "GENERIC_TRIGGER", "PROVIDER", "TRIGGERS", "CloudEventParts", "HTTPMessage",
-    "TypeDecoder", "asgi_app", "base_fields", "data_fields", "decode", "decode_cloudevent",
+    "GENERIC_TRIGGER", "HTTP", "PROVIDER", "TRIGGERS", "Batch", "CloudEventParts",
+    "HTTPMessage", "Structured", "TypeDecoder", "asgi_app", "base_fields", "data_fields", "decode", "decode_cloudevent",
     "decode_parts", "detect", "from_structured", "parse_time", "register", "wsgi_app",
 ]
 

@@ -27,8 +27,11 @@ from ._context import gcp_context, trace_id
 from ._http import HTTP, request_id
 from ._legacy import Background, PubSubPush, attempt, push_event
 
-__all__ = ["TRIGGERS", "background_function", "cloudevent_function", "decode", "detect",
-           "http_function"]
+__all__ = [
+    "HTTP", "PROVIDER", "TRIGGERS", "Background", "CloudEvent", "PubSubPush",
+    "StructuredCloudEvent", "background_function", "cloudevent_function", "decode", "detect",
+    "gcp_context", "http_function",
+]
 
 PROVIDER = "gcp"
 
