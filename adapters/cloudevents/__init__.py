@@ -42,8 +42,9 @@ from ._types import (
 
 __all__ = [
     "GENERIC_TRIGGER", "HTTP", "PROVIDER", "TRIGGERS", "Batch", "CloudEventParts",
-    "HTTPMessage", "Structured", "TypeDecoder", "asgi_app", "base_fields", "data_fields", "decode", "decode_cloudevent",
-    "decode_parts", "detect", "from_structured", "parse_time", "register", "wsgi_app",
+    "HTTPMessage", "Structured", "TypeDecoder", "asgi_app", "base_fields", "data_fields",
+    "decode", "decode_cloudevent", "decode_parts", "detect", "from_structured", "parse_time",
+    "register", "wsgi_app",
 ]
 
 if TYPE_CHECKING:
