@@ -1,6 +1,6 @@
 """The examples under the REAL Lambda runtime (``awslambdaric``), from their deploy folders.
 
-Each example's AWS deploy folder is staged as ``python -m examples.<name>.stage aws``
+Each example's AWS deploy folder is staged as ``python -m examples._stage <name> aws``
 makes it (without polyfn's wheel: the harness puts this checkout's ``sdk``/``adapters``
 after the folder on ``PYTHONPATH``), and awslambdaric runs the handler setting of its
 template, ``examples.<name>.aws.handler``, against a loopback Runtime API. One runtime
@@ -12,7 +12,6 @@ log lines the function wrote to stdout (CloudWatch's source).
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.support.lambda_rapi import API_PREFIX, REGION, Invocation, LambdaRuntime
-from tests.support.samples import SAMPLES, load, requires_samples
+from tests.support.samples import PROJECT_ROOT, SAMPLES, load, requires_samples
 
 pytestmark = [pytest.mark.runtime, requires_samples]
 
@@ -53,8 +52,9 @@ def logged(runtime: LambdaRuntime, request_id: str) -> list[dict[str, Any]]:
 
 
 def serve(name: str, tmp: Path) -> Iterator[LambdaRuntime]:
-    stage = importlib.import_module(f"examples.{name}.stage")
-    folder = stage.stage("aws", tmp / f"{name}-aws", wheel=False)
+    from examples._stage import stage
+
+    folder = stage(PROJECT_ROOT / "examples" / name, "aws", tmp / f"{name}-aws", wheel=False)
     with LambdaRuntime(f"examples.{name}.aws.handler", cwd=folder,
                        function_name=name) as runtime:
         yield runtime

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import sdk
-from examples.quickstart import stage
+from examples import _stage
 from tests.support.samples import PROJECT_ROOT
 
 QUICKSTART = PROJECT_ROOT / "examples" / "quickstart"
@@ -195,17 +195,17 @@ def test_requirements_pin_this_version_of_polyfn(cloud: str, extra: str) -> None
 @pytest.mark.parametrize("cloud, entry", [("aws", "examples/quickstart/aws.py"),
                                           ("gcp", "main.py"), ("azure", "function_app.py")])
 def test_stage_lays_out_a_deploy_folder(cloud: str, entry: str, tmp_path: Path) -> None:
-    out = stage.stage(cloud, tmp_path / cloud, wheel=False)
+    out = _stage.stage(QUICKSTART, cloud, tmp_path / cloud, wheel=False)
     assert (out / entry).is_file()
     assert (out / "examples" / "quickstart" / "handler.py").is_file()
     assert (out / "requirements.txt").read_text() == (
         QUICKSTART / f"requirements-{cloud}.txt").read_text()
     assert (out / "host.json").exists() == (cloud == "azure")
-    assert stage.stage(cloud, out, wheel=False) == out  # a staged folder may be redone
+    assert _stage.stage(QUICKSTART, cloud, out, wheel=False) == out  # a staged folder may be redone
 
 
 def test_stage_refuses_to_empty_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(SystemExit):
-        stage.stage("gcp", tmp_path, wheel=False)
+        _stage.stage(QUICKSTART, "gcp", tmp_path, wheel=False)
     assert (tmp_path / "precious.txt").read_text() == "keep me"
