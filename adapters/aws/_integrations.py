@@ -216,6 +216,16 @@ INTEGRATIONS: tuple[Spec, ...] = (
          native="s3_object_event.S3ObjectLambdaEvent",
          semantics=("GetObject: answer with WriteGetObjectResponse (the return value is "
                     "informational); HeadObject/ListObjects: the return value is the response.")),
+    # https://docs.aws.amazon.com/lexv2/latest/dg/lambda-input-format.html (code hooks: the
+    # response is https://docs.aws.amazon.com/lexv2/latest/dg/lambda-response-format.html)
+    Spec("aws.lex.v2", ("messageVersion", "invocationSource", "sessionId", "bot", "sessionState"),
+         id=("sessionState", "originatingRequestId"), source=("bot", "id"),
+         type=("invocationSource",), subject=("sessionState", "intent", "name"),
+         attributes=(("session_id", ("sessionId",)), ("input_mode", ("inputMode",)),
+                     ("locale_id", ("bot", "localeId")), ("bot_alias_id", ("bot", "aliasId"))),
+         semantics="Return {'sessionState': {'dialogAction': {'type': 'Close'|'Delegate'|"
+                   "'ElicitSlot'|...}, 'intent': {...}}, 'messages': [...]}: the bot's next "
+                   "step; an exception fails the turn."),
     # https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
     Spec("aws.secrets.manager.rotation", ("SecretId", "ClientRequestToken", "Step"),
          id=("ClientRequestToken",), source=("SecretId",), type=("Step",),

@@ -29,6 +29,7 @@ from ._factories.aws_apis import (
     cognito_userpool,
     connect,
     connect_outbound_campaigns,
+    lex_v2,
     transfer_family,
 )
 from ._factories.aws_events import cloudwatch_logs, eventbridge, s3_eventbridge, scheduled
@@ -62,7 +63,7 @@ __all__ = [
     "cloudformation_custom_resource", "cloudwatch_alarm", "cloudwatch_dashboard",
     "cloudwatch_logs", "codedeploy", "codepipeline", "cognito_userpool", "config_rule",
     "connect", "connect_outbound_campaigns", "dynamodb_stream", "eventbridge", "function_url",
-    "kafka", "kinesis", "kinesis_firehose", "mq", "s3", "s3_batch", "s3_eventbridge",
+    "kafka", "kinesis", "kinesis_firehose", "lex_v2", "mq", "s3", "s3_batch", "s3_eventbridge",
     "s3_object_lambda", "scheduled", "secrets_manager_rotation", "ses", "sns", "sqs",
     "transfer_family", "vpc_lattice",
 ]
@@ -110,5 +111,6 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("aws.secrets.manager.rotation", secrets_manager_rotation, "event",
            "Secrets Manager rotation step"),
     Sample("aws.ses", ses, "event", "SES receipt rule"),
+    Sample("aws.lex.v2", lex_v2, "event", "Amazon Lex V2 bot code hook"),
     Sample("aws.transfer.family", transfer_family, "event", "Transfer Family identity provider"),
 )

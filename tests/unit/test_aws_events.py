@@ -482,3 +482,57 @@ def test_random_payloads_never_break_predicates_or_decoding(raw: Any) -> None:
                 json.dumps(event.to_dict())
         except EventDecodeError:
             pass
+
+
+# -- Amazon Lex V2 (added by the docs/architecture.md checklist) -------------------------
+
+def test_lex_v2_code_hook_decodes_to_an_event_naming_bot_intent_and_session() -> None:
+    from adapters.testing import aws as factories
+
+    raw = factories.lex_v2("Book a room", intent="BookHotel", source="FulfillmentCodeHook",
+                           slots={"City": "Lisbon"})
+    assert aws.detect(raw).name == "aws.lex.v2"
+    [event] = aws.decode(raw)
+    assert type(event) is Event and event.kind == "event"
+    assert (event.trigger, event.source, event.type, event.subject) == (
+        "aws.lex.v2", "BOT1234567", "FulfillmentCodeHook", "BookHotel")
+    assert event.id == raw["sessionState"]["originatingRequestId"]
+    assert event.attributes == {"session_id": "123456789012345", "input_mode": "Text",
+                                "locale_id": "en_US", "bot_alias_id": "TSTALIASID"}
+    assert event.data["sessionState"]["intent"]["slots"]["City"]["value"][
+        "interpretedValue"] == "Lisbon"
+
+
+def test_lex_v2_answer_is_the_handlers_return_value_unchanged() -> None:
+    from adapters.testing import aws as factories
+
+    def handle(event: Event[Any]) -> dict[str, Any]:
+        intent = event.data["sessionState"]["intent"]
+        return {"sessionState": {"dialogAction": {"type": "Close"},
+                                 "intent": {**intent, "state": "Fulfilled"}},
+                "messages": [{"contentType": "PlainText", "content": "Booked."}]}
+
+    answer = lambda_handler(handle)(factories.lex_v2(), None)
+    assert answer["sessionState"]["dialogAction"] == {"type": "Close"}
+    assert answer["sessionState"]["intent"]["state"] == "Fulfilled"
+
+
+def test_lex_v2_is_not_taken_for_lex_v1_or_a_bedrock_agent() -> None:
+    from adapters.testing import aws as factories
+
+    v1 = {"messageVersion": "1.0", "invocationSource": "DialogCodeHook", "userId": "u",
+          "bot": {"name": "b", "alias": "$LATEST", "version": "$LATEST"},
+          "currentIntent": {"name": "BookHotel", "slots": {}}, "sessionAttributes": {}}
+    assert not any(t.name == "aws.lex.v2" for t in aws.TRIGGERS if t.matches(v1))
+    agent = factories.bedrock_agent()
+    assert aws.detect(agent).name == "aws.bedrock.agent"
+
+
+def test_lex_v2_with_a_malformed_intent_name_fails_by_key() -> None:
+    from adapters.testing import aws as factories
+
+    raw = factories.lex_v2()
+    raw["sessionState"]["intent"]["name"] = ["not", "text"]
+    with pytest.raises(EventDecodeError) as caught:
+        aws.decode(raw)
+    assert list(caught.value.keys) == ["sessionState.intent.name"]

@@ -14,7 +14,7 @@ from ._common import ACCOUNT, DEFAULT_TIME, REGION, as_text, epoch_ms, new_id
 __all__ = [
     "apigw_authorizer", "apigw_websocket", "appsync", "appsync_authorizer", "appsync_batch",
     "appsync_events", "bedrock_agent", "cloudwatch_dashboard", "cognito_userpool", "connect",
-    "connect_outbound_campaigns", "transfer_family",
+    "connect_outbound_campaigns", "lex_v2", "transfer_family",
 ]
 
 _API = "a1b2c3d4e5"
@@ -144,6 +144,38 @@ def cloudwatch_dashboard(dashboard: str = "polyfn", *, widget_id: str = "widget-
         "timeRange": {"mode": "relative", "start": end - 3_600_000, "end": end},
         "theme": "light", "linkCharts": True, "title": "polyfn widget", "forms": {"all": {}},
         "params": {}, "width": 600, "height": 400}}
+
+
+def lex_v2(text: str = "Book a hotel in Seattle", *, intent: str = "BookHotel",
+           source: str = "DialogCodeHook", slots: Mapping[str, str] | None = None,
+           locale: str = "en_US") -> dict[str, Any]:
+    """An Amazon Lex V2 code hook call, in the documented input format
+    (https://docs.aws.amazon.com/lexv2/latest/dg/lambda-input-format.html):
+    ``source`` is ``DialogCodeHook`` or ``FulfillmentCodeHook``, ``slots`` the
+    intent's filled slots by name (scalar values)."""
+    filled = {name: {"shape": "Scalar", "value": {"originalValue": value,
+                                                  "interpretedValue": value,
+                                                  "resolvedValues": [value]}}
+              for name, value in (slots if slots is not None else {"City": "Seattle"}).items()}
+    current = {"name": intent, "slots": filled, "state": "InProgress",
+               "confirmationState": "None"}
+    return {
+        "messageVersion": "1.0", "invocationSource": source, "inputMode": "Text",
+        "responseContentType": "text/plain; charset=utf-8", "sessionId": "123456789012345",
+        "inputTranscript": text, "invocationLabel": "",
+        "bot": {"id": "BOT1234567", "name": "polyfn-bot", "localeId": locale,
+                "version": "DRAFT", "aliasId": "TSTALIASID", "aliasName": "TestBotAlias"},
+        "interpretations": [{"interpretationSource": "Lex", "intent": current,
+                             "nluConfidence": 0.92}],
+        "proposedNextState": {"dialogAction": {"type": "ElicitSlot",
+                                               "slotToElicit": "CheckInDate"},
+                              "intent": current, "prompt": {"attempt": "Initial"}},
+        "requestAttributes": {},
+        "sessionState": {"activeContexts": [], "sessionAttributes": {}, "intent": current,
+                         "originatingRequestId": new_id()},
+        "transcriptions": [{"transcription": text, "transcriptionConfidence": 0.92,
+                            "resolvedContext": {"intent": intent}, "resolvedSlots": {}}],
+    }
 
 
 def transfer_family(username: str = "polyfn-user", *, protocol: str = "SFTP",
