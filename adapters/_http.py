@@ -75,13 +75,9 @@ def b64_body(text: str) -> Callable[[], bytes]:
     """A lazy, strict base64 decoder for bodies marked base64 by the provider."""
 
     def decode() -> bytes:
-        import base64  # bodies marked base64 only: cold starts pay for imports
-        import binascii
+        from ._base64 import b64_bytes  # bodies marked base64 only: cold starts pay for imports
 
-        try:
-            return base64.b64decode(text, validate=True)
-        except binascii.Error as exc:
-            raise ValueError(str(exc)) from None
+        return b64_bytes(text)
 
     return decode
 

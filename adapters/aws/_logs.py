@@ -23,13 +23,13 @@ ignored, and a failure makes Lambda retry the whole delivery.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import zlib
 from collections.abc import Callable
 from typing import Any
 
+from adapters._base64 import b64_bytes
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
 from sdk.errors import EventDecodeError
@@ -44,7 +44,7 @@ _GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS
 _DATA = "awslogs.data"
 #: how ``awslogs.data`` is unpacked, and what is wrong when a step fails
 _UNPACK: tuple[tuple[str, Callable[[Any], Any]], ...] = (
-    ("is not base64", lambda text: base64.b64decode(text, validate=True)),
+    ("is not base64", b64_bytes),
     ("is not gzip or zlib compressed", lambda packed: zlib.decompress(packed, _GZIP_OR_ZLIB)),
     ("does not hold JSON", json.loads),
 )

@@ -10,10 +10,10 @@ Partial batch responses: https://docs.aws.amazon.com/lambda/latest/dg/services-s
 from __future__ import annotations
 
 import base64
-import binascii
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
+from adapters._base64 import b64_bytes
 from adapters._batch import BatchTrigger, LazyRecord
 from sdk import Context, Event
 from sdk.adapter import BatchOutcome, Record
@@ -65,16 +65,6 @@ def epoch_seconds(value: Any) -> datetime | None:
         return datetime.fromtimestamp(float(value), tz=timezone.utc)
     except (ValueError, OverflowError, OSError):
         return None
-
-
-def b64_bytes(text: Any) -> bytes:
-    """Strict base64 (``ValueError`` on anything else)."""
-    if not isinstance(text, str):
-        raise TypeError("base64 data must be a string")
-    try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error as exc:
-        raise ValueError(str(exc)) from None
 
 
 def bytes_text(value: bytes) -> str:

@@ -7,12 +7,12 @@ framework-specific), so WSGI, ASGI and other adapters share one parser.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters._base64 import b64_bytes
 from sdk import Headers
 from sdk.adapter import Rendered, dumps
 from sdk.errors import EventDecodeError
@@ -109,7 +109,7 @@ def binary_reply(cloudevent: Mapping[str, Any], status: int = 200) -> Rendered:
             headers.append((f"ce-{name}", quote(str(value), safe=_SAFE)))
     content_type = cloudevent.get("datacontenttype")
     if "data_base64" in cloudevent:
-        body = base64.b64decode(cloudevent["data_base64"])
+        body = b64_bytes(cloudevent["data_base64"])
         content_type = content_type or "application/octet-stream"
     elif "data" in cloudevent:
         data = cloudevent["data"]

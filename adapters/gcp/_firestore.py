@@ -9,11 +9,11 @@ decoder serves both.
 
 from __future__ import annotations
 
-import base64
 import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters._base64 import b64_bytes
 from adapters._time import parse_time
 from sdk.errors import EventDecodeError
 
@@ -35,7 +35,7 @@ def _geo_point(value: Any) -> dict[str, float]:
 
 
 def _bytes(value: Any) -> bytes:
-    return base64.b64decode(value, validate=True)
+    return b64_bytes(value)
 
 
 def _boolean(value: Any) -> bool:

@@ -83,3 +83,23 @@ def test_every_trigger_is_in_exactly_one_table_under_a_unique_name() -> None:
     for provider, table in tables.items():
         for trigger in table:
             assert trigger.name.split(".")[0] in (provider, "cloudevents"), trigger.name
+
+
+def test_base64_is_decoded_in_one_place() -> None:
+    """The one base64 rule (adapters/_base64.py): no other adapter module decodes."""
+    offenders = [str(path.relative_to(PROJECT_ROOT)) for path in sources("adapters")
+                 if "b64decode(" in path.read_text(encoding="utf-8")
+                 and path.name != "_base64.py" and "testing" not in path.parts]
+    assert offenders == []
+
+
+def test_strict_base64_rule() -> None:
+    import pytest
+
+    from adapters._base64 import b64_bytes
+
+    assert b64_bytes("aGk=") == b"hi"
+    with pytest.raises(ValueError):
+        b64_bytes("a*b=")  # outside the alphabet: an error, not other bytes
+    with pytest.raises(TypeError):
+        b64_bytes(b"aGk=")
