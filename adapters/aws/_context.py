@@ -6,12 +6,13 @@ import os
 import time
 from typing import Any
 
+from adapters._context import ColdStart
 from sdk import Context, Logger
 
 __all__ = ["lambda_context"]
 
 #: True until the process has served its first invocation.
-_cold = True
+COLD = ColdStart()
 
 
 def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
@@ -22,8 +23,7 @@ def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
     during the invocation: the runtime sets the trace id per invocation and its
     ``get_remaining_time_in_millis`` counts down to a fixed deadline.
     """
-    global _cold
-    cold, _cold = _cold, False
+    cold = COLD.take()
     if raw is None:
         return Context(provider="aws", request_id=event_request_id,
                        region=os.environ.get("AWS_REGION"), cold_start=cold)

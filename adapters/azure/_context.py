@@ -14,21 +14,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from adapters._context import ColdStart, traceparent_id
 from sdk import Context
 
 __all__ = ["azure_context", "trace_id"]
 
-_state = {"cold": True}
+#: True until the worker process has served its first invocation.
+COLD = ColdStart()
 
 
 def trace_id(traceparent: Any) -> str | None:
     """The 32-hex trace id of a W3C ``traceparent`` (Application Insights' operation id)."""
-    if not isinstance(traceparent, str):
-        return None
-    parts = traceparent.split("-")
-    if len(parts) >= 4 and len(parts[1]) == 32:
-        return parts[1]
-    return None
+    return traceparent_id(traceparent) if isinstance(traceparent, str) else None
 
 
 def _attempt(raw: Any) -> int | None:
@@ -40,8 +37,7 @@ def azure_context(raw: Any = None) -> Context:
     """A :class:`Context` for one invocation from ``func.Context`` (or ``None`` when a
     test calls the function directly). ``cold_start`` is true for the first
     invocation a worker process serves."""
-    cold = _state["cold"]
-    _state["cold"] = False
+    cold = COLD.take()
     region = os.environ.get("REGION_NAME")
     if raw is None:
         return Context(provider="azure", region=region, cold_start=cold)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
 
+from adapters._context import ColdStart, traceparent_id
 from sdk import Context, Event, as_function
 from sdk.adapter import Rendered, problem
 
@@ -31,18 +32,18 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitab
                    Awaitable[None]]
 
 _TRIGGER = HTTP()
-_state = {"cold": True}
+#: True until the process has served its first delivery.
+COLD = ColdStart()
 
 
 def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
     """The Context of one delivery: the event id (a new id for a batch), the W3C
     trace id, and the Knative service/revision (or Dapr app id) as the function."""
-    cold = _state["cold"]
-    _state["cold"] = False
+    cold = COLD.take()
     first = events[0] if events else None
     parent = message.headers.get("traceparent") or (first.attributes.get("traceparent")
                                                     if first is not None else None)
-    trace = parent.split("-")[1] if parent and parent.count("-") >= 3 else None
+    trace = traceparent_id(parent)
     return Context(
         provider=first.provider if first is not None else PROVIDER,
         request_id=(first.id if len(events) == 1 and first is not None else None)

@@ -17,11 +17,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from adapters._context import ColdStart, traceparent_id
 from sdk import Context
 
 __all__ = ["gcp_context", "trace_id"]
 
-_state = {"cold": True}
+#: True until the process has served its first invocation.
+COLD = ColdStart()
 
 
 def trace_id(headers: Mapping[str, Any] | None, traceparent: Any = None) -> str | None:
@@ -29,12 +31,8 @@ def trace_id(headers: Mapping[str, Any] | None, traceparent: Any = None) -> str 
     cloud = headers.get("X-Cloud-Trace-Context") if headers is not None else None
     if cloud:
         return str(cloud).split("/", 1)[0].split(";", 1)[0] or None
-    parent = traceparent or (headers.get("traceparent") if headers is not None else None)
-    if parent:
-        parts = str(parent).split("-")
-        if len(parts) >= 4 and len(parts[1]) == 32:
-            return parts[1]
-    return None
+    return traceparent_id(traceparent or (headers.get("traceparent")
+                                          if headers is not None else None))
 
 
 def _int_env(name: str) -> int | None:
@@ -54,8 +52,7 @@ def gcp_context(
 ) -> Context:
     """A :class:`Context` for one invocation; ``cold_start`` is true for the first
     invocation a process serves. A value the platform does not give is ``None``."""
-    cold = _state["cold"]
-    _state["cold"] = False
+    cold = COLD.take()
     env = os.environ
     return Context(
         provider="gcp",

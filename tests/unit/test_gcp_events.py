@@ -153,7 +153,7 @@ def test_background_function_called_directly() -> None:
 
 
 def test_cold_start_is_the_first_invocation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(_context._state, "cold", True)
+    monkeypatch.setattr(_context.COLD, "cold", True)
     seen: list[bool] = []
     function = gcp.cloudevent_function(lambda e, c: seen.append(c.cold_start))
     function(pubsub_event(b"1"))

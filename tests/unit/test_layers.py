@@ -103,3 +103,25 @@ def test_strict_base64_rule() -> None:
         b64_bytes("a*b=")  # outside the alphabet: an error, not other bytes
     with pytest.raises(TypeError):
         b64_bytes(b"aGk=")
+
+
+def test_cold_start_flag_is_one_mechanism_in_every_provider() -> None:
+    import adapters.aws._context as aws_context
+    import adapters.azure._context as azure_context
+    import adapters.cloudevents._app as cloudevents_app
+    import adapters.gcp._context as gcp_context
+    from adapters._context import ColdStart
+
+    for module in (aws_context, azure_context, gcp_context, cloudevents_app):
+        assert isinstance(module.COLD, ColdStart), module.__name__
+    flag = ColdStart()
+    assert [flag.take(), flag.take(), flag.take()] == [True, False, False]
+
+
+def test_w3c_traceparent_rule() -> None:
+    from adapters._context import traceparent_id
+
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert traceparent_id(f"00-{trace}-00f067aa0ba902b7-01") == trace
+    assert traceparent_id("00-short-00f067aa0ba902b7-01") is None
+    assert traceparent_id("") is None and traceparent_id(None) is None
