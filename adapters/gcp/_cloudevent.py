@@ -48,10 +48,20 @@ def cloudevent_object(attributes: Mapping[str, Any], data: Any) -> Any:
 def run_events(fn: Function[Any], events: list[Event[Any]], context: Context,
                trigger: str) -> None:
     """Run ``fn`` on a delivery's events; any failure propagates (a ``list[...]``
-    handler gets them as one batch, and a failure it reports raises too)."""
+    handler gets them as one batch, and a failure it reports raises too).
+
+    A failure leaves one ``record failed`` line naming the trigger and the event
+    id, as a failed SQS or Service Bus record does (the batch runner logs those of
+    a ``list[...]`` handler): functions-framework's own traceback is not
+    structured and has no event id."""
     if not fn.batch:
         for event in events:
-            fn.call(event, context)
+            try:
+                fn.call(event, context)
+            except Exception as exc:
+                context.logger.exception("record failed", exc, trigger=event.trigger,
+                                         record=event.id)
+                raise
         return
     outcome = run_batch(fn, [Record(event.id, [event]) for event in events], context,
                         trigger=trigger)
