@@ -18,6 +18,8 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 from ._jsonform import dumps
+from ._redact import enabled as redacting
+from ._redact import redact_fields
 
 __all__ = ["Logger"]
 
@@ -33,7 +35,11 @@ _CONTEXT = "During handling of the above exception, another exception occurred:"
 
 
 class Logger:
-    """``context.logger.info("charged", order_id=7)`` writes one JSON line."""
+    """``context.logger.info("charged", order_id=7)`` writes one JSON line.
+
+    Credentials in logged headers and the values of logged query strings are
+    redacted (:mod:`sdk._redact`; ``POLYFN_LOG_REDACT=0`` turns it off).
+    """
 
     __slots__ = ("_bound", "_provider", "_request_id", "_trace_id")
     #: Lines below this level are dropped (``POLYFN_LOG_LEVEL``, default ``info``).
@@ -67,8 +73,12 @@ class Logger:
                 record["requestId"] = self._request_id
             if self._trace_id:
                 record["traceId"] = self._trace_id
-        record.update(self._bound)
-        record.update(fields)
+        if self._bound:
+            record.update(self._bound)
+        if fields:
+            record.update(fields)
+        if self._bound or fields:
+            record = redact_fields(record, redacting())
         line = dumps(record)
         if self._provider == "azure":
             import logging  # the Azure worker's channel; nowhere else worth its import
