@@ -236,3 +236,33 @@ def test_malformed_payloads_name_keys_not_values(logs: Callable[[], str]) -> Non
     except Exception as exc:
         _no_mark(exc, exc.__cause__)
     _no_mark(logs())
+
+
+def test_decode_errors_repeat_no_header_or_payload_text(logs: Callable[[], str]) -> None:
+    """A charset the client made up, and a payload its decoder chokes on."""
+    def handle(request: sdk.HTTPRequest[Any]) -> str:
+        return request.text()
+
+    handler = lambda_handler(handle)
+    for charset in (MARK, f"utf\x00{MARK}"):
+        payload = aws.apigw_v2("POST", "/o", "body",
+                               headers={"content-type": f"text/plain; charset={charset}"})
+        response = handler(payload, sdk.testing.lambda_context())
+        assert response["statusCode"] == 400
+        _no_mark(response)
+    latin = aws.apigw_v2("POST", "/o", "x", headers={"content-type": "text/plain"})
+    latin.update(body=__import__("base64").b64encode(b"\xff" + MARK.encode()).decode(),
+                 isBase64Encoded=True)
+    response = handler(latin, sdk.testing.lambda_context())
+    assert response["statusCode"] == 400 and "utf-8" in response["body"]
+    _no_mark(response, logs())
+
+
+def test_undecodable_payload_names_the_error_type_only() -> None:
+    def payload() -> bytes:
+        raise ValueError(f"cannot parse {MARK}")
+
+    event = Message(provider="aws", trigger="aws.kinesis", payload=payload)
+    with pytest.raises(sdk.EventDecodeError) as info:
+        event.payload_bytes_or_text()
+    assert str(info.value) == "aws.kinesis: payload cannot be decoded (ValueError)"
