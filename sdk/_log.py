@@ -79,12 +79,12 @@ class Logger:
                 record["requestId"] = self._request_id
             if self._trace_id:
                 record["traceId"] = self._trace_id
-        if self._bound:
-            record.update(self._bound)
-        if fields:
-            record.update(fields)
-        if self._bound or fields:
-            record = redact_fields(record, redacting())
+        if self._bound or fields:  # polyfn's own fields above need no redaction
+            on = redacting()
+            if self._bound:
+                record.update(redact_fields(dict(self._bound), on))
+            if fields:
+                record.update(redact_fields(fields, on))  # the call's own dict
         line = dumps(record)
         if self._provider == "azure":
             import logging  # the Azure worker's channel; nowhere else worth its import

@@ -143,8 +143,27 @@ def _walk(value: Any, depth: int, on: bool) -> Any:
     return value
 
 
+#: key -> whether a scalar logged under it is left as it is (a line's keys repeat).
+_PLAIN_KEYS: dict[str, bool] = {}
+
+
+def _plain_key(key: str) -> bool:
+    plain = _PLAIN_KEYS.get(key)
+    if plain is None:
+        name = _norm(key)
+        plain = not (name in _COOKIE_KEYS or name in _QUERY_KEYS or name in _URL_KEYS
+                     or name.replace("_", "-") in SENSITIVE_HEADERS)
+        if len(_PLAIN_KEYS) < 512:
+            _PLAIN_KEYS[key] = plain
+    return plain
+
+
 def redact_fields(fields: dict[str, Any], on: bool = True) -> dict[str, Any]:
-    """A log line's fields with credentials and query values redacted (a new dict;
-    ``fields`` itself is left as it is). Headers, queries and events become their
-    JSON forms, redacted or not (``on``). Plain scalar fields cost a lookup each."""
-    return {key: _value(_norm(key), value, 0, on) for key, value in fields.items()}
+    """A log line's fields, in place, with credentials and query values redacted
+    (``on``); headers, queries and events become their JSON forms either way. A
+    scalar under an ordinary key costs a lookup; values are replaced, never edited."""
+    for key, value in fields.items():
+        if value.__class__ in _SCALARS and (not on or _plain_key(key)):
+            continue
+        fields[key] = _value(_norm(key), value, 0, on)  # same keys: safe while iterating
+    return fields
