@@ -60,3 +60,17 @@ def test_exported_members() -> None:
     defined = {name for name in public
                if getattr(getattr(sdk, name), "__module__", "").startswith("sdk")}
     assert defined - set(sdk.__all__) <= {"errors"}
+
+
+def test_gcp_trace_lines_off_google_cloud_load_no_http_client() -> None:
+    """The metadata lookup (urllib) is for Cloud Run only, on the first traced line;
+    logging a request line (redaction included) loads nothing more."""
+    code = (
+        "import os\n"
+        "for name in ('K_SERVICE', 'GOOGLE_CLOUD_PROJECT', 'GCP_PROJECT', 'GCLOUD_PROJECT'):\n"
+        "    os.environ.pop(name, None)\n"
+        "import adapters.gcp, sdk\n"
+        "sdk.Context(provider='gcp', trace_id='t').logger.info('x', headers={'cookie': 'c'})\n"
+    )
+    loaded = loaded_by(code)
+    assert "urllib.request" not in loaded and "http.client" not in loaded
