@@ -266,3 +266,25 @@ def test_undecodable_payload_names_the_error_type_only() -> None:
     with pytest.raises(sdk.EventDecodeError) as info:
         event.payload_bytes_or_text()
     assert str(info.value) == "aws.kinesis: payload cannot be decoded (ValueError)"
+
+
+def test_a_library_validators_reason_is_cut() -> None:
+    """pydantic's EmailStr raises ``value is not a valid email address: {reason}``,
+    and email-validator's reasons quote the offending characters."""
+    from pydantic import field_validator
+    from pydantic_core import PydanticCustomError
+
+    class Contact(BaseModel):
+        email: str
+
+        @field_validator("email")
+        @classmethod
+        def check(cls, value: str) -> str:
+            raise PydanticCustomError("value_error", "value is not a valid email address: "
+                                      "{reason}", {"reason": f"bad characters in {value}"})
+
+    fn = sdk.function(_typed(Message[Contact]))
+    with pytest.raises(DataValidationError) as info:
+        fn.prepare(Message(provider="aws", trigger="aws.sqs", data={"email": MARK}))
+    assert info.value.errors == [{"type": "value_error", "loc": ("email",),
+                                  "msg": "value is not a valid email address"}]
