@@ -21,8 +21,8 @@ from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "parse_query",
-           "validation_problem"]
+__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "forwarded_client",
+           "parse_query", "validation_problem"]
 
 
 def parse_query(text: str) -> list[tuple[str, str]]:
@@ -36,6 +36,45 @@ def parse_query(text: str) -> list[tuple[str, str]]:
 
         return parse_qsl(text, keep_blank_values=True)
     return [part.partition("=")[::2] for part in text.split("&") if part]
+
+
+#: ``POLYFN_FORWARDED_HOPS``: how many entries the platform's own proxies append to
+#: ``X-Forwarded-For`` (default 1). docs/design.md, "Client address".
+_HOPS_VARIABLE = "POLYFN_FORWARDED_HOPS"
+
+
+def _hops() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get(_HOPS_VARIABLE) or 1))
+    except ValueError:
+        return 1
+
+
+def _strip_port(address: str) -> str:
+    """``203.0.113.7:4711`` -> ``203.0.113.7``, ``[2001:db8::1]:443`` -> ``2001:db8::1``;
+    a bare IPv6 address stays as it is."""
+    if address.startswith("["):
+        return address[1:].split("]", 1)[0]
+    host, colon, port = address.partition(":")
+    return host if colon and ":" not in port else address
+
+
+def forwarded_client(values: str | list[str] | None) -> str | None:
+    """The client address in ``X-Forwarded-For`` (one value, or one per header line):
+    the entry the platform's trusted proxy appended, i.e. the right-most one (the
+    ``POLYFN_FORWARDED_HOPS``-th from the right when more trusted proxies append
+    theirs), never the left-most, which the client writes itself. A port is
+    dropped. ``None`` when there is none."""
+    if not values:
+        return None
+    text = values if isinstance(values, str) else ",".join(str(v) for v in values)
+    entries = [entry.strip() for entry in text.split(",")]
+    entries = [entry for entry in entries if entry]
+    if not entries:
+        return None
+    return _strip_port(entries[max(len(entries) - _hops(), 0)]) or None
 
 
 class QueryPairs:

@@ -131,9 +131,11 @@ def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
 
 
 def _fail(outcome: BatchOutcome, context: Context, trigger: str, policy: Policy) -> None:
-    """Raise the first failure. The others are logged, as the exception raised
-    stands for one record only; an ordered sequence has no others."""
-    if len(outcome) > 1 and not policy.ordered:
+    """Raise the first failure, after one line per failed record (what the
+    provider logs of the exception raised has no record id and, on Google Cloud,
+    is not structured); an ordered sequence stops at its one failure, which the
+    exception raised stands for."""
+    if not policy.ordered:
         _log(outcome, context, trigger)
     error = outcome.first_error or batch_failure(trigger, len(outcome.failed), len(outcome))
     del outcome

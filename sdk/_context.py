@@ -20,7 +20,7 @@ class Context:
 
     __slots__ = ("_deadline_ms", "_logger", "attempt", "cold_start", "function_name",
                  "function_version", "memory_mb", "provider", "raw", "region", "request_id",
-                 "trace_id")
+                 "span_id", "trace_id", "trace_sampled")
 
     def __init__(
         self,
@@ -36,6 +36,8 @@ class Context:
         trace_id: str | None = None,
         attempt: int | None = None,
         raw: Any = None,
+        span_id: str | None = None,
+        trace_sampled: bool | None = None,
     ) -> None:
         self.provider = provider
         self.request_id = request_id
@@ -48,6 +50,10 @@ class Context:
         self.trace_id = trace_id
         self.attempt = attempt
         self.raw = raw
+        #: The caller's span and whether it sampled the trace (Google Cloud's
+        #: ``X-Cloud-Trace-Context`` / ``traceparent``): Cloud Logging fields.
+        self.span_id = span_id
+        self.trace_sampled = trace_sampled
         self._logger: Logger | None = None
 
     @property
@@ -69,6 +75,7 @@ class Context:
         logger = self._logger
         if logger is None:
             logger = self._logger = Logger(self.provider, self.request_id, self.trace_id)
+            logger._span_id, logger._sampled = self.span_id, self.trace_sampled
         return logger
 
     def to_dict(self) -> dict[str, Any]:

@@ -167,7 +167,9 @@ class Event(Generic[T]):
             except EventDecodeError:
                 raise
             except (ValueError, TypeError) as exc:
-                raise EventDecodeError(self.trigger, f"payload cannot be decoded: {exc}") from None
+                # The type only: a decoder's message may quote the payload's bytes.
+                raise EventDecodeError(self.trigger, "payload cannot be decoded "
+                                       f"({type(exc).__name__})") from None
             self._payload = payload
         return payload
 

@@ -117,11 +117,25 @@ class _Validator:
                 return self._json(payload)
             return self._python(event.data)
         except self._error as exc:
-            errors = exc.errors(include_url=False, include_input=False, include_context=False)
-            unparseable = any(e.get("type") == "json_invalid" for e in errors)
-            raise DataValidationError(
-                event.trigger, self.name, [dict(e) for e in errors], unparseable=unparseable
-            ) from None
+            raise self.failure(event, exc) from None
+
+    def validate_image(self, event: Event[Any], image: str, value: Any) -> Any:
+        """A ``Change``'s ``new`` or ``old`` image validated into the model; errors are
+        located under the image's name (``new.price``)."""
+        try:
+            return self._python(value)
+        except self._error as exc:
+            raise self.failure(event, exc, (image,)) from None
+
+    def failure(self, event: Event[Any], exc: Any, prefix: tuple[str, ...] = ()
+                ) -> DataValidationError:
+        """The DataValidationError for pydantic's ``exc``: locations, types and
+        messages, never the input values (:mod:`sdk._model_errors`)."""
+        from ._model_errors import safe_errors
+
+        errors = safe_errors(exc, prefix)
+        unparseable = any(e.get("type") == "json_invalid" for e in errors)
+        return DataValidationError(event.trigger, self.name, errors, unparseable=unparseable)
 
 
 _VALIDATORS: dict[Any, _Validator] = {}
@@ -186,9 +200,9 @@ class Function(Generic[F]):
         if validator is not None:
             if self._changes and isinstance(event, Change):
                 if event.new is not None:
-                    event.new = validator._python(event.new)
+                    event.new = validator.validate_image(event, "new", event.new)
                 if event.old is not None:
-                    event.old = validator._python(event.old)
+                    event.old = validator.validate_image(event, "old", event.old)
             event._data = validator.validate(event)  # the ``data`` setter's work
         return event
 

@@ -211,9 +211,12 @@ class HTTPRequest(Event[T]):
             encoding = charset.split(";")[0].strip().strip('"') or "utf-8"
         try:
             return self.body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise EventDecodeError(self.trigger, f"body is not valid {encoding} text",
+        except UnicodeDecodeError as exc:
+            raise EventDecodeError(self.trigger, f"body is not valid {exc.encoding} text",
                                    keys=["body"]) from None
+        except (LookupError, ValueError):  # the charset is the client's text: not repeated
+            raise EventDecodeError(self.trigger, "the Content-Type charset is not a known "
+                                   "encoding", keys=["content-type"]) from None
 
     def json(self) -> Any:
         """The body parsed as JSON; :class:`EventDecodeError` when it is not JSON."""

@@ -14,10 +14,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar
 
 from ._jsonform import dumps
+from ._redact import enabled as redacting
+from ._redact import redact_fields
 
 __all__ = ["Logger"]
 
@@ -33,9 +36,13 @@ _CONTEXT = "During handling of the above exception, another exception occurred:"
 
 
 class Logger:
-    """``context.logger.info("charged", order_id=7)`` writes one JSON line."""
+    """``context.logger.info("charged", order_id=7)`` writes one JSON line.
 
-    __slots__ = ("_bound", "_provider", "_request_id", "_trace_id")
+    Credentials in logged headers and the values of logged query strings are
+    redacted (:mod:`sdk._redact`; ``POLYFN_LOG_REDACT=0`` turns it off).
+    """
+
+    __slots__ = ("_bound", "_provider", "_request_id", "_sampled", "_span_id", "_trace_id")
     #: Lines below this level are dropped (``POLYFN_LOG_LEVEL``, default ``info``).
     level: ClassVar[int] = _LEVELS.get((os.environ.get("POLYFN_LOG_LEVEL") or "info").lower(), 20)
 
@@ -45,11 +52,16 @@ class Logger:
         self._request_id = request_id
         self._trace_id = trace_id
         self._bound = bound
+        #: Google Cloud's span id and sampling decision (``Context.span_id``...).
+        self._span_id: str | None = None
+        self._sampled: bool | None = None
 
     def bind(self, **fields: Any) -> Logger:
         """A logger that adds ``fields`` to every line."""
-        return Logger(self._provider, self._request_id, self._trace_id,
-                      **{**self._bound, **fields})
+        bound = Logger(self._provider, self._request_id, self._trace_id,
+                       **{**self._bound, **fields})
+        bound._span_id, bound._sampled = self._span_id, self._sampled
+        return bound
 
     def _emit(self, level: str, message: str, fields: dict[str, Any]) -> None:
         if _LEVELS[level] < self.level:
@@ -58,7 +70,7 @@ class Logger:
         if self._provider == "gcp":
             record = {"severity": _GCP_SEVERITY[level], "message": message}
             if self._trace_id:
-                record["logging.googleapis.com/trace"] = self._trace_id
+                self._gcp_trace(record)
             if self._request_id:
                 record["execution_id"] = self._request_id
         else:
@@ -67,8 +79,12 @@ class Logger:
                 record["requestId"] = self._request_id
             if self._trace_id:
                 record["traceId"] = self._trace_id
-        record.update(self._bound)
-        record.update(fields)
+        if self._bound or fields:  # polyfn's own fields above need no redaction
+            on = redacting()
+            if self._bound:
+                record.update(redact_fields(dict(self._bound), on))
+            if fields:
+                record.update(redact_fields(fields, on))  # the call's own dict
         line = dumps(record)
         if self._provider == "azure":
             import logging  # the Azure worker's channel; nowhere else worth its import
@@ -77,6 +93,20 @@ class Logger:
         else:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
+
+    def _gcp_trace(self, record: dict[str, Any]) -> None:
+        """Cloud Logging's trace fields (https://cloud.google.com/logging/docs/structured-logging#special-payload-fields):
+        the trace as ``projects/PROJECT/traces/TRACE_ID``, which links the line to
+        Cloud Trace; without a known project, the bare id under ``trace_id``."""
+        project = gcp_project()
+        if project is None:
+            record["trace_id"] = self._trace_id
+            return
+        record["logging.googleapis.com/trace"] = f"projects/{project}/traces/{self._trace_id}"
+        if self._span_id:
+            record["logging.googleapis.com/spanId"] = self._span_id
+        if self._sampled is not None:
+            record["logging.googleapis.com/trace_sampled"] = self._sampled
 
     def debug(self, message: str, **fields: Any) -> None:
         self._emit("debug", message, fields)
@@ -104,6 +134,33 @@ class Logger:
         if "stack" not in fields:
             fields["stack"] = stack(exc)
         self._emit("error", message, fields)
+
+
+#: Variables naming the Google Cloud project, in the order read (the first two are
+#: set by older Cloud Functions runtimes and by users; newer runtimes set none:
+#: adapters.gcp asks the metadata server then, see :func:`use_gcp_project`).
+_PROJECT_VARIABLES = ("GOOGLE_CLOUD_PROJECT", "GCP_PROJECT", "GCLOUD_PROJECT")
+_project: list[str | None] = []
+#: Asked once when no variable names the project (adapters.gcp: the metadata server).
+_resolver: list[Callable[[], str | None]] = []
+
+
+def gcp_project() -> str | None:
+    """The project Google Cloud log lines name their trace in, found once."""
+    if not _project:
+        env = os.environ
+        found = next((env[n] for n in _PROJECT_VARIABLES if env.get(n)), None)
+        if found is None and _resolver:
+            found = _resolver[0]()
+        _project.append(found)
+    return _project[0]
+
+
+def use_gcp_project(resolver: Callable[[], str | None] | None) -> None:
+    """Find the project with ``resolver`` when no variable names it; forget the
+    project found so far (the next line looks again)."""
+    _resolver[:] = [resolver] if resolver is not None else []
+    _project.clear()
 
 
 def stack(exc: BaseException) -> list[str]:

@@ -149,6 +149,12 @@ def dev_app(handler: WatchedHandler, log: EventLog) -> WSGIApp:
 
 
 def _path(environ: dict[str, Any]) -> str:
+    """The request line's target: the query's names only, its values redacted
+    (``POLYFN_LOG_REDACT=0`` logs them, for local debugging)."""
+    from sdk._redact import enabled, redact_query
+
     query = environ.get("QUERY_STRING")
     path = environ.get("PATH_INFO") or "/"
-    return f"{path}?{query}" if query else path
+    if not query:
+        return path
+    return f"{path}?{redact_query(query) if enabled() else query}"

@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, ClassVar
 
-from adapters._http import HTTPTrigger, QueryPairs, b64_body, encode_body, parse_query
+from adapters._http import (
+    HTTPTrigger,
+    QueryPairs,
+    b64_body,
+    encode_body,
+    forwarded_client,
+    parse_query,
+)
 from adapters._view import field_group
 from sdk import Context, Event, Function, Headers, HTTPRequest, Query
 from sdk.adapter import BODY, UNSET, Rendered
@@ -284,14 +291,15 @@ class ALB(_HTTPTrigger):
         pairs = [(unquote_plus(k), unquote_plus(v)) for k, vs in qs_multi.items() for v in vs]
         if not qs_multi:
             pairs = [(unquote_plus(k), unquote_plus(v)) for k, v in qs_single.items()]
-        forwarded = headers.get("x-forwarded-for") or ""
         return HTTPRequest(
             method=raw["httpMethod"],
             path=raw.get("path") or "/",
             headers=headers,
             query=Query(pairs=pairs),
             body=_body(raw),
-            source_ip=forwarded.split(",")[0].strip() or None,
+            # No measured field: the right-most entry is the one the ALB appended
+            # (its default ``append`` mode; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
+            source_ip=forwarded_client(headers.get_all("x-forwarded-for")),
             provider="aws", trigger=self.name,
             source=_dict(raw["requestContext"]["elb"]).get("targetGroupArn"),
             subject=raw.get("path"), raw=raw, native=partial(_native, self.native_class, raw),
@@ -341,7 +349,9 @@ class VPCLattice(_HTTPTrigger):
             headers=headers,
             query=Query(pairs=parse_query(qs)) if qs else Query(query_map),
             body=_body(raw, "is_base64_encoded" if v1 else "isBase64Encoded"),
-            source_ip=(headers.get("x-forwarded-for") or "").split(",")[0].strip() or None,
+            # The event has no address field; Lattice adds x-forwarded-for itself
+            # (https://docs.aws.amazon.com/vpc-lattice/latest/ug/http-targets.html).
+            source_ip=forwarded_client(headers.get_all("x-forwarded-for")),
             provider="aws", trigger=self.name, source=rc.get("serviceArn"), subject=path,
             time=epoch_ms(int(time_us) / 1000) if time_us else None,
             raw=raw, native=powertools("VPCLatticeEvent" if v1 else self.native_class, raw),

@@ -21,7 +21,8 @@ from sdk.adapter import Record
 from ._native import powertools
 from ._records import first_record, record_list
 
-__all__ = ["S3", "is_notification", "operation", "storage_event"]
+__all__ = ["S3", "is_notification", "notification_in", "operation", "storage_event",
+           "storage_events"]
 
 #: Event name (exact, else the part before ``:``) -> StorageEvent.operation. A
 #: replication status or an unknown name has none; the name itself stays in ``type``.
@@ -57,6 +58,27 @@ def is_notification(doc: Any) -> bool:
     """True for an S3 notification document (an SQS body S3 wrote)."""
     record = first_record(doc)
     return record is not None and record.get("eventSource") == "aws:s3"
+
+
+def notification_in(text: Any) -> dict[str, Any] | None:
+    """The S3 notification document a JSON text holds (an SNS ``Message`` S3
+    published, or an SQS body), else ``None``."""
+    if not isinstance(text, str) or text[:1] != "{":
+        return None
+    import json
+
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return doc if is_notification(doc) else None
+
+
+def storage_events(doc: dict[str, Any], *, trigger: str, raw: Any,
+                   native: Callable[[], Any]) -> list[Event[Any]]:
+    """The :class:`StorageEvent` of each record of a notification document."""
+    return [storage_event(record, trigger=trigger, raw=raw, native=native)
+            for record in doc["Records"]]
 
 
 def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,

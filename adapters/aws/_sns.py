@@ -5,6 +5,8 @@ Fields: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html (Lambda's
 (the notification document, which is also the SQS body when raw message delivery
 is off). SNS invokes Lambda asynchronously: a failure raises, Lambda retries
 twice, then hands the event to the function's on-failure destination or DLQ.
+``unwrap=True``: a ``Message`` that is an S3 event notification (S3 publishing to
+the topic) becomes its storage events.
 """
 
 from __future__ import annotations
@@ -80,12 +82,22 @@ class SNS(BatchTrigger):
     def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                 ) -> list[Record]:
         name = self.name
-        return [LazyRecord(_message_id(item), name, self._build, item)
+        build = self._unwrapped if unwrap else self._build
+        return [LazyRecord(_message_id(item), name, build, item)
                 for item in record_list(raw, self.name)]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         return [sns_message(item["Sns"], trigger=self.name, raw=item,
                             native=partial(_native, item))]
+
+    def _unwrapped(self, item: dict[str, Any]) -> list[Event[Any]]:
+        from . import _s3
+
+        doc = item.get("Sns")
+        s3 = _s3.notification_in(doc.get("Message")) if isinstance(doc, dict) else None
+        if s3 is None:
+            return self._build(item)
+        return _s3.storage_events(s3, trigger=self.name, raw=item, native=partial(_native, item))
 
 
 def _native(item: dict[str, Any]) -> Any:

@@ -7,8 +7,11 @@ queue, AWS requires stopping at the first failure and reporting it with every
 later record of the batch, so no message overtakes an earlier one.
 
 ``unwrap=True``: a body holding an SNS notification becomes that SNS message, and
-one holding S3 notifications becomes their storage events; a failure of any of
-them is still reported by the SQS ``messageId``. Other bodies stay SQS messages.
+one holding S3 notifications becomes their storage events, also when they came
+through an SNS topic (S3 -> SNS -> SQS: the SNS envelope's ``Message`` is the S3
+notification; with raw message delivery the body is the S3 notification itself).
+A failure of any of them is still reported by the SQS ``messageId``. Other bodies
+stay SQS messages.
 """
 
 from __future__ import annotations
@@ -64,13 +67,15 @@ class SQS(PartialBatchTrigger):
         doc = _json_body(item)
         native = partial(_native, item)
         if _sns.is_notification(doc):
+            s3 = _s3.notification_in(doc["Message"])
+            if s3 is not None:  # S3 -> SNS -> SQS
+                return _s3.storage_events(s3, trigger=self.name, raw=item, native=native)
             fields = _delivery(item)
             fields["sequence"] = doc.get("SequenceNumber") or fields["sequence"]
             return [_sns.sns_message(doc, trigger=self.name, raw=item, native=native,
                                      **fields)]
         if _s3.is_notification(doc):
-            return [_s3.storage_event(record, trigger=self.name, raw=item, native=native)
-                    for record in doc["Records"]]
+            return _s3.storage_events(doc, trigger=self.name, raw=item, native=native)
         return self._build(item)
 
 
@@ -196,7 +201,7 @@ def _json_body(item: dict[str, Any]) -> Any:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

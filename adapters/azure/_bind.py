@@ -35,6 +35,9 @@ from sdk.errors import ConfigurationError
 
 from ._context import azure_context
 from ._cosmos import CosmosDB
+from ._entity import Entity, binding_entity
+from ._queue import Queue
+from ._servicebus import ServiceBus
 
 __all__ = ["bind"]
 
@@ -57,12 +60,15 @@ def _check(arg_name: str, name: str) -> None:
                                  f"letter, then letters, digits, '_' or '-'); pass name=...")
 
 
-def _triggers(partition_key: str | None) -> Sequence[Trigger]:
+def _triggers(partition_key: str | None, entity: Entity = (None, None)) -> Sequence[Trigger]:
     from . import TRIGGERS
 
-    if partition_key is None:
+    if partition_key is None and entity == (None, None):
         return TRIGGERS
-    return tuple(CosmosDB(partition_key) if isinstance(t, CosmosDB) else t for t in TRIGGERS)
+    queue, topic = entity
+    swap: dict[type, Trigger] = {CosmosDB: CosmosDB(partition_key), Queue: Queue(queue),
+                                 ServiceBus: ServiceBus(queue, topic)}
+    return tuple(swap.get(type(t), t) for t in TRIGGERS)
 
 
 class _Dispatch:
@@ -86,7 +92,8 @@ class _Dispatch:
 
 
 def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None = None,
-         returns: bool = False, partition_key: str | None = None) -> Callable[..., Any]:
+         returns: bool = False, partition_key: str | None = None, queue: str | None = None,
+         topic: str | None = None) -> Callable[..., Any]:
     """A function to decorate with any ``func.FunctionApp`` trigger decorator.
 
     ``arg_name`` must equal the decorator's (``app.route``'s ``trigger_arg_name``
@@ -95,16 +102,24 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
     ``func.HttpResponse``; other triggers return ``None`` unless ``returns=True``
     (for a ``$return`` output binding), which returns a single record's result.
     ``partition_key`` is the Cosmos DB container's partition key path, added to
-    ``Change.keys``.
+    ``Change.keys``. ``queue``/``topic`` name the Service Bus or Storage queue (or
+    topic) in ``Message.queue``/``topic``; by default they are read from the trigger
+    binding the app's decorator attached, at the first invocation (``_entity.py``).
     """
     fn = as_function(handle)
     function_name = name or getattr(fn, "__name__", "") or "handler"
     _check(arg_name, function_name)
-    detect = _Dispatch(_triggers(partition_key))
+    given: Entity = (queue, topic)
+    detect = [_Dispatch(_triggers(partition_key, given))]
+    look_up = [given == (None, None)]  # the binding's names, once, for queue triggers
 
     def function(*args: Any, **kwargs: Any) -> Any:
         native, raw_context = _arguments(arg_name, args, kwargs)
-        trigger = detect(native)
+        trigger = detect[0](native)
+        if look_up[0] and isinstance(trigger, (Queue, ServiceBus)):
+            look_up[0] = False  # the app's decorators have run by the first call
+            detect[0] = _Dispatch(_triggers(partition_key, binding_entity(function)))
+            trigger = detect[0](native)
         result = trigger.invoke(fn, native, azure_context(raw_context))
         return result if returns or isinstance(trigger, HTTPTrigger) else None
 

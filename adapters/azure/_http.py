@@ -29,7 +29,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import unquote
 
-from adapters._http import HTTPTrigger, QueryPairs
+from adapters._http import HTTPTrigger, QueryPairs, forwarded_client
 from sdk import Headers, HTTPRequest, Query
 from sdk.adapter import BODY, UNSET, Rendered
 from sdk.errors import ResponseEncodeError
@@ -37,10 +37,6 @@ from sdk.errors import ResponseEncodeError
 from ._native import azure_functions, is_native
 
 __all__ = ["HTTP", "strip_prefix"]
-
-#: Headers naming the client, most specific first: the standard proxy header
-#: (App Service and Application Gateway write ``ip:port``), Front Door's own.
-_CLIENT_IP_HEADERS = ("x-forwarded-for", "x-azure-clientip", "x-client-ip")
 
 #: ``Expires`` as the worker parses it (azure-functions-python-worker ``datumdef.py``).
 _EXPIRES_FORMAT = "%a, %d %b %Y %H:%M:%S GMT"
@@ -75,13 +71,6 @@ def strip_prefix(path: str, prefix: str) -> str:
     return path
 
 
-def _strip_port(address: str) -> str:
-    if address.startswith("["):  # [IPv6]:port
-        return address[1:].split("]", 1)[0]
-    host, colon, port = address.partition(":")
-    return host if colon and ":" not in port else address  # IPv4:port; bare IPv6 as is
-
-
 def _header_dict(headers: Any) -> dict[str, str]:
     """The request's headers as a plain dict of lower-case names.
 
@@ -95,13 +84,13 @@ def _header_dict(headers: Any) -> dict[str, str]:
 
 
 def client_ip(headers: Mapping[str, str]) -> str | None:
-    for name in _CLIENT_IP_HEADERS:
-        value = headers.get(name)
-        if value:
-            first = str(value).partition(",")[0].strip()
-            if first:
-                return _strip_port(first)
-    return None
+    """The client's address: the Functions host passes no measured address to the
+    worker, only the headers, and App Service's front end appends the client it
+    saw to ``X-Forwarded-For`` (as ``ip:port``): its right-most entry, by the one
+    rule of :func:`adapters._http.forwarded_client`. ``X-Azure-ClientIP`` and
+    ``X-Client-IP`` are not read: a client can send them itself (Front Door:
+    https://learn.microsoft.com/azure/frontdoor/front-door-http-headers-protocol)."""
+    return forwarded_client(headers.get("x-forwarded-for"))
 
 
 class AzureRequest(HTTPRequest[Any]):

@@ -2,7 +2,8 @@
 
 Message metadata: https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#message-metadata
 (``Id``, ``DequeueCount``, ``InsertionTime``, ``ExpirationTime``, ``NextVisibleTime``,
-``PopReceipt``). The queue's name is not part of it.
+``PopReceipt``). The queue's name is not part of it: it comes from the binding
+(``_entity.py``), ``None`` when it is not known.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Queue(RecordsTrigger):
                  "and is retried until its dequeue count reaches maxDequeueCount (host.json, "
                  "default 5), then moves to the <queue>-poison queue.")
 
+    def __init__(self, queue: str | None = None) -> None:
+        self.queue = queue
+
     def matches(self, raw: Any) -> bool:
         return is_native(raw, "QueueMessage")
 
@@ -40,6 +44,7 @@ class Queue(RecordsTrigger):
         attributes = {key: stringify(value) for name, key in _ATTRIBUTES
                       if (value := getattr(item, name, None)) is not None}
         return Message(
+            queue=self.queue,
             delivery_count=item.dequeue_count,
             provider="azure", trigger=self.name, id=item.id,
             time=maybe_utc(item.insertion_time), payload=item.get_body(),

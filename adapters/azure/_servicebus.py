@@ -3,7 +3,8 @@ list of them with ``cardinality="many"`` -> :class:`~sdk.Message`.
 
 Message metadata: https://learn.microsoft.com/azure/azure-functions/functions-bindings-service-bus-trigger#message-metadata
 The entity's name is not part of it, and a queue message looks like a topic
-message: ``queue`` and ``topic`` stay ``None``.
+message: ``queue`` and ``topic`` come from the binding (``_entity.py``), ``None``
+when it is not known.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class ServiceBus(RecordsTrigger):
                  "with cardinality many) is abandoned and redelivered until MaxDeliveryCount, "
                  "then dead-lettered. Messages of one session are handled in order.")
 
+    def __init__(self, queue: str | None = None, topic: str | None = None) -> None:
+        self.queue = queue
+        self.topic = topic
+
     def matches(self, raw: Any) -> bool:
         return is_native(raw, "ServiceBusMessage") or is_native_list(raw, "ServiceBusMessage")
 
@@ -60,6 +65,7 @@ class ServiceBus(RecordsTrigger):
                 attributes[key] = stringify(maybe_utc(value) or value)
         sequence = item.sequence_number
         return Message(
+            queue=self.queue, topic=self.topic,
             delivery_count=item.delivery_count,
             ordering_key=item.session_id,
             sequence=None if sequence is None else str(sequence),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from adapters._http import HTTPTrigger
+from adapters._http import HTTPTrigger, forwarded_client
 from adapters._time import parse_time
 from sdk import Context, Event, Function, Headers, HTTPRequest, Message, Query, Schedule
 from sdk.adapter import Rendered
@@ -63,6 +63,17 @@ def request_id(headers: Any) -> str | None:
     return trace.split("/", 1)[0] or None
 
 
+def _client(raw: Any) -> str | None:
+    """Google's front end appends the client it saw to ``X-Forwarded-For``: its
+    right-most entry (:func:`~adapters._http.forwarded_client`); ``remote_addr`` is
+    then the last proxy, never the client. Without the header (functions-framework
+    run locally) nothing stands between, and ``remote_addr`` is the client."""
+    headers = raw.headers
+    getlist = getattr(headers, "getlist", None)
+    sent = getlist("X-Forwarded-For") if getlist is not None else headers.get("X-Forwarded-For")
+    return forwarded_client(sent) or raw.remote_addr
+
+
 class HTTP(HTTPTrigger):
     """An HTTP function (``--signature-type http``): a ``flask.Request``."""
 
@@ -78,7 +89,6 @@ class HTTP(HTTPTrigger):
         if unproxy is not None:
             raw = unproxy()
         headers = raw.headers
-        forwarded = headers.get("X-Forwarded-For") or ""
         path = raw.path
         return HTTPRequest(
             method=raw.method,
@@ -86,8 +96,7 @@ class HTTP(HTTPTrigger):
             headers=Headers(pairs=headers),  # EnvironHeaders iterates (name, value) pairs
             query=Query(pairs=_Later(lambda: raw.args.items(multi=True))),
             body=lambda: raw.get_data(cache=True),
-            # The first X-Forwarded-For hop is the client Google's front end saw.
-            source_ip=forwarded.split(",", 1)[0].strip() or raw.remote_addr,
+            source_ip=_client(raw),
             provider="gcp", trigger=self.name, id=request_id(headers), source=raw.host,
             subject=path, data_content_type=raw.content_type, raw=raw, native=lambda: raw,
         )

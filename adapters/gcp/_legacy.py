@@ -65,6 +65,27 @@ class _Body:
         return self._body
 
 
+#: The legacy Cloud Storage notification, one type for every change
+#: (https://cloud.google.com/functions/1stgendocs/calling/storage#legacy_cloud_storage_triggers):
+#: functions-framework maps it to ``finalized`` whatever happened; the object's
+#: ``resourceState`` and ``metageneration`` say what did.
+_OBJECT_CHANGE = frozenset({"providers/cloud.storage/eventTypes/object.change",
+                            "google.storage.object.change"})
+_DELETE, _FINALIZE, _METADATA = ("google.storage.object.delete", "google.storage.object.finalize",
+                                 "google.storage.object.metadataUpdate")
+
+
+def _object_change(data: Any) -> str:
+    """The 1st-gen type of what an ``object.change`` notification reports:
+    ``not_exists`` -> deleted; ``exists`` -> created when the metadata is the new
+    generation's first (``metageneration`` 1), else its metadata was updated."""
+    obj = data if isinstance(data, dict) else {}
+    if obj.get("resourceState") == "not_exists":
+        return _DELETE
+    metageneration = obj.get("metageneration")
+    return _FINALIZE if metageneration in (None, "", "1", 1) else _METADATA
+
+
 def _context(raw: dict[str, Any]) -> dict[str, Any]:
     nested = raw.get("context")
     return nested if isinstance(nested, dict) else raw
@@ -96,9 +117,11 @@ class Background(EventTrigger):
         from functions_framework.event_conversion import background_event_to_cloud_event
         from functions_framework.exceptions import EventConversionException
 
+        body = copy.deepcopy(raw)  # the conversion edits the data (Pub/Sub, Firebase Auth)
+        if event_type in _OBJECT_CHANGE:
+            _context(body)["eventType"] = _object_change(body.get("data"))
         try:
-            # The conversion edits the data it is given (Pub/Sub, Firebase Auth).
-            event = background_event_to_cloud_event(_Body(copy.deepcopy(raw), ""))
+            event = background_event_to_cloud_event(_Body(body, ""))
         except (TypeError, KeyError, AttributeError, ValueError):
             raise EventDecodeError(self.name, "malformed 1st-gen event",
                                    keys=sorted(str(k) for k in raw)) from None

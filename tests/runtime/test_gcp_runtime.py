@@ -79,7 +79,7 @@ def problem(response: ffs.HTTPResponse, status: int) -> dict[str, Any]:
 
 def test_http_request_and_response(http: Server) -> None:
     response = http.ff.get("/things?tag=a&tag=b", {
-        "Cookie": "sid=abc; theme=light", "X-Forwarded-For": "203.0.113.7, 10.0.0.1",
+        "Cookie": "sid=abc; theme=light", "X-Forwarded-For": "10.0.0.1, 203.0.113.7",
         "Function-Execution-Id": "exec-http-1",
         "X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/1;o=1"})
     assert response.status == 202

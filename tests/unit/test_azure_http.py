@@ -74,7 +74,7 @@ def wire(response: func.HttpResponse) -> dict[str, Any]:
 
 def test_request_fields() -> None:
     req = request(method="post", headers=[("Content-Type", "application/json"),
-                                          ("X-Forwarded-For", "203.0.113.7:51234, 10.0.0.1"),
+                                          ("X-Forwarded-For", "10.0.0.1, 203.0.113.7:51234"),
                                           ("Cookie", "session=abc; theme=dark"),
                                           ("Accept", "text/html"), ("Accept", "application/json")],
                   body=b'{"name": "Ada"}', route_params={"id": 42})
@@ -109,7 +109,10 @@ def test_query_keeps_repeats_that_params_loses() -> None:
 @pytest.mark.parametrize(("headers", "expected"), [
     ({"X-Forwarded-For": "[2001:db8::1]:443"}, "2001:db8::1"),
     ({"X-Forwarded-For": "2001:db8::1"}, "2001:db8::1"),
-    ({"X-Azure-ClientIP": "198.51.100.2"}, "198.51.100.2"),
+    # The right-most entry is the one App Service's front end appended; the rest
+    # (and X-Azure-ClientIP) the client can write itself.
+    ({"X-Forwarded-For": "198.51.100.66, 203.0.113.7:51234"}, "203.0.113.7"),
+    ({"X-Azure-ClientIP": "198.51.100.2"}, None),
     ({}, None),
 ])
 def test_source_ip(headers: dict[str, str], expected: str | None) -> None:

@@ -57,7 +57,7 @@ def test_request_fields(seen: list[tuple[Any, Context]], monkeypatch: pytest.Mon
     monkeypatch.setenv("FUNCTION_MEMORY_MB", "512")
     response = call(
         recorder(seen, {"ok": True}), "/orders/7?tag=a&tag=b&empty=&x=%20y", method="PUT",
-        headers=[("X-Forwarded-For", "203.0.113.9, 10.0.0.1"), ("Cookie", 'sid=abc; q="a b"'),
+        headers=[("X-Forwarded-For", "10.0.0.1, 203.0.113.9"), ("Cookie", 'sid=abc; q="a b"'),
                  ("Function-Execution-Id", "exec-1"),
                  ("X-Cloud-Trace-Context", "0af7651916cd43dd8448eb211c80319c/42;o=1"),
                  ("X-Custom", "Wed, 21 Oct 2015 07:28:00 GMT")],

@@ -75,3 +75,17 @@ def test_adapters_cloudevents_loads_no_google_table_until_a_google_type_arrives(
                        "'data': {'bucket': 'b', 'name': 'n'}})\n"
                        "assert e.trigger == 'gcp.storage', e.trigger")
     assert "adapters.gcp._events" in google
+
+
+def test_gcp_trace_lines_off_google_cloud_load_no_http_client() -> None:
+    """The metadata lookup (urllib) is for Cloud Run only, on the first traced line;
+    logging a request line (redaction included) loads nothing more."""
+    code = (
+        "import os\n"
+        "for name in ('K_SERVICE', 'GOOGLE_CLOUD_PROJECT', 'GCP_PROJECT', 'GCLOUD_PROJECT'):\n"
+        "    os.environ.pop(name, None)\n"
+        "import adapters.gcp, sdk\n"
+        "sdk.Context(provider='gcp', trace_id='t').logger.info('x', headers={'cookie': 'c'})\n"
+    )
+    loaded = loaded_by(code)
+    assert "urllib.request" not in loaded and "http.client" not in loaded
