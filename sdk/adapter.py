@@ -19,6 +19,9 @@ JSON form (``sdk._jsonform``):
 Responses (``sdk._response``):
     ``Rendered`` (status, headers, cookies, body bytes), ``render`` (a handler's
     result as an HTTP answer), ``problem`` (an RFC 9457 problem+json answer).
+Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
+    learn the project of their trace field), ``redact_query`` / ``redact_url``
+    (query values out of log lines), ``redaction_enabled`` (``POLYFN_LOG_REDACT``).
 Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
@@ -34,6 +37,7 @@ from ._data import Payload, decode_payload, is_json_type
 from ._event import UNSET
 from ._http import BODY
 from ._jsonform import dumps, iso, jsonable
+from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
 
@@ -48,12 +52,15 @@ if TYPE_CHECKING:
         reported,
         run_batch,
     )
+    from ._redact import enabled as redaction_enabled
+    from ._redact import redact_query, redact_url
 
 __all__ = [
     "BODY", "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "UNSET",
     "BatchOutcome", "Payload", "Policy", "Record", "Rendered", "ReportedFailure",
     "batch_failure", "decode_payload", "dumps", "is_json_type", "iso", "jsonable", "problem",
-    "render", "reported", "run_batch",
+    "redact_query", "redact_url", "redaction_enabled", "render", "reported", "run_batch",
+    "use_gcp_project",
 ]
 
 #: Names loaded with the batch runner, on first access.
@@ -61,7 +68,18 @@ _BATCH = frozenset({"FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy", "
                     "reported", "run_batch"})
 
 
+#: Redaction helpers, loaded when a log line first needs them.
+_REDACT = {"redact_query": "redact_query", "redact_url": "redact_url",
+           "redaction_enabled": "enabled"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _REDACT:
+        from . import _redact
+
+        value = getattr(_redact, _REDACT[name])
+        globals()[name] = value
+        return value
     if name in _BATCH:
         from . import _batch
 

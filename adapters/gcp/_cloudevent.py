@@ -49,6 +49,8 @@ def run_events(fn: Function[Any], events: list[Event[Any]], context: Context,
     """Run ``fn`` on a delivery's events under the runner's ``FAIL`` policy: any
     failure propagates (a ``list[...]`` handler gets them as one batch, and a
     failure it reports raises too)."""
+    if len(events) == 1:
+        trigger = events[0].trigger  # the line names what arrived: gcp.pubsub, not gcp.cloudevent
     run_batch(fn, [Record(event.id, [event]) for event in events], context,
               trigger=trigger, policy=FAIL)
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from adapters.testing import aws, batch, cloudevents, gcp
-from sdk._redact import redact_url
+from sdk.adapter import redact_url
 from tests.support.ff_server import HTTPResponse, free_port, http_request
 from tests.support.samples import PROJECT_ROOT
 
