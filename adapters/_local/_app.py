@@ -151,7 +151,8 @@ def dev_app(handler: WatchedHandler, log: EventLog) -> WSGIApp:
 def _path(environ: dict[str, Any]) -> str:
     """The request line's target: the query's names only, its values redacted
     (``POLYFN_LOG_REDACT=0`` logs them, for local debugging)."""
-    from sdk.adapter import redact_query, redaction_enabled as enabled
+    from sdk.adapter import redact_query
+    from sdk.adapter import redaction_enabled as enabled
 
     query = environ.get("QUERY_STRING")
     path = environ.get("PATH_INFO") or "/"
