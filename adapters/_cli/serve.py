@@ -10,7 +10,7 @@ exit code 2 with one line; Ctrl-C (or SIGTERM) stops the server and exits 0.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import ipaddress
 import signal
 import socket
@@ -29,6 +29,9 @@ __all__ = ["ServeCommand", "listen"]
 #: What ``polyfn serve`` needs beyond the core, and the extra that installs it.
 REQUIRED = ("waitress", "werkzeug")
 EXTRA = "pip install 'polyfn[serve]'"
+#: Connections waiting to be accepted: a burst of clients past the default 128
+#: would have its SYNs dropped and retried a second later (waitress's default).
+BACKLOG = 1024
 DEFAULTS = {"threads": 8, "timeout": 30, "max_body": 6 * 1024 * 1024}
 
 _EPILOG = """\
@@ -97,9 +100,13 @@ class ServeCommand:
 
 
 def _require_server_library() -> None:
-    """One line naming the extra when the server library is not installed (checked
-    without importing it, so the message comes before any import error)."""
-    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+    """One line naming the extra when the server library cannot be imported."""
+    missing = []
+    for name in REQUIRED:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         raise BadInput(f"polyfn serve needs {' and '.join(missing)}: {EXTRA}")
 
@@ -116,7 +123,7 @@ def listen(host: str, port: int) -> tuple[socket.socket, str]:
     family, _, _, _, sockaddr = infos[0]
     address = str(sockaddr[0])
     try:
-        return socket.create_server((address, port), family=family), address
+        return socket.create_server((address, port), family=family, backlog=BACKLOG), address
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
