@@ -33,6 +33,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
+from adapters._cli.output import one_line
 from sdk._response import problem
 
 from ._log import EventLog
@@ -78,12 +79,13 @@ class ProblemErrorTask(ErrorTask):
         self.content_length = len(rendered.body)
         self.write(rendered.body)
         # The path only: the query string may carry values (the log never shows them).
-        server.event_log.request(str(parser.command or "-"), str(parser.path or "-"), error.code,
-                           detail, 0.0)
+        server.event_log.request(one_line(str(parser.command or "-")),
+                                 one_line(str(parser.path or "-")), error.code, detail, 0.0)
 
 
 class DevChannel(HTTPChannel):
-    """A connection that remembers when the request it is reading began."""
+    """A connection that remembers when the request it is reading began, and sends
+    no ``100 Continue`` for a refused request."""
 
     error_task_class = ProblemErrorTask
     #: ``time.monotonic()`` of the first byte of the request being read, or None.
@@ -97,6 +99,13 @@ class DevChannel(HTTPChannel):
         elif self.request is not before:
             self.reading_since = time.monotonic()
         return result
+
+    def send_continue(self) -> None:
+        # waitress would invite the body of a request it has already refused (413):
+        # a client waiting on ``Expect: 100-continue`` gets the refusal alone.
+        if self.request is not None and self.request.error is not None:
+            return
+        super().send_continue()
 
 
 class DevServer(TcpWSGIServer):

@@ -196,12 +196,18 @@ def _answer(sock: socket.socket) -> tuple[int, dict[str, str], dict[str, Any]]:
     return response.status, headers, json.loads(response.read())
 
 
-def test_a_declared_oversized_body_is_413_before_it_is_sent(server: Serve) -> None:
+@pytest.mark.parametrize("expect", [False, True], ids=["body-sent", "expect-100-continue"])
+def test_a_declared_oversized_body_is_413_before_it_is_sent(server: Serve, expect: bool) -> None:
     start = len(server.lines)
     with _connect(server) as sock:
-        sock.sendall(b"POST /upload?token=s3cr3t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Length: 104857600\r\n\r\n" + b"x" * 1024)  # 1 KiB of 100 MiB
+        head = (b"POST /upload?token=s3cr3t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Length: 104857600\r\n")
+        # 1 KiB of the 100 MiB; or none, waiting to be invited (never, for a refusal).
+        sock.sendall(head + (b"Expect: 100-continue\r\n\r\n" if expect else
+                             b"\r\n" + b"x" * 1024))
+        first = sock.recv(12, socket.MSG_PEEK)
         status, headers, doc = _answer(sock)
+    assert first == b"HTTP/1.1 413"  # not 100 Continue first
     assert status == 413
     assert headers["content-type"] == "application/problem+json"
     assert doc["status"] == 413 and str(MAX_BODY) in doc["detail"]
