@@ -61,8 +61,8 @@ class ServeCommand:
         parser.add_argument("--port", type=port, default=8080,
                             help="port to listen on (default 8080; 0: any free port)")
         parser.add_argument("--host", default="127.0.0.1",
-                            help="address to listen on (default 127.0.0.1; any other "
-                                 "address is reachable from other machines: a warning)")
+                            help="address to listen on (default 127.0.0.1; a non-loopback "
+                                 "address is reachable from other machines, and warns)")
         parser.add_argument("--threads", type=positive_int, default=DEFAULTS["threads"],
                             help="requests handled at once (default %(default)s)")
         parser.add_argument("--timeout", type=positive_int, default=DEFAULTS["timeout"],

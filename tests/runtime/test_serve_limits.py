@@ -30,7 +30,11 @@ TIMEOUT_S = 2
 MAX_BODY = 64 * 1024
 CLIENTS, REQUESTS = 200, 50
 LOAD_DEADLINE_S = 90.0  # the load stops by itself past this, counting what was not sent
-P99_LIMIT_S = 2.0
+#: The p99 is the first request of each client: all 200 arrive in one burst and
+#: queue for the worker threads (~0.8 s on a quiet 2-core machine, 2.4 s seen at a
+#: load average of 13 with other suites running). Single-threaded, unbounded serving
+#: was p99 31 s with 265 errors.
+P99_LIMIT_S = 5.0
 #: How long after the timeout a slow client may still be connected: the server
 #: checks its deadlines every second, and the machine is shared.
 CUT_SLACK_S = 3.0
