@@ -60,10 +60,16 @@ def params(pattern: str) -> list[Any]:
     return [pytest.param(p, id=sample_id(p)) for p in files]
 
 
+#: A value inherited from a pytest that started this one (a test running pytest).
+_OUTER_TEST = os.environ.get("PYTEST_CURRENT_TEST")
+
+
 def _skip_inside_a_test() -> None:
     """Skip the running test for want of the samples folder. pytest sets
-    ``PYTEST_CURRENT_TEST`` while a test runs, never while it collects."""
-    if os.environ.get("PYTEST_CURRENT_TEST"):
+    ``PYTEST_CURRENT_TEST`` while a test runs, never while it collects (this module
+    is imported while test modules are collected)."""
+    current = os.environ.get("PYTEST_CURRENT_TEST")
+    if current and current != _OUTER_TEST:
         pytest.skip(SKIP_REASON)
 
 
