@@ -4,12 +4,13 @@
 
     polyfn event FILE [--provider auto|aws|azure|gcp|cloudevents]
     polyfn invoke MODULE:HANDLER --event FILE [--provider ...] [--traceback]
-    polyfn serve MODULE:HANDLER [--port 8080] [--host 127.0.0.1]
+    polyfn serve MODULE:HANDLER [--port 8080] [--host 127.0.0.1] [--threads 8]
+                 [--timeout 30] [--max-body 6MiB]
     polyfn samples [PROVIDER [TRIGGER]] [--set FIELD=VALUE ...] [--list]
 
 Exit codes: 0 ok, 1 the handler failed (one ``error: <Type>: <message>`` line on
 stderr), 2 bad input (unreadable file, bad JSON, unknown trigger, bad
-``MODULE:HANDLER``: one line on stderr, never a traceback). Messages name keys,
+``MODULE:HANDLER``, a bad option: one line on stderr, never a traceback). Messages name keys,
 never payload values.
 
 A subcommand is a :class:`~adapters._cli.command.Command` listed in
@@ -28,6 +29,7 @@ from sdk import __version__
 from ._cli.command import EXIT_BAD_INPUT, EXIT_OK, BadInput, Command
 from ._cli.event import EventCommand
 from ._cli.invoke import InvokeCommand
+from ._cli.options import OneLineParser
 from ._cli.output import one_line
 from ._cli.samples import SamplesCommand
 from ._cli.serve import ServeCommand
@@ -40,7 +42,7 @@ COMMANDS: tuple[Command, ...] = (EventCommand(), InvokeCommand(), ServeCommand()
 
 
 def build_parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="polyfn",
         description="Write a serverless handler once; run it on any cloud.",
     )

@@ -27,9 +27,11 @@ from types import SimpleNamespace
 from typing import Any, cast
 from urllib.parse import parse_qsl
 
-WIDTH = 100
-HALF = (WIDTH - 3) // 2
-KEY = len("data_content_type")  # the key column inside each half
+WIDTH = 80  # an 80-column terminal (tests/unit/test_demo.py checks every line)
+# The provider's answer gets the wider half: "application/problem+json" fits unbroken.
+HALF = 36
+RIGHT = WIDTH - HALF - 3
+KEY = len("data_content_type")  # the longest key column inside a half
 
 Lines = list[tuple[str, str]]
 
@@ -167,19 +169,22 @@ def _text(value: Any) -> str:
 
 def _wrap(value: str, width: int) -> list[str]:
     """Wrapped for the terminal; a JSON document gets spaces after its separators
-    (so it can wrap between members)."""
+    (so it can wrap between members, never inside one)."""
     if value.startswith("{"):
         with contextlib.suppress(ValueError):
-            value = json.dumps(json.loads(value), ensure_ascii=False)
-    return textwrap.wrap(value, width, break_on_hyphens=False) or [""]
+            # A no-break space keeps each "key": value together on one line.
+            value = json.dumps(json.loads(value), ensure_ascii=False, separators=(", ", ":\xa0"))
+    lines = textwrap.wrap(value, width, break_on_hyphens=False) or [""]
+    return [line.replace("\xa0", " ") for line in lines]
 
 
-def _column(lines: Lines) -> list[str]:
+def _column(lines: Lines, width: int) -> list[str]:
     out: list[str] = []
+    keys = min(KEY, max((len(key) for key, _ in lines), default=0))
     for key, value in lines:
-        wrapped = _wrap(value, HALF - KEY - 1)
-        out.append(f"{key[:KEY]:<{KEY}} {wrapped[0]}".rstrip())
-        out += [f"{'':<{KEY}} {more}" for more in wrapped[1:]]
+        wrapped = _wrap(value, width - keys - 1)
+        out.append(f"{key[:keys]:<{keys}} {wrapped[0]}".rstrip())
+        out += [f"{'':<{keys}} {more}" for more in wrapped[1:]]
     return out
 
 
@@ -221,9 +226,9 @@ def main() -> int:
                 uniform, native = call(request)
             target = request.path + (f"?{request.query}" if request.query else "")
             print(f"── {request.method} {target}: {request.title} ".ljust(WIDTH, "─"))
-            print(side_by_side(["the handler's request: event.to_dict()"],
+            print(side_by_side(["what the handler gets (to_dict)"],
                                [f"what {cloud} gets back"]))
-            print(side_by_side(_column(_flatten(uniform)), _column(native)))
+            print(side_by_side(_column(_flatten(uniform), HALF), _column(native, RIGHT)))
             for line in logs.getvalue().splitlines()[:1]:
                 print(_clip(f"log: {line}"))
     _orders()

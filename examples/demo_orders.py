@@ -39,10 +39,10 @@ def aws() -> list[str]:
         for message_id, order in ORDERS]}
     response = handler(batch, LAMBDA_CONTEXT)
     failed = {item["itemIdentifier"] for item in response["batchItemFailures"]}
-    lines = [f"{message_id}  {_describe(order):<22} "
+    lines = [f"{message_id}  {_describe(order):<18} "
              + ("reported failed: back to the queue" if message_id in failed else "deleted")
              for message_id, order in ORDERS]
-    return [*lines, f"Lambda returns {json.dumps(response)}"]
+    return [*lines, "Lambda returns", f"  {json.dumps(response)}"]
 
 
 def gcp() -> list[str]:
@@ -59,7 +59,7 @@ def gcp() -> list[str]:
             {"message": {"data": base64.b64encode(json.dumps(order).encode()).decode(),
                          "messageId": message_id, "attributes": {}},
              "subscription": "projects/demo/subscriptions/orders"})
-        lines.append(f"{message_id}  {_describe(order):<22} " + _outcome(
+        lines.append(f"{message_id}  {_describe(order):<18} " + _outcome(
             lambda event=event: orders(event), "204: acknowledged",
             "500: Pub/Sub delivers it again"))
     return lines
@@ -77,7 +77,7 @@ def azure() -> list[str]:
     for message_id, order in ORDERS:
         message = func.ServiceBusMessage(body=json.dumps(order).encode(),
                                          content_type="application/json")
-        lines.append(f"{message_id}  {_describe(order):<22} " + _outcome(
+        lines.append(f"{message_id}  {_describe(order):<18} " + _outcome(
             lambda message=message: function(message, context), "completed",
             "raised: abandoned, delivered again"))
     return lines
@@ -93,6 +93,6 @@ def _outcome(call: Any, ok: str, failed: str) -> str:
 
 CLOUDS = (
     ("AWS Lambda", "SQS batch → examples.orders.aws.handler", aws),
-    ("Google Cloud Functions", "Pub/Sub → examples/orders/main.py --entry-point orders", gcp),
+    ("Google Cloud Functions", "Pub/Sub → examples/orders/main.py:orders", gcp),
     ("Azure Functions", "Service Bus queue → examples/orders/function_app.py", azure),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_HANDLER_ERROR", "EXIT_OK", "BadInput", "Command"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_HANDLER_ERROR", "EXIT_OK", "BadInput", "Command",
+           "WrongKind"]
 
 EXIT_OK = 0
 EXIT_HANDLER_ERROR = 1
@@ -16,6 +17,11 @@ class BadInput(Exception):
     """The user's input cannot be used: unreadable file, bad JSON, unknown trigger,
     bad ``MODULE:HANDLER``. The message is one line and names keys, never values;
     ``__cause__`` (if any) is shown only with ``--traceback``."""
+
+
+class WrongKind(BadInput):
+    """A well-formed payload of a kind the handler does not take (an SQS batch to
+    an ``HTTPRequest`` handler): exit code 2 too, 415 from ``polyfn serve``."""
 
 
 class Command(Protocol):

@@ -14,6 +14,7 @@ import importlib.util
 import inspect
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -82,23 +83,33 @@ class WatchedHandler:
 
     Adapters turn a failing HTTP handler into a 500 response and a failing batch
     record into a ``batchItemFailures`` entry; ``errors`` still tells the CLI that
-    the handler itself raised (exit code 1), as opposed to bad input.
+    the handler itself raised (exit code 1), as opposed to bad input. It is kept
+    per thread: ``polyfn serve`` runs requests at once, each in one worker thread
+    (an async handler runs in that thread too, under ``asyncio.run``).
     """
 
     def __init__(self, target: Callable[..., Any]) -> None:
         self.function: Function[Any] = Function(target)  # a new one: never patch the user's
-        self.errors: list[BaseException] = []
+        self._local = threading.local()
         self.function.fn = self._watch(self.function.fn)
 
+    @property
+    def errors(self) -> list[BaseException]:
+        """What the handler raised in this thread since the list was last cleared."""
+        errors: list[BaseException] | None = getattr(self._local, "errors", None)
+        if errors is None:
+            errors = self._local.errors = []
+        return errors
+
     def _watch(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        errors = self.errors
+        watched_handler = self
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
             async def watched_async(*args: Any, **kwargs: Any) -> Any:
                 try:
                     return await fn(*args, **kwargs)
                 except Exception as exc:
-                    errors.append(exc)
+                    watched_handler.errors.append(exc)
                     raise
             return watched_async
 
@@ -107,7 +118,7 @@ class WatchedHandler:
             try:
                 return fn(*args, **kwargs)
             except Exception as exc:
-                errors.append(exc)
+                watched_handler.errors.append(exc)
                 raise
         return watched
 

@@ -19,7 +19,7 @@ from typing import Any
 from sdk import Context, Function
 from sdk.errors import ConfigurationError, EventDecodeError, UnsupportedEventError
 
-from .command import EXIT_HANDLER_ERROR, EXIT_OK, BadInput
+from .command import EXIT_HANDLER_ERROR, EXIT_OK, BadInput, WrongKind
 from .event import add_provider_option
 from .handlers import WatchedHandler, load_handler
 from .inputs import read_json
@@ -53,7 +53,7 @@ RUNNERS: dict[str, Runner] = {"aws": run_lambda}
 
 
 def check_kind(match: Match, fn: Function[Any], raw: Any) -> None:
-    """:class:`BadInput` when the payload's events are not the kind ``fn`` takes.
+    """:class:`WrongKind` when the payload's events are not the kind ``fn`` takes.
 
     A trigger of generic kind (Event Grid, structured CloudEvents) may decode to a
     specific one (a blob event is a ``StorageEvent``): those are decoded to see.
@@ -71,7 +71,7 @@ def check_kind(match: Match, fn: Function[Any], raw: Any) -> None:
         if not wrong:
             return
         delivered = wrong[0]
-    raise BadInput(f"{fn.name} takes {fn.kind.kind} events, but {match.trigger.name} "
+    raise WrongKind(f"{fn.name} takes {fn.kind.kind} events, but {match.trigger.name} "
                    f"delivers {delivered} events")
 
 

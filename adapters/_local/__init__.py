@@ -1,5 +1,6 @@
 """The local dev server behind ``polyfn serve``: a WSGI app (``_app.py``) served by
-werkzeug, running one handler for everything POSTed to it.
+waitress (``_server.py``: threads, slow-client timeout, body limit), running one
+handler for everything sent to it.
 
 Routes, by path and headers only (never by sniffing the body):
 
@@ -16,8 +17,9 @@ Routes, by path and headers only (never by sniffing the body):
   trigger ``local.http``) answered as on Google Cloud's HTTP path.
 
 Every uniform event the handler receives is logged on stderr in one line, and
-every request with its status (``_log.py``). Imported only by the CLI: it loads
-werkzeug and the adapters it serves.
+every request with its status (``_log.py``). Imported only by the CLI, once it has
+checked that the ``serve`` extra is installed: it loads waitress, werkzeug and the
+adapters it serves.
 """
 
 from __future__ import annotations
@@ -25,5 +27,7 @@ from __future__ import annotations
 from ._app import RESERVED, dev_app, route_of
 from ._log import LOCAL_HTTP, EventLog, describe
 from ._raw import INVOKE
+from ._server import DevServer, ServerOptions, build_server
 
-__all__ = ["INVOKE", "LOCAL_HTTP", "RESERVED", "EventLog", "describe", "dev_app", "route_of"]
+__all__ = ["INVOKE", "LOCAL_HTTP", "RESERVED", "DevServer", "EventLog", "ServerOptions",
+           "build_server", "describe", "dev_app", "route_of"]

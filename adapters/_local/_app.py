@@ -21,7 +21,7 @@ from typing import Any
 
 from adapters._cli.handlers import WatchedHandler
 from adapters._cli.output import one_line
-from sdk._response import Rendered, problem
+from sdk.adapter import Rendered, problem
 
 from ._http import serve_http
 from ._log import EventLog, LoggedFunction

@@ -2,7 +2,9 @@
 (``adapters.gcp``), with ``provider`` ``local`` and trigger ``local.http``. As there,
 a ``Schedule`` handler gets a Cloud Scheduler request (``X-CloudScheduler``
 headers) as a Schedule and a ``Message`` handler a Pub/Sub push body as a Message;
-any other handler gets the :class:`~sdk.HTTPRequest`."""
+any other handler gets the :class:`~sdk.HTTPRequest`. A handler of a kind no HTTP
+request can be (a ``StorageEvent`` handler) answers 415, as a CloudEvent or raw
+payload of a kind it does not take does."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import uuid
 from typing import Any
 
 from adapters.gcp._http import HTTP
-from sdk import Context, Function, HTTPRequest
+from sdk import Context, Function, HTTPRequest, Message, Schedule
+from sdk.adapter import problem
 
 from ._log import LOCAL_HTTP
 
@@ -29,6 +32,8 @@ class LocalHTTP(HTTP):
 
 
 _TRIGGER = LocalHTTP()
+#: What a plain request can be delivered as (``adapters.gcp._http.HTTP.event_for``).
+_DELIVERED = (HTTPRequest, Message, Schedule)
 
 
 def serve_http(fn: Function[Any], environ: dict[str, Any]) -> Any:
@@ -37,6 +42,10 @@ def serve_http(fn: Function[Any], environ: dict[str, Any]) -> Any:
     from werkzeug.wrappers import Request
 
     request = Request(environ)
+    if not any(issubclass(kind, fn.kind) for kind in _DELIVERED):
+        return _TRIGGER.encode(problem(415, "Unsupported Media Type", f"{fn.name} takes "
+                                       f"{fn.kind.kind} events, but {LOCAL_HTTP} delivers "
+                                       "http events"), request)
     context = Context(provider="local",
                       request_id=request.headers.get("X-Request-Id") or str(uuid.uuid4()),
                       function_name=fn.name, raw=request)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sdk import Event, Function
-from sdk._jsonform import dumps
+from sdk.adapter import dumps
 
 __all__ = ["LOCAL_HTTP", "EventLog", "LoggedFunction", "describe"]
 

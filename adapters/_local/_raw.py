@@ -5,9 +5,11 @@ The provider is detected as ``polyfn event --provider auto`` does (AWS, Azure,
 Google Cloud, CloudEvents, in that order), or named in the path. 200 carries the
 provider's response (``batchItemFailures``, an API Gateway response dict, ``null``
 for an event whose result the provider ignores); bad input (not JSON, no trigger
-matches, a malformed payload, a handler of another kind) is 400 problem+json
-naming keys, never values; an invocation that fails because the handler raised
-is 500 problem+json (the traceback goes to stderr).
+matches, a malformed payload) is 400 problem+json naming keys, never values; a
+well-formed payload of a kind the handler does not take (an SQS batch to an
+``HTTPRequest`` handler) is 415, as everywhere in ``polyfn serve``; an invocation
+that fails because the handler raised is 500 problem+json (the traceback goes to
+stderr).
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ import sys
 import traceback
 from typing import Any
 
-from adapters._cli.command import BadInput
+from adapters._cli.command import BadInput, WrongKind
 from adapters._cli.handlers import WatchedHandler
 from adapters._cli.invoke import RUNNERS, check_kind, run_trigger
 from adapters._cli.output import one_line, response_json
 from adapters._cli.providers import AUTO, CHOICES, resolve
 from sdk import Function
-from sdk._jsonform import dumps
-from sdk._response import Rendered, problem
+from sdk.adapter import Rendered, dumps, problem
 from sdk.errors import ConfigurationError, EventDecodeError, UnsupportedEventError
 
 __all__ = ["INVOKE", "invoke_raw"]
@@ -67,6 +68,8 @@ def invoke_raw(handler: WatchedHandler, fn: Function[Any], provider: str, body: 
         raw = _payload(body)
         match = resolve(raw, provider)
         check_kind(match, fn, raw)
+    except WrongKind as exc:
+        return problem(415, "Unsupported Media Type", one_line(str(exc))), ""
     except BadInput as exc:
         return problem(400, "Bad Request", one_line(str(exc))), ""
     handler.errors.clear()

@@ -17,8 +17,9 @@ from http import HTTPStatus
 from typing import Any
 
 from adapters._context import ColdStart, traceparent_id
-from sdk import Context, Event, as_function
+from sdk import Context, Event, Function, as_function
 from sdk.adapter import Rendered, problem
+from sdk.errors import ConfigurationError
 
 from ._binding import HTTPMessage
 from ._run import failure, run, run_async
@@ -73,6 +74,18 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
         return failure(exc, context, _TRIGGER.name)
 
 
+def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
+    """415 when the handler does not take the kind of an event of the delivery (a
+    CloudEvent to an ``HTTPRequest`` handler): nothing runs, and a 4xx tells the
+    sender a retry cannot help (``polyfn serve`` answers the same)."""
+    for event in events:
+        try:
+            fn.check(event)
+        except ConfigurationError as exc:  # names the handler and kinds, no values
+            return problem(415, "Unsupported Media Type", str(exc))
+    return None
+
+
 def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:
     headers = [*rendered.headers, *(("Set-Cookie", cookie) for cookie in rendered.cookies)]
     headers.append(("Content-Length", str(len(rendered.body))))
@@ -94,8 +107,8 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
         message = HTTPMessage(_environ_headers(environ), _read_body(environ),
                               environ.get("REQUEST_METHOD") or "GET")
         events = _early(message)
-        rendered = (events if isinstance(events, Rendered)
-                    else run(fn, events, request_context(message, events)))
+        rendered = (events if isinstance(events, Rendered) else _refused(fn, events)
+                    or run(fn, events, request_context(message, events)))
         start_response(_status_line(rendered.status), _response_headers(rendered))
         return [rendered.body]
 
@@ -143,8 +156,8 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
         events = _early(message)
-        rendered = (events if isinstance(events, Rendered)
-                    else await run_async(fn, events, request_context(message, events)))
+        rendered = (events if isinstance(events, Rendered) else _refused(fn, events)
+                    or await run_async(fn, events, request_context(message, events)))
         await send({"type": "http.response.start", "status": rendered.status,
                     "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
                                 for n, v in _response_headers(rendered)]})

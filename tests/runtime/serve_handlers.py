@@ -1,4 +1,4 @@
-"""The handler ``tests/runtime/test_serve.py`` runs under ``polyfn serve``.
+"""The handlers ``tests/runtime/test_serve*.py`` run under ``polyfn serve``.
 
 It takes any kind and answers with what it saw, so each test checks the route a
 request took by the answer: an HTTP echo, a CloudEvent's type and data. A message
@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 import sdk
-from sdk import Event, HTTPRequest, Message, Response
+from sdk import Event, HTTPRequest, Message, Response, StorageEvent
 
 
 class Order(BaseModel):
@@ -31,3 +31,14 @@ def handler(event: Event[Any], context: sdk.Context) -> Any:
     if event.provider == "cloudevents":
         return {"kind": event.kind, "type": event.type, "data": event.data}
     return None
+
+
+@sdk.function
+def http_only(request: HTTPRequest[Any]) -> dict[str, Any]:
+    """Takes HTTP requests only: a CloudEvent or an SQS batch is refused (415)."""
+    return {"path": request.path, "bytes": len(request.body)}
+
+
+@sdk.function
+def storage_only(event: StorageEvent[Any]) -> None:
+    """Takes storage events only: a plain HTTP request is refused (415)."""

@@ -2,8 +2,10 @@
 
 The samples are not copied into the project: they are read from the folder named
 by ``POLYFN_SAMPLES`` (default ``../shared/samples`` beside the checkout). Outside
-that layout, tests that need them skip with a visible reason; ``.ci/run`` fails
-when the folder is missing, so CI never skips them.
+that layout, tests that need them skip with a visible reason (``make test`` on a
+bare checkout passes, its summary listing the skips); ``.ci/run`` fails when the
+folder is missing and sets ``POLYFN_REQUIRE_SAMPLES=1``, which makes importing
+this module fail, so CI never skips them.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ requires_samples = pytest.mark.skipif(not HAVE_SAMPLES, reason=SKIP_REASON)
 def sample_files(pattern: str = "**/*.json") -> list[Path]:
     """Sample files matching ``pattern`` (relative to the samples folder), sorted.
 
-    Licenses and SOURCES.md are not samples.
+    Licenses and SOURCES.md are not samples. Without the folder: ``[]`` while
+    pytest collects (``params`` turns that into one visible skip), and inside a
+    running test a skip with the reason.
     """
     if not HAVE_SAMPLES:
+        _skip_inside_a_test()
         return []
     return sorted(
         p for p in SAMPLES.glob(pattern)
@@ -55,8 +60,24 @@ def params(pattern: str) -> list[Any]:
     return [pytest.param(p, id=sample_id(p)) for p in files]
 
 
+#: A value inherited from a pytest that started this one (a test running pytest).
+_OUTER_TEST = os.environ.get("PYTEST_CURRENT_TEST")
+
+
+def _skip_inside_a_test() -> None:
+    """Skip the running test for want of the samples folder. pytest sets
+    ``PYTEST_CURRENT_TEST`` while a test runs, never while it collects (this module
+    is imported while test modules are collected)."""
+    current = os.environ.get("PYTEST_CURRENT_TEST")
+    if current and current != _OUTER_TEST:
+        pytest.skip(SKIP_REASON)
+
+
 def load(path: Path) -> Any:
-    """Parse a sample as the providers send it (a UTF-8 BOM is tolerated)."""
+    """Parse a sample as the providers send it (a UTF-8 BOM is tolerated); without
+    the samples folder, a test loading one skips with the reason."""
+    if not HAVE_SAMPLES and path.is_relative_to(SAMPLES):
+        _skip_inside_a_test()
     return json.loads(path.read_bytes().decode("utf-8-sig"))
 
 

@@ -50,8 +50,14 @@ def test_each_section_shows_the_uniform_request(output: str, cloud: str) -> None
     assert len(re.findall(r"^method +POST +│", text, flags=re.M)) == 2
 
 
-def test_output_fits_a_100_column_terminal(output: str) -> None:
-    assert max(len(line) for line in output.splitlines()) <= 100
+def test_every_line_fits_an_80_column_terminal(output: str) -> None:
+    wide = [line for line in output.splitlines() if len(line) > 80]
+    assert wide == []
+
+
+def test_the_two_columns_line_up(output: str) -> None:
+    table = [line for line in output.splitlines() if "│" in line]
+    assert table and {line.index("│") for line in table} == {37}
 
 
 def test_the_message_handler_runs_on_every_cloud_and_loses_nothing(output: str) -> None:

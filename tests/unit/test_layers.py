@@ -17,11 +17,8 @@ import sdk.adapter
 from adapters._registry import all_triggers
 from tests.support.samples import PROJECT_ROOT
 
-#: Modules rewritten on another branch (the dev server) that still import sdk._*;
-#: each entry is a debt, not a permission: remove it once the module is moved over.
-PENDING: frozenset[str] = frozenset({
-    "adapters/_local/_app.py", "adapters/_local/_log.py", "adapters/_local/_raw.py",
-})
+#: Modules that still import sdk._*; each entry is a debt, not a permission.
+PENDING: frozenset[str] = frozenset()
 
 
 def imports(path: Path) -> list[str]:
