@@ -62,6 +62,11 @@ def test_eventbridge_refuses_what_it_cannot_carry(aws: Any) -> None:
         bus.send({"a": 1}, type="T", source="s", attributes={"x": "y"})
     result = bus.send_many([sdk.Outgoing({"n": i}, type="T", source="s") for i in range(12)])
     assert result.ok and len(set(result.ids)) == 12
+    # EventBridge answers per entry: the one it refuses fails with its own code.
+    items = [sdk.Outgoing(d, type="T", source="s") for d in ({"a": 1}, "{not json", {"b": 2})]
+    result = bus.send_many(items)
+    assert [(f.index, f.error.code if f.error else None) for f in result.failed] == [
+        (1, "MalformedDetail")]
 
 
 def _kinesis_records(name: str, count: int) -> tuple[list[Any], str, str]:

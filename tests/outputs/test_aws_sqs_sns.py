@@ -96,6 +96,16 @@ def test_sqs_send_many_reports_exactly_the_failed_items(aws: Any) -> None:
         result.raise_for_failures()
 
 
+def test_a_batch_the_queue_refuses_whole_is_resent_one_by_one(aws: Any) -> None:
+    url, arn = _queue("small", MaximumMessageSize="1024")  # the queue's own limit
+    items: list[Any] = [{"n": i} for i in range(12)]
+    items[11] = "x" * 2000
+    result = sdk.destination("sqs://small").send_many(items)
+    assert [f.index for f in result.failed] == [11]
+    assert result.failed[0].error and result.failed[0].error.code == "InvalidParameterValue"
+    assert len(_deliver(url, arn, 11)) == 11
+
+
 def test_sqs_provider_error_names_destination_and_code_not_payload(aws: Any) -> None:
     with pytest.raises(sdk.PublishError) as info:
         sdk.destination("sqs://missing").send({"secret": "s3cr3t"})
