@@ -61,7 +61,7 @@ def test_sqs_round_trip(aws: Any, data: Any, content_type: str) -> None:
 def test_sqs_addresses_by_url_and_arn(aws: Any) -> None:
     url, arn = _queue("byaddr")
     ids = [sdk.destination(arn).send({"n": 1}),
-           sdk.destination(f"sqs://byaddr").send({"n": 2})]
+           sdk.destination("sqs://byaddr").send({"n": 2})]
     events = _deliver(url, arn, 2)
     assert sorted(e.id for e in events) == sorted(ids)
     assert sorted(e.data["n"] for e in events) == [1, 2]
@@ -76,7 +76,7 @@ def test_sqs_fifo_key_is_the_group_and_id_the_dedup_id(aws: Any) -> None:
     events = _deliver(url, arn, 2)
     assert [e.data for e in events] == [{"n": 1}, {"n": 2}]
     assert {e.ordering_key for e in events} == {"customer-7"}
-    with pytest.raises(sdk.PublishError, match="polyfn.MissingKey"):
+    with pytest.raises(sdk.PublishError, match=r"polyfn\.MissingKey"):
         orders.send({"n": 3})
 
 
@@ -94,6 +94,16 @@ def test_sqs_send_many_reports_exactly_the_failed_items(aws: Any) -> None:
     assert sorted(e.id for e in events) == sorted(i for i in result.ids if i)
     with pytest.raises(sdk.PublishError, match="2 of 25 failed"):
         result.raise_for_failures()
+
+
+def test_a_batch_the_queue_refuses_whole_is_resent_one_by_one(aws: Any) -> None:
+    url, arn = _queue("small", MaximumMessageSize="1024")  # the queue's own limit
+    items: list[Any] = [{"n": i} for i in range(12)]
+    items[11] = "x" * 2000
+    result = sdk.destination("sqs://small").send_many(items)
+    assert [f.index for f in result.failed] == [11]
+    assert result.failed[0].error and result.failed[0].error.code == "InvalidParameterValue"
+    assert len(_deliver(url, arn, 11)) == 11
 
 
 def test_sqs_provider_error_names_destination_and_code_not_payload(aws: Any) -> None:
@@ -149,3 +159,19 @@ def test_sns_send_many_batches_by_ten(aws: Any) -> None:
     assert result.ok and len(set(result.ids)) == 23
     bodies = [json.loads(m["Body"]) for m in _deliver_raw(url, 23)]
     assert sorted(json.loads(b["Message"])["n"] for b in bodies) == list(range(23))
+
+
+def test_trace_context_travels_as_message_attributes(aws: Any) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    url, arn = _queue("traced")
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("produce") as span:
+        sdk.destination("sqs://traced").send({"n": 1}, attributes={"tenant": "a"})
+        trace_id = trace.format_trace_id(span.get_span_context().trace_id)
+    sdk.destination("sqs://traced").send({"n": 2})  # no current span: nothing injected
+    events = sorted(_deliver(url, arn, 2), key=lambda e: e.data["n"])
+    assert events[0].attributes["tenant"] == "a"
+    assert events[0].attributes["traceparent"].split("-")[1] == trace_id
+    assert events[1].attributes == {}
