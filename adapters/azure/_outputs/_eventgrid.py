@@ -73,6 +73,8 @@ class EventGrid:
 
     provider = "azure.eventgrid"
     limits = Limits(message_bytes=MiB, batch_items=1000, batch_bytes=MiB)
+    #: Event Grid refuses the whole array for one bad event: resend one by one.
+    split_codes = frozenset({"BadRequest", "InputJsonInvalid"})
 
     def __init__(self, address: Address) -> None:
         self.address = address.text
@@ -135,8 +137,6 @@ class EventGrid:
 
     def send(self, entry: Any) -> str:
         (outcome,) = self.send_batch([entry])
-        if outcome.code is not None:
-            raise self.refuse(outcome.code, outcome.detail)
         return str(outcome.id)
 
     def send_batch(self, entries: list[Any]) -> list[Outcome]:
@@ -144,6 +144,5 @@ class EventGrid:
         try:
             self.client().send(entries)
         except AzureError as exc:
-            error = publish_error(self.address, self.provider, exc)
-            return [Outcome(code=error.code, detail=error.detail)] * len(entries)
+            raise publish_error(self.address, self.provider, exc) from None
         return [Outcome(id=str(entry.id)) for entry in entries]
