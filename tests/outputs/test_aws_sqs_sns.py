@@ -181,3 +181,19 @@ def test_trace_context_travels_as_message_attributes(aws: Any) -> None:
     assert events[0].attributes["tenant"] == "a"
     assert events[0].attributes["traceparent"].split("-")[1] == trace_id
     assert events[1].attributes == {}
+
+
+def test_threads_share_one_client(aws: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from adapters.aws import _clients
+
+    url, arn = _queue("threads")
+    destination = sdk.destination(arn)
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda n: destination.send({"n": n}), range(40)))
+    assert len(set(ids)) == 40
+    sqs_clients = [key for key in _clients._clients if key[0] == "sqs"
+                   and key[2] == aws.url]
+    assert len(sqs_clients) == 1
+    assert len(_deliver(url, arn, 40)) == 40

@@ -109,3 +109,8 @@ def test_a_missing_provider_library_names_the_extra() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.startswith("ERR") and "pip install 'polyfn[aws]'" in out
+
+
+def test_import_adapters_aws_loads_no_boto3() -> None:
+    loaded = top_level(loaded_by("import adapters.aws\nimport adapters.cloudevents\n"))
+    assert not loaded & {"boto3", "botocore", "urllib3"}
