@@ -201,3 +201,28 @@ def test_storage_event_reads_its_blob(azurite: Azurite) -> None:
                  "blobType": "BlockBlob", "url": f"http://127.0.0.1/{name}/in/report.csv"}}])
     assert grid_event.trigger == "azure.blob.eventgrid"
     assert grid_event.read() == b"a,b\n1,2\n"
+
+
+def test_queue_send_async_keeps_the_loop_running(azurite: Azurite) -> None:
+    import asyncio
+
+    queue = _queue(azurite)
+    orders = sdk.destination(f"azure-queue://{queue.queue_name}")
+
+    async def main() -> tuple[list[str], int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticker = asyncio.create_task(tick())
+        ids = await asyncio.gather(*(orders.send_async({"n": n}) for n in range(5)))
+        ticker.cancel()
+        return list(ids), ticks
+
+    ids, ticks = asyncio.run(main())
+    assert ticks > 5  # the loop ran while the sends were in flight
+    assert sorted(m.id for m in _receive(queue)) == sorted(ids)
