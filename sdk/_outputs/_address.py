@@ -29,17 +29,18 @@ __all__ = ["ARN_SERVICES", "BUCKETS", "DESTINATIONS", "HOSTS", "Address", "drive
 DESTINATIONS: dict[str, str] = {
     "sqs": "adapters.aws._outputs:SQS",
     "sns": "adapters.aws._outputs:SNS",
-    "eventbridge": "adapters.aws._outputs:EventBridge",
-    "kinesis": "adapters.aws._outputs:Kinesis",
+    "eventbridge": "adapters.aws._outputs_streams:EventBridge",
+    "kinesis": "adapters.aws._outputs_streams:Kinesis",
     "http": "adapters.cloudevents._sink:Sink",
     "https": "adapters.cloudevents._sink:Sink",
-    # Azure and GCP destinations:
+    # Azure and GCP destinations (adapters/azure/_outputs.py, adapters/gcp/_outputs.py),
+    # schemes agreed: "azure-queue", "servicebus", "eventhubs", "eventgrid", "pubsub".
 }
 
 #: Bucket kind -> its driver.
 BUCKETS: dict[str, str] = {
     "s3": "adapters.aws._storage:S3",
-    # Azure and GCP buckets:
+    # Azure and GCP buckets, schemes agreed: "azure-blob", "gs".
 }
 
 #: ARN service field -> kind (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).

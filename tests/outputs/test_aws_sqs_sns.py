@@ -126,7 +126,7 @@ def test_sns_to_sqs_round_trip(aws: Any) -> None:
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
     events = sdk.destination(topic)
     ids = [events.send({"id": 7}, attributes={"tenant": "a"}, subject="Order placed"),
-           events.send(b"\x89PNG\r\n")]
+           sdk.destination("sns://events").send(b"\x89PNG\r\n")]  # by name: same topic
     seen: list[Any] = []
     _unwrap_handler(seen)(sqs_event(_deliver_raw(url, 2), arn), None)
     by_id = {e.id: e for e in seen}
