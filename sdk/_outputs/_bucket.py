@@ -69,22 +69,25 @@ class Bucket:
         return self.driver.list(prefix)
 
 
+#: address -> its Bucket (one driver per bucket, however often it is asked for).
+_BUCKETS: dict[str, Bucket] = {}
+
+
 def bucket(address: str) -> Bucket:
     """The bucket at ``address`` (``s3://name``, ...). Nothing is imported or
-    connected until the first call."""
-    return Bucket(address)
-
-
-_BUCKETS: dict[tuple[str, str], Bucket] = {}
+    connected until the first call; the same address gives the same object."""
+    found = _BUCKETS.get(address) if isinstance(address, str) else None
+    if found is None:
+        found = Bucket(address)
+        if len(_BUCKETS) >= 256:
+            _BUCKETS.clear()
+        _BUCKETS[address] = found
+    return found
 
 
 def event_bucket(trigger: str, name: str | None) -> Bucket:
-    """The bucket a storage event came from (one :class:`Bucket` per name)."""
-    family = trigger.split(".", 1)[0]
-    scheme = STORAGE_SCHEMES.get(family)
+    """The bucket a storage event came from."""
+    scheme = STORAGE_SCHEMES.get(trigger.split(".", 1)[0])
     if scheme is None or not name:
         raise ConfigurationError(f"{trigger}: the event names no bucket polyfn can read")
-    found = _BUCKETS.get((scheme, name))
-    if found is None:
-        found = _BUCKETS[(scheme, name)] = Bucket(f"{scheme}://{name}")
-    return found
+    return bucket(f"{scheme}://{name}")

@@ -131,3 +131,9 @@ def test_size_limits_are_checked_before_sending(address: str, data: object, limi
 def test_send_many_of_nothing_sends_nothing() -> None:
     result = sdk.destination("sqs://orders").send_many([])
     assert result.ok and len(result) == 0 and result.ids == []
+
+
+def test_the_same_address_gives_the_same_destination_and_bucket() -> None:
+    assert sdk.destination("sqs://same") is sdk.destination("sqs://same")
+    assert sdk.bucket("s3://same") is sdk.bucket("s3://same")
+    assert sdk.destination("sqs://same") is not sdk.destination("sqs://other")
