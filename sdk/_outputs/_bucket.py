@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, StorageError
 from ._address import BUCKETS, Address, driver_class, parse
 from ._driver import BucketDriver
 from ._message import _encode
@@ -46,7 +46,11 @@ class Bucket:
     def write(self, key: str, data: Any, content_type: str | None = None,
               metadata: Mapping[str, str] | None = None) -> None:
         """Write (create or replace) the object ``key``."""
-        body, mime, _ = _encode(data, content_type)
+        try:
+            body, mime, _ = _encode(data, content_type)
+        except (TypeError, ValueError) as exc:
+            raise StorageError(self.address, self.driver.provider, "polyfn.InvalidData", key,
+                               str(exc)) from None
         self.driver.write(key, body, mime, dict(metadata) if metadata else None)
 
     def read(self, key: str) -> bytes:

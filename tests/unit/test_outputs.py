@@ -137,3 +137,8 @@ def test_the_same_address_gives_the_same_destination_and_bucket() -> None:
     assert sdk.destination("sqs://same") is sdk.destination("sqs://same")
     assert sdk.bucket("s3://same") is sdk.bucket("s3://same")
     assert sdk.destination("sqs://same") is not sdk.destination("sqs://other")
+
+
+def test_a_bucket_write_of_data_that_cannot_be_encoded_is_a_storage_error() -> None:
+    with pytest.raises(sdk.StorageError, match=r"polyfn\.InvalidData"):
+        sdk.bucket("s3://b").write("k", object())
