@@ -22,6 +22,9 @@ Responses (``sdk._response``):
 Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
     learn the project of their trace field), ``redact_query`` / ``redact_url``
     (query values out of log lines), ``redaction_enabled`` (``POLYFN_LOG_REDACT``).
+Output drivers (``sdk._outputs``; loaded on first use, as the drivers are):
+    ``Address`` (a parsed destination or bucket address), ``Limits`` and ``Outcome``
+    (what a driver declares and answers), ``OutgoingMessage`` (one message to send).
 Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
@@ -52,14 +55,42 @@ if TYPE_CHECKING:
         reported,
         run_batch,
     )
+    from ._outputs import Limits, Outcome, OutgoingMessage
+    from ._outputs._address import Address
     from ._redact import enabled as redaction_enabled
     from ._redact import redact_query, redact_url
 
 __all__ = [
-    "BODY", "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "UNSET",
-    "BatchOutcome", "Payload", "Policy", "Record", "Rendered", "ReportedFailure",
-    "batch_failure", "decode_payload", "dumps", "is_json_type", "iso", "jsonable", "problem",
-    "redact_query", "redact_url", "redaction_enabled", "render", "reported", "run_batch",
+    "BODY",
+    "DEFAULT_CONCURRENCY",
+    "FAIL",
+    "FAIL_FAST",
+    "REPORT",
+    "REPORT_RESULTS",
+    "UNSET",
+    "Address",
+    "BatchOutcome",
+    "Limits",
+    "Outcome",
+    "OutgoingMessage",
+    "Payload",
+    "Policy",
+    "Record",
+    "Rendered",
+    "ReportedFailure",
+    "batch_failure",
+    "decode_payload",
+    "dumps",
+    "is_json_type",
+    "iso",
+    "jsonable",
+    "problem",
+    "redact_query",
+    "redact_url",
+    "redaction_enabled",
+    "render",
+    "reported",
+    "run_batch",
     "use_gcp_project",
 ]
 
@@ -73,7 +104,18 @@ _REDACT = {"redact_query": "redact_query", "redact_url": "redact_url",
            "redaction_enabled": "enabled"}
 
 
+#: The output drivers' names, loaded with sdk._outputs on first access.
+_OUTPUTS = frozenset({"Address", "Limits", "Outcome", "OutgoingMessage"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _OUTPUTS:
+        from . import _outputs
+        from ._outputs._address import Address
+
+        value = Address if name == "Address" else getattr(_outputs, name)
+        globals()[name] = value
+        return value
     if name in _REDACT:
         from . import _redact
 

@@ -19,8 +19,7 @@ import base64
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from sdk._outputs import Limits, Outcome, OutgoingMessage
-from sdk._outputs._address import Address
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 from sdk.errors import PublishError
 
 from ._clients import ERRORS, client, publish_error

@@ -11,8 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sdk._outputs import Limits, Outcome, OutgoingMessage
-from sdk._outputs._address import Address
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 
 from ._outputs import KiB, _Driver
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sdk._outputs._address import Address
+from sdk.adapter import Address
 from sdk.errors import ConfigurationError, NotFound
 
 from ._clients import ERRORS, client, error_code, storage_error

@@ -21,8 +21,7 @@ import uuid
 from importlib import import_module
 from typing import Any
 
-from sdk._outputs import Limits, Outcome, OutgoingMessage
-from sdk._outputs._address import Address
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 from sdk.errors import PublishError
 
 __all__ = ["Sink"]

@@ -23,7 +23,8 @@ from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
 
 from ._cloudevent import CloudEvent, StructuredCloudEvent, run_events
-from ._context import gcp_context, trace_context
+from ._context import gcp_context
+from ._context import trace_context as _trace_context
 from ._http import HTTP, request_id
 from ._legacy import Background, PubSubPush, attempt, push_event
 
@@ -77,7 +78,7 @@ def http_function(handle: Callable[..., Any]) -> Callable[[Any], Any]:
 
     def function(request: Any) -> Any:
         headers = request.headers
-        context = gcp_context(request_id=request_id(headers), **trace_context(headers),
+        context = gcp_context(request_id=request_id(headers), **_trace_context(headers),
                               raw=request)
         return _HTTP.invoke(fn, request, context)
 
@@ -96,7 +97,7 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
         context = gcp_context(
             request_id=(request_id(headers) if headers is not None else None)
             or cloud_event.get("id"),
-            **trace_context(headers, cloud_event.get("traceparent")),
+            **_trace_context(headers, cloud_event.get("traceparent")),
             attempt=attempt(cloud_event.data), raw=cloud_event)
         _CLOUDEVENT.invoke(fn, cloud_event, context)
 
@@ -117,7 +118,7 @@ def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None
         ctx = gcp_context(
             request_id=(request_id(headers) if headers is not None else None)
             or getattr(context, "event_id", None),
-            **trace_context(headers), attempt=attempt(raw), raw=context)
+            **_trace_context(headers), attempt=attempt(raw), raw=context)
         run_events(fn, events, ctx, Background.name)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]

@@ -121,7 +121,7 @@ def test_servicebus_needs_a_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AzureWebJobsServiceBus", raising=False)
     with pytest.raises(sdk.ConfigurationError,
                        match="AzureWebJobsServiceBus, AzureWebJobsServiceBus__fully"):
-        sdk.destination("servicebus://orders").send("x")
+        sdk.destination("servicebus://orders-no-connection").send("x")  # uncached
     monkeypatch.setenv("Bus__fullyQualifiedNamespace", "ns.servicebus.windows.net")
     driver = sdk.destination("servicebus://orders?connection=Bus").driver
     assert driver.connection.endpoint == "ns.servicebus.windows.net"

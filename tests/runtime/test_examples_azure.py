@@ -156,8 +156,11 @@ def test_a_flagged_order_raises_so_service_bus_redelivers_it(logs: list[dict[str
     with pytest.raises(Exception, match="SKU RECALLED-1 is flagged") as raised:
         call("orders", "orders", message)
     assert type(raised.value).__name__ == "OrderRejected"
-    (line,) = logs
+    line, failed = logs  # the handler's own line, then polyfn's for the failed record
     assert line["message"] == "order rejected" and line["delivery_count"] == 3
+    assert (failed["level"], failed["message"], failed["trigger"]) == (
+        "ERROR", "record failed", "azure.servicebus")
+    assert failed["error_type"] == "OrderRejected" and failed["record"] == "azure.servicebus[0]"
 
 
 def test_an_order_that_misfits_the_model_raises() -> None:

@@ -16,7 +16,7 @@ from typing import IO, Any
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import ContainerClient, ContentSettings
 
-from sdk._outputs._address import Address
+from sdk.adapter import Address
 
 from ._connection import Service, cached, credential, resolve
 from ._errors import storage_error

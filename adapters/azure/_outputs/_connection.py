@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
-from sdk._outputs._address import Address
+from sdk.adapter import Address
 from sdk.errors import ConfigurationError
 
 __all__ = ["Connection", "Service", "cached", "credential", "endpoint_url", "option", "resolve"]

@@ -37,10 +37,7 @@ from azure.core.exceptions import AzureError
 from azure.core.messaging import CloudEvent
 from azure.eventgrid import EventGridEvent, EventGridPublisherClient
 
-from sdk._data import is_json_type
-from sdk._outputs._address import Address
-from sdk._outputs._driver import Limits, Outcome
-from sdk._outputs._message import OutgoingMessage
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage, is_json_type
 from sdk.errors import ConfigurationError, PublishError
 
 from ._connection import cached, credential, endpoint_url, option

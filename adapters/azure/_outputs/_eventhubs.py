@@ -31,9 +31,7 @@ from azure.core.exceptions import AzureError
 from azure.eventhub import EventData, EventHubProducerClient
 from azure.eventhub.exceptions import EventHubError
 
-from sdk._outputs._address import Address
-from sdk._outputs._driver import Limits, Outcome
-from sdk._outputs._message import OutgoingMessage
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 
 from ._connection import Service, cached, credential, resolve
 from ._errors import publish_error

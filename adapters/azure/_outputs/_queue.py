@@ -20,9 +20,7 @@ from typing import Any
 from azure.core.exceptions import AzureError
 from azure.storage.queue import QueueClient
 
-from sdk._outputs._address import Address
-from sdk._outputs._driver import Limits, Outcome
-from sdk._outputs._message import OutgoingMessage
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 from sdk.errors import ConfigurationError, PublishError
 
 from ._connection import Service, cached, credential, option, resolve

@@ -33,9 +33,7 @@ from azure.core.exceptions import AzureError
 from azure.servicebus import ServiceBusClient, ServiceBusMessage
 from azure.servicebus.exceptions import MessageSizeExceededError
 
-from sdk._outputs._address import Address
-from sdk._outputs._driver import Limits, Outcome
-from sdk._outputs._message import OutgoingMessage
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 from sdk.errors import ConfigurationError, PublishError
 
 from ._connection import Service, cached, credential, option, resolve

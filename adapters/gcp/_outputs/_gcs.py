@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from google.api_core.exceptions import GoogleAPIError, NotFound
 
-from sdk._outputs._address import Address
+from sdk.adapter import Address
 from sdk.errors import ConfigurationError, StorageError
 from sdk.errors import NotFound as PolyfnNotFound
 

@@ -32,9 +32,7 @@ from typing import Any
 
 from google.api_core.exceptions import GoogleAPIError
 
-from sdk._outputs._address import Address
-from sdk._outputs._driver import Limits, Outcome
-from sdk._outputs._message import OutgoingMessage
+from sdk.adapter import Address, Limits, Outcome, OutgoingMessage
 from sdk.errors import ConfigurationError, PublishError
 
 from ._clients import cached, code_of, detail_of
