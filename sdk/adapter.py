@@ -10,6 +10,8 @@ Payloads and the data rule (``sdk._data``):
     ``Payload`` (an undecoded body: bytes, text, or a callable producing them),
     ``decode_payload`` (the data rule: JSON by content type, else text/bytes),
     ``is_json_type``.
+Cookies (``sdk._http``): ``parse_cookie_header`` (request cookies from ``Cookie``
+    header values, or a list of ``name=value`` items; the first of a name wins).
 Sentinels (``sdk._event``, ``sdk._http``):
     ``UNSET`` (a field not given, worked out on first read), ``BODY`` (an HTTP
     body not read yet).
@@ -32,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._data import Payload, decode_payload, is_json_type
 from ._event import UNSET
-from ._http import BODY
+from ._http import BODY, parse_cookie_header
 from ._jsonform import dumps, iso, jsonable
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
@@ -50,10 +52,30 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "BODY", "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "UNSET",
-    "BatchOutcome", "Payload", "Policy", "Record", "Rendered", "ReportedFailure",
-    "batch_failure", "decode_payload", "dumps", "is_json_type", "iso", "jsonable", "problem",
-    "render", "reported", "run_batch",
+    "BODY",
+    "DEFAULT_CONCURRENCY",
+    "FAIL",
+    "FAIL_FAST",
+    "REPORT",
+    "REPORT_RESULTS",
+    "UNSET",
+    "BatchOutcome",
+    "Payload",
+    "Policy",
+    "Record",
+    "Rendered",
+    "ReportedFailure",
+    "batch_failure",
+    "decode_payload",
+    "dumps",
+    "is_json_type",
+    "iso",
+    "jsonable",
+    "parse_cookie_header",
+    "problem",
+    "render",
+    "reported",
+    "run_batch",
 ]
 
 #: Names loaded with the batch runner, on first access.

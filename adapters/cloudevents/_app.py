@@ -74,7 +74,7 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
 
 
 def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:
-    headers = [*rendered.headers, *(("Set-Cookie", cookie) for cookie in rendered.cookies)]
+    headers = rendered.header_pairs()
     headers.append(("Content-Length", str(len(rendered.body))))
     return headers
 

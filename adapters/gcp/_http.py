@@ -126,9 +126,7 @@ class HTTP(HTTPTrigger):
     def encode(self, result: Rendered, raw: Any) -> Any:
         from werkzeug.wrappers import Response
 
-        response = Response(result.body, status=result.status, headers=result.headers)
-        for cookie in result.cookies:
-            response.headers.add("Set-Cookie", cookie)
+        response = Response(result.body, status=result.status, headers=result.header_pairs())
         if result.content_type is None:  # werkzeug adds text/plain by default
             del response.headers["Content-Type"]
         return response

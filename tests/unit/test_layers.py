@@ -125,3 +125,20 @@ def test_w3c_traceparent_rule() -> None:
     assert traceparent_id(f"00-{trace}-00f067aa0ba902b7-01") == trace
     assert traceparent_id("00-short-00f067aa0ba902b7-01") is None
     assert traceparent_id("") is None and traceparent_id(None) is None
+
+
+def test_cookie_rule_is_the_same_for_a_cookie_header_and_an_api_gateway_list() -> None:
+    from sdk.adapter import parse_cookie_header
+
+    header = parse_cookie_header(['a=1; b="x y"; a=2; bare'])
+    listed = parse_cookie_header(["a=1", 'b="x y"', "a=2", "bare"])
+    assert header == listed == {"a": "1", "b": "x y", "bare": ""}
+
+
+def test_response_headers_with_cookies_are_one_rule() -> None:
+    from sdk.adapter import Rendered
+
+    rendered = Rendered(200, [("X-A", "1"), ("X-A", "2")], ["s=1", "t=2"], b"")
+    assert rendered.header_pairs() == [("X-A", "1"), ("X-A", "2"), ("Set-Cookie", "s=1"),
+                                       ("Set-Cookie", "t=2")]
+    assert rendered.header_map() == {"X-A": ["1", "2"], "Set-Cookie": ["s=1", "t=2"]}
