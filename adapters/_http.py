@@ -21,7 +21,7 @@ from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "parse_query",
+__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "failure_answer", "parse_query",
            "validation_problem"]
 
 
@@ -137,15 +137,8 @@ class HTTPTrigger(Trigger):
             except _MALFORMED as exc:
                 raise self.malformed(exc, raw) from None
             rendered = render(fn.call(event, context), self.name)
-        except DataValidationError as exc:
-            rendered = validation_problem(exc)
-        except EventDecodeError as exc:
-            # The message names trigger and keys only, never values: safe to return.
-            rendered = problem(400, "Bad Request", str(exc))
         except Exception as exc:
-            context.logger.exception("handler failed", exc, trigger=self.name)
-            rendered = problem(500, "Internal Server Error", "The function failed; see its "
-                               f"logs for request id {context.request_id}.")
+            rendered = failure_answer(exc, context, self.name)
         try:
             return self.encode(rendered, raw)
         except Exception as exc:  # e.g. several cookies where the format allows one
@@ -153,3 +146,17 @@ class HTTPTrigger(Trigger):
             return self.encode(problem(500, "Internal Server Error",
                                        f"The response could not be encoded; see the logs for "
                                        f"request id {context.request_id}."), raw)
+
+
+def failure_answer(exc: BaseException, context: Context, trigger: str) -> Rendered:
+    """The one HTTP answer for a failure (module docstring), on every HTTP path: data
+    not matching the model 422, a malformed request 400 (its message names trigger
+    and keys only, never values: safe to return), anything else 500 with the
+    traceback logged under the request id and never in the body."""
+    if isinstance(exc, DataValidationError):
+        return validation_problem(exc)
+    if isinstance(exc, EventDecodeError):
+        return problem(400, "Bad Request", str(exc))
+    context.logger.exception("handler failed", exc, trigger=trigger)
+    return problem(500, "Internal Server Error", "The function failed; see its "
+                   f"logs for request id {context.request_id}.")
