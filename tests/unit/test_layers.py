@@ -160,3 +160,11 @@ def test_time_fields_have_one_rule() -> None:
         decode_time("", "t", "time", required=True)
     assert epoch_ms("1710324930000") == epoch_seconds(1710324930)
     assert epoch_ms(True) is None and epoch_seconds("soon") is None and epoch_ms(None) is None
+
+
+def test_the_testing_helpers_sit_below_the_cli() -> None:
+    """The CLI uses the factories (``polyfn samples``); they never use the CLI."""
+    offenders = {str(path.relative_to(PROJECT_ROOT)): name
+                 for path in sources("adapters/testing") for name in imports(path)
+                 if name.startswith("adapters._cli") or name.startswith("adapters._local")}
+    assert offenders == {}
