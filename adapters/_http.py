@@ -21,8 +21,8 @@ from sdk.errors import DataValidationError, EventDecodeError
 
 from ._trigger import Trigger
 
-__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "forwarded_client",
-           "parse_query", "validation_problem"]
+__all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "failure_answer",
+           "forwarded_client", "parse_query", "validation_problem"]
 
 
 def parse_query(text: str) -> list[tuple[str, str]]:
@@ -176,15 +176,8 @@ class HTTPTrigger(Trigger):
             except _MALFORMED as exc:
                 raise self.malformed(exc, raw) from None
             rendered = render(fn.call(event, context), self.name)
-        except DataValidationError as exc:
-            rendered = validation_problem(exc)
-        except EventDecodeError as exc:
-            # The message names trigger and keys only, never values: safe to return.
-            rendered = problem(400, "Bad Request", str(exc))
         except Exception as exc:
-            context.logger.exception("handler failed", exc, trigger=self.name)
-            rendered = problem(500, "Internal Server Error", "The function failed; see its "
-                               f"logs for request id {context.request_id}.")
+            rendered = failure_answer(exc, context, self.name)
         try:
             return self.encode(rendered, raw)
         except Exception as exc:  # e.g. several cookies where the format allows one
@@ -192,3 +185,17 @@ class HTTPTrigger(Trigger):
             return self.encode(problem(500, "Internal Server Error",
                                        f"The response could not be encoded; see the logs for "
                                        f"request id {context.request_id}."), raw)
+
+
+def failure_answer(exc: BaseException, context: Context, trigger: str) -> Rendered:
+    """The one HTTP answer for a failure (module docstring), on every HTTP path: data
+    not matching the model 422, a malformed request 400 (its message names trigger
+    and keys only, never values: safe to return), anything else 500 with the
+    traceback logged under the request id and never in the body."""
+    if isinstance(exc, DataValidationError):
+        return validation_problem(exc)
+    if isinstance(exc, EventDecodeError):
+        return problem(400, "Bad Request", str(exc))
+    context.logger.exception("handler failed", exc, trigger=trigger)
+    return problem(500, "Internal Server Error", "The function failed; see its "
+                   f"logs for request id {context.request_id}.")

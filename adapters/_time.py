@@ -2,7 +2,10 @@
 
 RFC 3339 (https://www.rfc-editor.org/rfc/rfc3339#section-5.6), as CloudEvents,
 Google and Azure write it, and the ISO 8601 variants AWS sends: an offset without
-a colon (``+0000``, CloudWatch alarms) and none at all, read as UTC.
+a colon (``+0000``, CloudWatch alarms) and none at all, read as UTC; and epoch
+numbers (:func:`epoch_ms`, :func:`epoch_seconds`). :func:`decode_time` is the one
+rule for a time field that must be readable: ``None`` when missing, else the time
+or an :class:`~sdk.errors.EventDecodeError` naming the key.
 ``datetime.fromisoformat`` on Python 3.10 takes neither a ``Z`` suffix nor the
 nanosecond fractions Google sends (``2021-11-25T21:56:00.653866570Z``).
 """
@@ -12,7 +15,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["common_time", "maybe_time", "parse_time"]
+__all__ = ["common_time", "decode_time", "epoch_ms", "epoch_seconds", "maybe_time",
+           "parse_time"]
 
 #: The shape Google and most senders write (``2024-03-13T10:15:30.123Z``: UTC, no
 #: fraction or 3 or 6 digits, no 24:00, no leap second). On exactly this shape
@@ -67,3 +71,40 @@ def maybe_time(value: object) -> datetime | None:
         return parse_time(value)
     except ValueError:
         return None
+
+
+def decode_time(value: object, trigger: str, key: str, *, required: bool = False
+                ) -> datetime | None:
+    """A time field that must be readable: ``None`` when missing or empty (unless
+    ``required``), else :func:`parse_time`'s datetime, or :class:`EventDecodeError`
+    naming ``key`` (never the value)."""
+    if (value is None or value == "") and not required:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        from sdk.errors import EventDecodeError
+
+        raise EventDecodeError(trigger, f"{key} is not an RFC 3339 timestamp",
+                               keys=[key]) from None
+
+
+def _epoch(value: object, scale: float) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)) or value == "":
+        return None
+    try:
+        return datetime.fromtimestamp(float(value) / scale, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):  # OSError: out of the platform's range
+        return None
+
+
+def epoch_ms(value: object) -> datetime | None:
+    """An aware UTC datetime from epoch milliseconds (a number or numeric text);
+    ``None`` for anything else."""
+    return _epoch(value, 1000)
+
+
+def epoch_seconds(value: object) -> datetime | None:
+    """An aware UTC datetime from epoch seconds (Kinesis, DynamoDB Streams, Cosmos
+    DB ``_ts``); ``None`` for anything else."""
+    return _epoch(value, 1)

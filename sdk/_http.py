@@ -16,12 +16,16 @@ __all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
 
 
 def parse_cookie_header(values: list[str]) -> dict[str, str]:
-    """Cookies from ``Cookie`` header values; the first value of a name wins."""
+    """Cookies from ``Cookie`` header values (or API Gateway's list of ``name=value``
+    items), the one rule for every provider: the first value of a name wins, a
+    quoted value is unquoted, and a bare ``name`` (API Gateway passes them on) is a
+    cookie with an empty value."""
     cookies: dict[str, str] = {}
     for header in values:
         for part in header.split(";"):
-            name, sep, value = part.strip().partition("=")
-            if sep and name and name not in cookies:
+            name, _, value = part.strip().partition("=")
+            name = name.strip()
+            if name and name not in cookies:
                 cookies[name] = _unquote(value.strip())
     return cookies
 

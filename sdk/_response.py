@@ -113,6 +113,26 @@ class Rendered:
             out.setdefault(name, []).append(value)
         return out
 
+    def header_pairs(self) -> list[tuple[str, str]]:
+        """Every header line to send, one pair per value, ``Set-Cookie`` values
+        last: for servers and frameworks that take repeated names (WSGI, ASGI,
+        werkzeug)."""
+        return [*self.headers, *(("Set-Cookie", cookie) for cookie in self.cookies)]
+
+    def header_map(self) -> dict[str, str | list[str]]:
+        """:meth:`header_pairs` by name: a name sent more than once maps to the list
+        of its values (the JSON form of an answer)."""
+        out: dict[str, str | list[str]] = {}
+        for name, value in self.header_pairs():
+            current = out.get(name)
+            if current is None:
+                out[name] = value
+            elif isinstance(current, list):
+                current.append(value)
+            else:
+                out[name] = [current, value]
+        return out
+
 
 def _body(body: Any, trigger: str) -> tuple[bytes, str | None]:
     if body.__class__ is not dict and body.__class__ is not list:  # those go straight to JSON

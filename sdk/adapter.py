@@ -10,6 +10,8 @@ Payloads and the data rule (``sdk._data``):
     ``Payload`` (an undecoded body: bytes, text, or a callable producing them),
     ``decode_payload`` (the data rule: JSON by content type, else text/bytes),
     ``is_json_type``.
+Cookies (``sdk._http``): ``parse_cookie_header`` (request cookies from ``Cookie``
+    header values, or a list of ``name=value`` items; the first of a name wins).
 Sentinels (``sdk._event``, ``sdk._http``):
     ``UNSET`` (a field not given, worked out on first read), ``BODY`` (an HTTP
     body not read yet).
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._data import Payload, decode_payload, is_json_type
 from ._event import UNSET
-from ._http import BODY
+from ._http import BODY, parse_cookie_header
 from ._jsonform import dumps, iso, jsonable
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
@@ -84,6 +86,7 @@ __all__ = [
     "is_json_type",
     "iso",
     "jsonable",
+    "parse_cookie_header",
     "problem",
     "redact_query",
     "redact_url",

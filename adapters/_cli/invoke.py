@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from adapters.testing._lambda_context import FakeLambdaContext
 from sdk import Context, Function
 from sdk.errors import ConfigurationError, EventDecodeError, UnsupportedEventError
 
@@ -23,7 +24,6 @@ from .command import EXIT_HANDLER_ERROR, EXIT_OK, BadInput, WrongKind
 from .event import add_provider_option
 from .handlers import WatchedHandler, load_handler
 from .inputs import read_json
-from .lambda_context import FakeLambdaContext
 from .output import handler_output, one_line, response_json
 from .providers import Match, resolve
 

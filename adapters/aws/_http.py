@@ -22,7 +22,7 @@ from adapters._http import (
 )
 from adapters._view import field_group
 from sdk import Context, Event, Function, Headers, HTTPRequest, Query
-from sdk.adapter import BODY, UNSET, Rendered
+from sdk.adapter import BODY, UNSET, Rendered, parse_cookie_header
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._native import PayloadView, epoch_ms, powertools
@@ -256,20 +256,10 @@ class V2Request(HTTPRequest[Any], PayloadView):
         sent = self.raw.get("cookies")
         if not (sent is None or sent.__class__ is list):
             raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
-        return _cookie_list(sent) if sent else super()._read_cookies()
+        return parse_cookie_header(sent) if sent else super()._read_cookies()
 
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")
-
-def _cookie_list(cookies: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in cookies:
-        name, _, value = item.partition("=")
-        name = name.strip()
-        if name and name not in out:
-            out[name] = value.strip()
-    return out
-
 
 class ALB(_HTTPTrigger):
     """Application Load Balancer target (single- or multi-value headers mode)."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from adapters._time import epoch_ms
 from sdk import Event
 
 __all__ = ["PayloadView", "epoch_ms", "powertools"]
@@ -35,16 +36,6 @@ def powertools(class_name: str, raw: Any) -> Callable[[], Any]:
         return getattr(module, class_name)(raw)
 
     return build
-
-
-def epoch_ms(value: Any) -> datetime | None:
-    """An aware UTC datetime from epoch milliseconds (int or numeric string)."""
-    if value is None or value == "":
-        return None
-    try:
-        return datetime.fromtimestamp(float(value) / 1000, tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):  # OSError: out of range
-        return None
 
 
 class PayloadView(Event[Any]):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime, timezone
 from functools import partial
 from typing import Any, ClassVar
 
 from adapters._base64 import b64_bytes
 from adapters._batch import BatchTrigger, LazyRecord
+from adapters._time import epoch_seconds
 from sdk import Context, Event
 from sdk.adapter import BatchOutcome, Record
 from sdk.errors import EventDecodeError
@@ -58,16 +58,6 @@ def arn_resource(arn: Any, kind: str) -> str | None:
         return None
     parts = arn.split(":", 5)[-1].split("/")
     return parts[1] if len(parts) > 1 and parts[0] == kind and parts[1] else None
-
-
-def epoch_seconds(value: Any) -> datetime | None:
-    """An aware UTC datetime from epoch seconds (Kinesis, DynamoDB Streams)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)) or value == "":
-        return None
-    try:
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return None
 
 
 def bytes_text(value: bytes) -> str:

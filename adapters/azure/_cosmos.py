@@ -12,9 +12,9 @@ feed, ``_lsn`` (https://learn.microsoft.com/azure/cosmos-db/resource-model#prope
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
+from adapters._time import epoch_seconds
 from sdk import Change
 from sdk.errors import EventDecodeError
 
@@ -91,8 +91,7 @@ class CosmosDB(RecordsTrigger):
         return Change(
             operation="upsert", keys=keys, new=document,
             provider="azure", trigger=self.name, subject=_str(document.get("id")),
-            time=(datetime.fromtimestamp(stamp, tz=timezone.utc)
-                  if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) else None),
+            time=epoch_seconds(stamp) if isinstance(stamp, (int, float)) else None,
             attributes=attributes, raw=item, native=_native(item),
         )
 

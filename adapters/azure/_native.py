@@ -16,8 +16,7 @@ from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
-from adapters._time import parse_time as _rfc3339
-from sdk.errors import EventDecodeError
+from adapters._time import decode_time
 
 __all__ = [
     "azure_functions", "is_native", "is_native_list", "maybe_utc", "native_type", "parse_time",
@@ -67,12 +66,8 @@ def parse_time(value: Any, trigger: str, key: str) -> datetime | None:
     """An aware UTC datetime from RFC 3339 text (.NET writes up to seven fractional
     digits); ``None`` for a missing or empty value, EventDecodeError naming ``key``
     for anything else."""
-    if value is None or value == "":
-        return None
-    try:
-        return utc(_rfc3339(value))
-    except ValueError:
-        raise EventDecodeError(trigger, f"{key} is not an RFC 3339 time", keys=[key]) from None
+    time = decode_time(value, trigger, key)
+    return None if time is None else utc(time)
 
 
 def stringify(value: Any) -> str:

@@ -87,7 +87,7 @@ def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
 
 
 def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:
-    headers = [*rendered.headers, *(("Set-Cookie", cookie) for cookie in rendered.cookies)]
+    headers = rendered.header_pairs()
     headers.append(("Content-Length", str(len(rendered.body))))
     return headers
 

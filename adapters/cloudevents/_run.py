@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from adapters._http import validation_problem
+from adapters._http import failure_answer
 from sdk import Context, Event, Function
 from sdk.adapter import (
     REPORT,
@@ -30,7 +30,7 @@ from sdk.adapter import (
     reported,
     run_batch,
 )
-from sdk.errors import DataValidationError, EventDecodeError, ResponseEncodeError
+from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._binding import binary_reply
 
@@ -47,14 +47,8 @@ def reply(result: Any, trigger: str) -> Rendered:
 
 
 def failure(exc: BaseException, context: Context, trigger: str) -> Rendered:
-    """The HTTP answer for one failed event (bad input 4xx, anything else 500)."""
-    if isinstance(exc, DataValidationError):
-        return validation_problem(exc)
-    if isinstance(exc, EventDecodeError):
-        return problem(400, "Bad Request", str(exc))
-    context.logger.exception("handler failed", exc, trigger=trigger)
-    return problem(500, "Internal Server Error",
-                   f"The function failed; see its logs for request id {context.request_id}.")
+    """The HTTP answer for one failed event: the one HTTP failure answer."""
+    return failure_answer(exc, context, trigger)
 
 
 def batch_answer(failures: Failures, context: Context, trigger: str) -> Rendered:

@@ -46,16 +46,7 @@ class _CloudEventTrigger(Trigger):
         return [decode_parts(parts) for parts in self.parts(raw)]
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
-        headers: dict[str, Any] = {}  # a name sent more than once maps to a list
-        for name, value in [*result.headers, *(("Set-Cookie", c) for c in result.cookies)]:
-            current = headers.get(name)
-            if current is None:
-                headers[name] = value
-            elif isinstance(current, list):
-                current.append(value)
-            else:
-                headers[name] = [current, value]
-        out: dict[str, Any] = {"status": result.status, "headers": headers}
+        out: dict[str, Any] = {"status": result.status, "headers": result.header_map()}
         try:
             out["body"] = result.body.decode("utf-8")
         except UnicodeDecodeError:

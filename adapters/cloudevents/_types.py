@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from adapters._time import parse_time
+from adapters._time import decode_time
 from sdk import Event
 from sdk.adapter import Payload, decode_payload
 from sdk.errors import EventDecodeError
@@ -69,11 +69,8 @@ class CloudEventParts:
 
     def __post_init__(self) -> None:
         if self.time is None and self.attributes.get("time") not in (None, ""):
-            try:
-                object.__setattr__(self, "time", parse_time(self.attributes["time"]))
-            except ValueError:
-                raise EventDecodeError(self.trigger, "time is not an RFC 3339 timestamp",
-                                       keys=["time"]) from None
+            object.__setattr__(self, "time",
+                               decode_time(self.attributes["time"], self.trigger, "time"))
         # Most events carry no extension: checking that costs half of building none.
         if not self.extensions and not self.attributes.keys() <= _NOT_EXTENSIONS:
             object.__setattr__(self, "extensions", {

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from adapters._http import HTTPTrigger, forwarded_client
-from adapters._time import parse_time
+from adapters._time import decode_time
 from sdk import Context, Event, Function, Headers, HTTPRequest, Message, Query, Schedule
 from sdk.adapter import Rendered
 from sdk.errors import EventDecodeError
@@ -135,9 +135,7 @@ class HTTP(HTTPTrigger):
     def encode(self, result: Rendered, raw: Any) -> Any:
         from werkzeug.wrappers import Response
 
-        response = Response(result.body, status=result.status, headers=result.headers)
-        for cookie in result.cookies:
-            response.headers.add("Set-Cookie", cookie)
+        response = Response(result.body, status=result.status, headers=result.header_pairs())
         if result.content_type is None:  # werkzeug adds text/plain by default
             del response.headers["Content-Type"]
         return response
@@ -145,10 +143,4 @@ class HTTP(HTTPTrigger):
 
 def _schedule_time(value: str | None) -> datetime | None:
     """Sent for unix-cron jobs only; ``None`` otherwise (never the time of receipt)."""
-    if not value:
-        return None
-    try:
-        return parse_time(value)
-    except ValueError:
-        raise EventDecodeError(_SCHEDULER, "the schedule time is not an RFC 3339 timestamp",
-                               keys=["X-CloudScheduler-ScheduleTime"]) from None
+    return decode_time(value, _SCHEDULER, "X-CloudScheduler-ScheduleTime")

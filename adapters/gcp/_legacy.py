@@ -26,7 +26,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from adapters._time import common_time, parse_time
+from adapters._time import common_time, decode_time
 from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
@@ -207,12 +207,9 @@ class _FirstGenPubSub(PubSubMessage):
         return native
 
 
-def _event_time(text: str) -> datetime:
-    try:
-        return parse_time(text)
-    except ValueError:  # what the CloudEvent's parts raise for it
-        raise EventDecodeError(TRIGGER, "time is not an RFC 3339 timestamp",
-                               keys=["time"]) from None
+def _event_time(text: str) -> datetime | None:
+    # required: a 1st-gen event always has a timestamp; the error the CloudEvent's parts raise
+    return decode_time(text, TRIGGER, "time", required=True)
 
 
 def _converted(data: dict[str, Any], event_id: str, timestamp: str) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def lambda_context(*, function_name: str = "polyfn-test", timeout_s: float = 3.0
     (``aws_request_id``, ``function_name``, ``invoked_function_arn``,
     ``get_remaining_time_in_millis()``...), for ``lambda_handler(handle)(event, ctx)``.
     It is the one ``polyfn invoke`` uses."""
-    from adapters._cli.lambda_context import FakeLambdaContext
+    from ._lambda_context import FakeLambdaContext
 
     fake = FakeLambdaContext(function_name=function_name, timeout_s=timeout_s,
                              memory_limit_in_mb=str(memory_mb),

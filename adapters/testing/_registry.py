@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from adapters import PROVIDERS as _ADAPTERS
+
 __all__ = ["PROVIDERS", "Option", "Sample", "find", "options", "samples"]
 
-#: Providers with samples, in ``adapters.PROVIDERS`` order.
-PROVIDERS: tuple[str, ...] = ("aws", "azure", "gcp", "cloudevents")
+#: Providers with samples: every provider, in ``adapters.PROVIDERS`` order.
+PROVIDERS: tuple[str, ...] = tuple(_ADAPTERS)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import azure.functions as func
 import pytest
 
 from adapters.azure import bind
+from adapters.testing import azure
 from sdk import Message
-from sdk.testing import azure
 
 seen: list[tuple[str | None, str | None]] = []
 

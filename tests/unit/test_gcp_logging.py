@@ -17,9 +17,9 @@ import sdk.testing
 from adapters.gcp import cloudevent_function, decode, http_function
 from adapters.gcp._cloudevent import cloudevent_object
 from adapters.gcp._context import metadata_project, trace_context
+from adapters.testing import gcp
 from sdk import Context, Message
 from sdk._log import use_gcp_project
-from sdk.testing import gcp
 
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 _PROJECT_VARIABLES = ("GOOGLE_CLOUD_PROJECT", "GCP_PROJECT", "GCLOUD_PROJECT", "K_SERVICE",

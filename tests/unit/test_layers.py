@@ -122,3 +122,46 @@ def test_w3c_traceparent_rule() -> None:
     assert traceparent_id(f"00-{trace}-00f067aa0ba902b7-01") == trace
     assert traceparent_id("00-short-00f067aa0ba902b7-01") is None
     assert traceparent_id("") is None and traceparent_id(None) is None
+
+
+def test_cookie_rule_is_the_same_for_a_cookie_header_and_an_api_gateway_list() -> None:
+    from sdk.adapter import parse_cookie_header
+
+    header = parse_cookie_header(['a=1; b="x y"; a=2; bare'])
+    listed = parse_cookie_header(["a=1", 'b="x y"', "a=2", "bare"])
+    assert header == listed == {"a": "1", "b": "x y", "bare": ""}
+
+
+def test_response_headers_with_cookies_are_one_rule() -> None:
+    from sdk.adapter import Rendered
+
+    rendered = Rendered(200, [("X-A", "1"), ("X-A", "2")], ["s=1", "t=2"], b"")
+    assert rendered.header_pairs() == [("X-A", "1"), ("X-A", "2"), ("Set-Cookie", "s=1"),
+                                       ("Set-Cookie", "t=2")]
+    assert rendered.header_map() == {"X-A": ["1", "2"], "Set-Cookie": ["s=1", "t=2"]}
+
+
+def test_time_fields_have_one_rule() -> None:
+    import pytest
+
+    from adapters._time import decode_time, epoch_ms, epoch_seconds
+    from sdk import EventDecodeError
+
+    assert decode_time(None, "t", "time") is None and decode_time("", "t", "time") is None
+    assert decode_time("2024-03-13T10:15:30.1234567+01:00", "t", "time").isoformat() == (
+        "2024-03-13T09:15:30.123456+00:00")
+    with pytest.raises(EventDecodeError) as caught:
+        decode_time("13/03/2024 secret", "azure.queue", "insertion_time")
+    assert caught.value.keys == ("insertion_time",) and "secret" not in str(caught.value)
+    with pytest.raises(EventDecodeError):
+        decode_time("", "t", "time", required=True)
+    assert epoch_ms("1710324930000") == epoch_seconds(1710324930)
+    assert epoch_ms(True) is None and epoch_seconds("soon") is None and epoch_ms(None) is None
+
+
+def test_the_testing_helpers_sit_below_the_cli() -> None:
+    """The CLI uses the factories (``polyfn samples``); they never use the CLI."""
+    offenders = {str(path.relative_to(PROJECT_ROOT)): name
+                 for path in sources("adapters/testing") for name in imports(path)
+                 if name.startswith("adapters._cli") or name.startswith("adapters._local")}
+    assert offenders == {}

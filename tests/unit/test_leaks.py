@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 import sdk
 import sdk.testing
 from adapters.aws import lambda_handler
+from adapters.testing import aws, azure, gcp
 from sdk import Change, DataValidationError, Message
-from sdk.testing import aws, azure, gcp
 
 MARK = "SECRET-7f3a"
 #: Each field fails in a way whose pydantic message quotes the input.

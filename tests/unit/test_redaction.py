@@ -101,7 +101,7 @@ def test_handler_failure_lines_carry_no_credentials(capsys: pytest.CaptureFixtur
     """A handler that logs the request it got, then fails: neither line has the values."""
     import sdk.testing
     from adapters.aws import lambda_handler
-    from sdk.testing import aws
+    from adapters.testing import aws
 
     def handle(request: HTTPRequest[Any], context: Context) -> None:
         context.logger.info("got", headers=request.headers, query=request.query)

@@ -10,7 +10,7 @@ import pytest
 import sdk.testing
 from adapters import aws as aws_adapter
 from adapters._http import forwarded_client
-from sdk.testing import aws, azure, gcp
+from adapters.testing import aws, azure, gcp
 
 SPOOF = "198.51.100.66"
 CLIENT = "203.0.113.7"

@@ -12,8 +12,8 @@ import pytest
 import sdk
 import sdk.testing
 from adapters.aws import decode, lambda_handler
+from adapters.testing import aws
 from sdk import ConfigurationError, Message, StorageEvent
-from sdk.testing import aws
 
 
 def _s3_doc(*keys: str) -> dict[str, Any]:
