@@ -1,10 +1,13 @@
 """polyfn's uniform model: write a handler once against these, run it anywhere.
 
 ``import sdk`` loads no provider library and no pydantic; a handler that declares a
-data model loads pydantic when it is decorated.
+data model loads pydantic when it is decorated. ``sdk.asgi`` and ``sdk.wsgi`` (web
+apps as handlers) load on first use.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from . import errors
 from ._context import Context
@@ -20,6 +23,7 @@ from .errors import (
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
+    LifespanError,
     PolyfnError,
     ResponseEncodeError,
     UnsupportedEventError,
@@ -27,7 +31,27 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+#: Loaded on first use (the ASGI bridge brings asyncio and threading).
+_LAZY = {"asgi": "._asgi", "wsgi": "._wsgi", "ASGIHandler": "._asgi", "WSGIHandler": "._wsgi"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
+    "ASGIHandler",
     "BatchFailedError",
     "Change",
     "ConfigurationError",
@@ -38,6 +62,7 @@ __all__ = [
     "Function",
     "HTTPRequest",
     "Headers",
+    "LifespanError",
     "Logger",
     "Message",
     "PolyfnError",
@@ -47,8 +72,11 @@ __all__ = [
     "Schedule",
     "StorageEvent",
     "UnsupportedEventError",
+    "WSGIHandler",
     "__version__",
     "as_function",
+    "asgi",
     "errors",
     "function",
+    "wsgi",
 ]

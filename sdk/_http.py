@@ -62,12 +62,13 @@ class HTTPRequest(Event[T]):
         "source_ip",
     )
 
-    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_source_ip",
-                 "method", "path", "path_params")
+    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_root_path",
+                 "_source_ip", "method", "path", "path_params")
     _content_type: str | None  # UNSET until read: then the Content-Type header
     _headers: Headers | None  # None, _query None, _source_ip UNSET: see _read_*
     _query: Query | None
     _source_ip: Any
+    _root_path: Any  # a str, or UNSET in a view until ``_read_root_path``
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class HTTPRequest(Event[T]):
         cookies: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
         source_ip: str | None = None,
+        root_path: str = "",
         # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
         # per request. ``data_content_type`` defaults to the Content-Type header
         # (read when first needed), ``payload`` to the body.
@@ -105,6 +107,7 @@ class HTTPRequest(Event[T]):
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self._source_ip = source_ip
+        self._root_path = root_path
         self._set(provider, trigger, id, source, type, subject, time, data,
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
@@ -168,6 +171,24 @@ class HTTPRequest(Event[T]):
 
     def _read_source_ip(self) -> str | None:
         return None
+
+    @property
+    def root_path(self) -> str:
+        """The prefix the platform removed from the URL's path before ``path``: an API
+        Gateway stage (``/prod``), the Azure route prefix (``/api``); ``""`` when none.
+        ``root_path + path`` is the path the client requested (what a web app's
+        ``url_for`` needs, ASGI's ``root_path`` / WSGI's ``SCRIPT_NAME``)."""
+        root = self._root_path
+        if root is UNSET:
+            root = self._root_path = self._read_root_path()
+        return root  # type: ignore[no-any-return]
+
+    @root_path.setter
+    def root_path(self, value: str) -> None:
+        self._root_path = value
+
+    def _read_root_path(self) -> str:
+        return ""
 
     @property
     def body(self) -> bytes:

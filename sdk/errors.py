@@ -8,7 +8,8 @@
     ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
     │  └─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
     ├─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
-    └─ BatchFailedError          records of a batch failed and the whole batch must be retried
+    ├─ BatchFailedError          records of a batch failed and the whole batch must be retried
+    └─ LifespanError             a bridged ASGI app's lifespan startup failed (also a RuntimeError)
 
 Messages name the provider, the trigger and the *keys* involved, never payload
 values: payloads carry personal data and secrets, and error messages end up in logs.
@@ -27,6 +28,7 @@ __all__ = [
     "ConfigurationError",
     "DataValidationError",
     "EventDecodeError",
+    "LifespanError",
     "PolyfnError",
     "ResponseEncodeError",
     "UnsupportedEventError",
@@ -132,3 +134,9 @@ class BatchFailedError(PolyfnError):
         self.first = first
         cause = f" (first: {type(first).__name__})" if first is not None else ""
         super().__init__(f"{trigger}: {failed} of {total} record(s) failed{cause}")
+
+
+class LifespanError(PolyfnError, RuntimeError):
+    """An app bridged with ``sdk.asgi`` failed its lifespan startup (the app's own
+    message, or what it raised, is in the text). The request answers 500; the next
+    one tries the startup again."""

@@ -1,0 +1,80 @@
+"""What ASGI's scope and WSGI's environ both read from an :class:`HTTPRequest`.
+
+Both bridges see the same request the same way: the scheme the client used, the
+server it addressed, the query string, the path as requested (root path + path)
+and the headers with every value. The rules, provider-neutral:
+
+* scheme: ``X-Forwarded-Proto`` (API Gateway, ALB, Azure Front Door and Cloud Run's
+  front end set it), else ``https`` — every cloud's front end is HTTPS — except
+  for ``polyfn serve`` (provider ``local``), which is plain HTTP.
+* server: the ``Host`` header's name and port; without a port,
+  ``X-Forwarded-Port``, else the scheme's default (443 / 80).
+* cookies: HTTP API and function URL payloads carry the ``Cookie`` header apart,
+  as a list (payload 2.0); a ``cookie`` header is rebuilt from it, as browsers
+  send it (``a=1; b=2``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._http import HTTPRequest
+
+__all__ = ["header_pairs", "query_string", "request_path", "scheme", "server"]
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def scheme(request: HTTPRequest[Any]) -> str:
+    forwarded = request.headers.get("x-forwarded-proto")
+    if forwarded:
+        return forwarded.partition(",")[0].strip().lower()
+    return "http" if request.provider == "local" else "https"
+
+
+def server(request: HTTPRequest[Any], scheme: str) -> tuple[str, int] | None:
+    """(host, port) the client addressed; None without a ``Host`` header."""
+    host = request.headers.get("host")
+    if not host:
+        return None
+    name, port = host, ""
+    if host.startswith("["):  # [IPv6]:port
+        end = host.find("]")
+        name, port = host[: end + 1], host[end + 2:]
+    elif host.count(":") == 1:
+        name, _, port = host.partition(":")
+    if not port.isdigit():
+        port = request.headers.get("x-forwarded-port") or ""
+    return name, int(port) if port.isdigit() else _DEFAULT_PORTS.get(scheme, 80)
+
+
+def request_path(request: HTTPRequest[Any]) -> tuple[str, str]:
+    """(root path, path) percent-decoded, as ASGI and PEP 3333 want them."""
+    path, root = request.path or "/", request.root_path
+    if "%" in path or "%" in root:
+        from urllib.parse import unquote
+
+        path, root = unquote(path), unquote(root)
+    return root, path
+
+
+def query_string(request: HTTPRequest[Any]) -> str:
+    """The query string rebuilt from every (name, value) pair, repeats kept."""
+    pairs = request.query.multi_items()
+    if not pairs:
+        return ""
+    from urllib.parse import urlencode
+
+    return urlencode(pairs)
+
+
+def header_pairs(request: HTTPRequest[Any]) -> list[tuple[str, str]]:
+    """Every (lower-case name, value) pair, with ``cookie`` rebuilt when the
+    payload carried cookies apart (module docstring)."""
+    headers = request.headers
+    pairs = headers.multi_items()
+    if "cookie" not in headers:
+        cookies = request.cookies
+        if cookies:
+            pairs.append(("cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
+    return pairs
