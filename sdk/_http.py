@@ -224,6 +224,11 @@ class HTTPRequest(Event[T]):
         """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
         return parse_cookie_header(self.headers.get_all("cookie"))
 
+    def cookie_header(self) -> list[str]:
+        """The ``Cookie`` header values as sent (what a web app parses itself); a
+        payload that carries cookies apart (HTTP API 2.0) gives them joined."""
+        return self.headers.get_all("cookie")
+
     def text(self, encoding: str | None = None) -> str:
         """The body as text (UTF-8 unless ``encoding`` or the charset says otherwise)."""
         if encoding is None:

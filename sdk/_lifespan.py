@@ -79,7 +79,7 @@ class Lifespan:
         task.add_done_callback(_retrieve)
         await self._queue.put({"type": "lifespan.startup"})
         await asyncio.wait([self._startup, task], return_when=asyncio.FIRST_COMPLETED)
-        if self._startup.done():
+        if self._startup.done() and not self._startup.cancelled():
             failure = self._startup.result()
             if failure is not None:
                 raise LifespanError(f"the app's lifespan startup failed: {failure}")

@@ -7,8 +7,9 @@ and the headers with every value. The rules, provider-neutral:
 * scheme: ``X-Forwarded-Proto`` (API Gateway, ALB, Azure Front Door and Cloud Run's
   front end set it), else ``https`` — every cloud's front end is HTTPS — except
   for ``polyfn serve`` (provider ``local``), which is plain HTTP.
-* server: the ``Host`` header's name and port; without a port,
-  ``X-Forwarded-Port``, else the scheme's default (443 / 80).
+* server: the ``Host`` header's name and port (without one, the domain name the
+  platform reports as the event's ``source``: API Gateway's ``domainName``);
+  without a port, ``X-Forwarded-Port``, else the scheme's default (443 / 80).
 * cookies: HTTP API and function URL payloads carry the ``Cookie`` header apart,
   as a list (payload 2.0); a ``cookie`` header is rebuilt from it, as browsers
   send it (``a=1; b=2``).
@@ -36,7 +37,10 @@ def server(request: HTTPRequest[Any], scheme: str) -> tuple[str, int] | None:
     """(host, port) the client addressed; None without a ``Host`` header."""
     host = request.headers.get("host")
     if not host:
-        return None
+        source = request.source
+        if not source or ":" in source or "/" in source or "." not in source:
+            return None  # an ARN, an API id: not a host name
+        host = source
     name, port = host, ""
     if host.startswith("["):  # [IPv6]:port
         end = host.find("]")
@@ -74,7 +78,5 @@ def header_pairs(request: HTTPRequest[Any]) -> list[tuple[str, str]]:
     headers = request.headers
     pairs = headers.multi_items()
     if "cookie" not in headers:
-        cookies = request.cookies
-        if cookies:
-            pairs.append(("cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
+        pairs.extend(("cookie", value) for value in request.cookie_header())
     return pairs

@@ -7,7 +7,10 @@ PEP 3333 (https://peps.python.org/pep-3333/). The environ comes from the uniform
   prefix) and ``PATH_INFO`` the route path, both "native strings" (the UTF-8
   bytes of the decoded path, read as latin-1, as the PEP requires).
 * A header sent several times is one ``HTTP_*`` value joined with ``", "``
-  (RFC 9110 5.3), except ``Cookie``, joined with ``"; "`` (RFC 6265 5.4).
+  (RFC 9110 5.3), except ``Cookie``, joined with ``"; "`` (RFC 6265 5.4). A
+  header whose name holds ``_`` is left out: CGI's ``HTTP_X_USER`` cannot tell
+  ``x_user`` from ``X-User``, so a client could pass one for the other (gunicorn,
+  nginx and Django's runserver drop them too).
 * ``wsgi.multithread`` is true (the Azure worker and functions-framework call
   from several threads), ``wsgi.multiprocess`` true (many instances), and
   ``wsgi.run_once`` false: a warm instance serves many requests.
@@ -66,6 +69,8 @@ def environ(request: HTTPRequest[Any], body: bytes) -> dict[str, Any]:
     if request.source_ip:
         env["REMOTE_ADDR"] = request.source_ip
     for name, value in header_pairs(request):
+        if "_" in name:
+            continue  # ``x_user`` would pass for ``X-User`` (see module docstring)
         key = _OWN_KEYS.get(name) or "HTTP_" + name.upper().replace("-", "_")
         value = _native(value)
         if key in env:

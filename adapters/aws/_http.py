@@ -267,6 +267,13 @@ class V2Request(HTTPRequest[Any], PayloadView):
             raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
         return _cookie_list(sent) if sent else super()._read_cookies()
 
+    def cookie_header(self) -> list[str]:
+        # Payload 2.0 moves the Cookie header's pairs to ``cookies``, as sent.
+        sent = self.raw.get("cookies")
+        if sent and sent.__class__ is list:
+            return ["; ".join(str(c) for c in sent)]
+        return super().cookie_header()
+
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")
 
