@@ -29,11 +29,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def fastapi_app() -> Any:
+def fastapi_app(echo_all: bool = True) -> Any:
+    """``echo_all=False`` leaves the catch-all echo out, so unknown paths are the
+    framework's 404 and a wrong method its 405."""
     from contextlib import asynccontextmanager
 
-    from fastapi import BackgroundTasks, FastAPI, Request, UploadFile
+    from fastapi import BackgroundTasks, FastAPI, Request
     from fastapi.responses import JSONResponse, Response, StreamingResponse
+    from starlette.datastructures import UploadFile  # what request.form() gives
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
@@ -95,13 +98,14 @@ def fastapi_app() -> Any:
     async def state(request: Request) -> dict[str, Any]:
         return {"started": request.state.started, "pool": id(request.state.pool)}
 
-    @app.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE",
-                                            "OPTIONS", "HEAD"])
     async def echo(request: Request) -> JSONResponse:
         body = await request.body()
         return JSONResponse(_asgi_echo(request.scope, body, str(request.url),
                                        str(request.url_for("item", item_id=7))))
 
+    if echo_all:
+        app.add_api_route("/{rest:path}", echo, methods=["GET", "POST", "PUT", "PATCH",
+                                                         "DELETE", "OPTIONS", "HEAD"])
     return app
 
 
@@ -157,7 +161,7 @@ def starlette_app() -> Any:
     ])
 
 
-def flask_app() -> Any:
+def flask_app(echo_all: bool = True) -> Any:
     from flask import Flask, Response, jsonify, request, stream_with_context, url_for
 
     app = Flask("polyfn_test_webapp")
@@ -199,9 +203,6 @@ def flask_app() -> Any:
     def boom() -> Any:
         raise RuntimeError("secret detail")
 
-    @app.route("/", defaults={"rest": ""},
-               methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-    @app.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
     def echo(rest: str) -> Any:
         env = request.environ
         headers: dict[str, list[str]] = {}
@@ -216,6 +217,10 @@ def flask_app() -> Any:
                        scheme=request.scheme,
                        item_url=url_for("item", item_id=7, _external=True))
 
+    if echo_all:
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        app.add_url_rule("/", "echo_root", echo, defaults={"rest": ""}, methods=methods)
+        app.add_url_rule("/<path:rest>", "echo", echo, methods=methods)
     return app
 
 

@@ -60,3 +60,12 @@ def test_exported_members() -> None:
     defined = {name for name in public
                if getattr(getattr(sdk, name), "__module__", "").startswith("sdk")}
     assert defined - set(sdk.__all__) <= {"errors"}
+
+
+def test_the_web_bridges_load_on_first_use_and_bring_no_framework() -> None:
+    assert not {"sdk._asgi", "sdk._wsgi", "sdk._loop"} & loaded_by("import sdk")
+    loaded = loaded_by("import sdk\nsdk.asgi\nsdk.wsgi")
+    assert {"sdk._asgi", "sdk._wsgi"} <= loaded
+    assert not top_level(loaded) & (PROVIDER_LIBS | {"pydantic", "starlette", "fastapi",
+                                                      "django", "mangum"})
+    assert "asgi" in dir(sdk) and "wsgi" in dir(sdk)
