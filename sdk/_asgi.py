@@ -23,7 +23,9 @@ the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request:
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
 
 from . import _loop
 from ._context import Context
@@ -41,6 +43,9 @@ _CHUNK = 64 * 1024
 #: spec 2.4: ``send`` would raise once the client is gone (it never is here), so
 #: Starlette need not listen for a disconnect beside a streaming response.
 _SPEC = "2.4"
+#: Characters a path keeps unescaped in ``raw_path`` (RFC 3986 pchar and ``/``).
+_SAFE = "/:@!$&'()*+,;=-._~"
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z").match
 
 
 def _latin1(text: str) -> bytes:
@@ -50,14 +55,19 @@ def _latin1(text: str) -> bytes:
         return text.encode("utf-8")
 
 
+def _header_bytes(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    try:
+        return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+    except UnicodeEncodeError:
+        return [(_latin1(name), _latin1(value)) for name, value in pairs]
+
+
 def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[str, Any]:
     """The ASGI HTTP connection scope for ``request``."""
     root, path = request_path(request)
     full = root + path if root else path
     proto = scheme(request)
     address = request.source_ip
-    from urllib.parse import quote
-
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": _SPEC},
@@ -65,10 +75,10 @@ def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[
         "method": request.method,
         "scheme": proto,
         "path": full,
-        "raw_path": quote(full, safe="/:@!$&'()*+,;=-._~").encode("ascii"),
+        "raw_path": (full if _PLAIN_PATH(full) else quote(full, safe=_SAFE)).encode("ascii"),
         "query_string": query_string(request).encode("ascii"),
         "root_path": root,
-        "headers": [(_latin1(name), _latin1(value)) for name, value in header_pairs(request)],
+        "headers": _header_bytes(header_pairs(request)),
         "client": (address, 0) if address else None,
         "server": server(request, proto),
         "extensions": {},

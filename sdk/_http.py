@@ -224,10 +224,15 @@ class HTTPRequest(Event[T]):
         """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
         return parse_cookie_header(self.headers.get_all("cookie"))
 
-    def cookie_header(self) -> list[str]:
-        """The ``Cookie`` header values as sent (what a web app parses itself); a
-        payload that carries cookies apart (HTTP API 2.0) gives them joined."""
-        return self.headers.get_all("cookie")
+    def query_string(self) -> str | None:
+        """The query string as the client sent it, when the payload carries it
+        (``None``: only the parsed :attr:`query` is known)."""
+        return None
+
+    def _read_cookie_header(self) -> list[str]:
+        """``Cookie`` header values a payload carries apart from its headers (HTTP
+        API 2.0's ``cookies``), for web apps that parse the header themselves."""
+        return []
 
     def text(self, encoding: str | None = None) -> str:
         """The body as text (UTF-8 unless ``encoding`` or the charset says otherwise)."""

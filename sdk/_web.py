@@ -17,6 +17,7 @@ and the headers with every value. The rules, provider-neutral:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ._http import HTTPRequest
@@ -24,6 +25,8 @@ from ._http import HTTPRequest
 __all__ = ["header_pairs", "query_string", "request_path", "scheme", "server"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
+#: Query names and values that urlencode leaves as they are.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z").match
 
 
 def scheme(request: HTTPRequest[Any]) -> str:
@@ -63,20 +66,29 @@ def request_path(request: HTTPRequest[Any]) -> tuple[str, str]:
 
 
 def query_string(request: HTTPRequest[Any]) -> str:
-    """The query string rebuilt from every (name, value) pair, repeats kept."""
+    """The query string as sent, else rebuilt from every (name, value) pair."""
+    sent = request.query_string()
+    if sent is not None:
+        return sent
     pairs = request.query.multi_items()
     if not pairs:
         return ""
-    from urllib.parse import urlencode
+    plain = _PLAIN
+    for name, value in pairs:
+        if not (plain(name) and plain(value)):
+            from urllib.parse import urlencode
 
-    return urlencode(pairs)
+            return urlencode(pairs)
+    return "&".join([f"{name}={value}" for name, value in pairs])  # urlencode's result
 
 
 def header_pairs(request: HTTPRequest[Any]) -> list[tuple[str, str]]:
     """Every (lower-case name, value) pair, with ``cookie`` rebuilt when the
     payload carried cookies apart (module docstring)."""
-    headers = request.headers
-    pairs = headers.multi_items()
-    if "cookie" not in headers:
-        pairs.extend(("cookie", value) for value in request.cookie_header())
+    pairs = request.headers.multi_items()
+    for name, _ in pairs:
+        if name == "cookie":
+            return pairs
+    # No Cookie header: the payload may carry the cookies apart.
+    pairs.extend(("cookie", value) for value in request._read_cookie_header())
     return pairs

@@ -267,12 +267,19 @@ class V2Request(HTTPRequest[Any], PayloadView):
             raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
         return _cookie_list(sent) if sent else super()._read_cookies()
 
-    def cookie_header(self) -> list[str]:
+    def query_string(self) -> str | None:
+        # rawQueryString unless a hand-written test event carries only the map.
+        text = self.raw.get("rawQueryString")
+        if text and text.__class__ is str:
+            return text
+        return None if self.raw.get("queryStringParameters") else ""
+
+    def _read_cookie_header(self) -> list[str]:
         # Payload 2.0 moves the Cookie header's pairs to ``cookies``, as sent.
         sent = self.raw.get("cookies")
         if sent and sent.__class__ is list:
             return ["; ".join(str(c) for c in sent)]
-        return super().cookie_header()
+        return []
 
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")

@@ -195,6 +195,11 @@ class AzureRequest(HTTPRequest[Any]):
     def _read_source_ip(self) -> str | None:
         return client_ip(_header_dict(self.raw.headers))
 
+    def query_string(self) -> str | None:
+        if self._path is UNSET:
+            self._split()
+        return self._query_text
+
     def _read_root_path(self) -> str:
         if self._path is UNSET:
             self._split()  # sets the root path

@@ -82,8 +82,10 @@ def _expected_headers(request: HTTPRequest[Any], framework: str) -> dict[str, li
                 continue
             name = name.replace("_", "-")
         out[name] = values if join is None else [join.join(values)]
-    if "cookie" not in request.headers and request.cookie_header():
-        out["cookie"] = request.cookie_header()
+    if "cookie" not in request.headers and request.cookies:
+        # HTTP API 2.0 carries them apart, in ``cookies``: the header as sent.
+        out["cookie"] = ["; ".join(raw_cookies)] if (raw_cookies := request.raw.get(
+            "cookies")) else []
     return out
 
 

@@ -261,12 +261,16 @@ def test_a_fastapi_lifespan_state_reaches_every_request(fastapi: Any) -> None:
 
 def test_one_loop_serves_every_invocation_and_concurrent_threads() -> None:
     loops: list[int] = []
+    in_flight = [0, 0]  # now, most at once
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         import asyncio
 
         loops.append(id(asyncio.get_running_loop()))
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
         await asyncio.sleep(0.05)
+        in_flight[0] -= 1
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -280,6 +284,18 @@ def test_one_loop_serves_every_invocation_and_concurrent_threads() -> None:
         thread.join()
     call(handler)
     assert results == [200] * 8 and len(set(loops)) == 1 and len(loops) == 9
+    assert in_flight[1] > 1  # the requests overlapped on the one loop
+
+
+def test_called_from_a_running_loop_it_still_runs_on_its_own_loop() -> None:
+    import asyncio
+
+    handler = sdk.asgi(webapps.starlette_app(), lifespan="off")
+
+    async def caller() -> dict[str, Any]:
+        return call(handler, path="/items/2")
+
+    assert json.loads(asyncio.run(caller())["body"])["item_id"] == 2
 
 
 @pytest.mark.parametrize("bad", [{"lifespan": "sometimes"}, {"app": 42}])
