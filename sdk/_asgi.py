@@ -182,8 +182,7 @@ class ASGIHandler(Function[Any]):
         body = request.body  # a malformed body answers 400 before the app runs
         lifespan = self.lifespan
         if lifespan is not None:
-            if not lifespan.ready:
-                lifespan.ensure()
+            lifespan.ensure()  # at once when started (and not forked since)
             scope = http_scope(request, lifespan.state if lifespan.supported else None)
         else:
             scope = http_scope(request, None)

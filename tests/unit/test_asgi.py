@@ -314,3 +314,27 @@ def test_a_malformed_body_is_polyfns_400_before_the_app_runs() -> None:
     event.update(body="%%%not base64", isBase64Encoded=True)
     out = aws.lambda_handler(sdk.asgi(app, lifespan="off"))(event, lambda_context())
     assert out["statusCode"] == 400 and not ran
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_its_own_lifespan_on_its_own_loop() -> None:
+    import os
+
+    events: list[str] = []
+    handler = sdk.asgi(_lifespan_app(events))
+    assert call(handler)["statusCode"] == 200
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: what gunicorn --preload does after importing the app
+        try:
+            status = call(handler)["statusCode"]
+            os.write(write, json.dumps([status, events]).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        status, child_events = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    served = "request state={'db': 'connected'}"
+    assert status == 200 and child_events == ["startup", served, "startup", served]
+    assert events == ["startup", served]
