@@ -33,7 +33,7 @@ from ._function import Function
 from ._http import HTTPRequest
 from ._lifespan import Lifespan
 from ._response import Rendered
-from ._web import header_pairs, query_string, request_path, scheme, server
+from ._web import header_bytes, query_string, request_path, scheme, server
 from .errors import ConfigurationError
 
 __all__ = ["ASGIHandler", "asgi"]
@@ -46,20 +46,6 @@ _SPEC = "2.4"
 #: Characters a path keeps unescaped in ``raw_path`` (RFC 3986 pchar and ``/``).
 _SAFE = "/:@!$&'()*+,;=-._~"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z").match
-
-
-def _latin1(text: str) -> bytes:
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:  # a platform that decoded UTF-8 bytes: send them back
-        return text.encode("utf-8")
-
-
-def _header_bytes(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    try:
-        return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
-    except UnicodeEncodeError:
-        return [(_latin1(name), _latin1(value)) for name, value in pairs]
 
 
 def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[str, Any]:
@@ -78,7 +64,7 @@ def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[
         "raw_path": (full if _PLAIN_PATH(full) else quote(full, safe=_SAFE)).encode("ascii"),
         "query_string": query_string(request).encode("ascii"),
         "root_path": root,
-        "headers": _header_bytes(header_pairs(request)),
+        "headers": header_bytes(request),
         "client": (address, 0) if address else None,
         "server": server(request, proto),
         "extensions": {},

@@ -22,28 +22,54 @@ from typing import Any
 
 from ._http import HTTPRequest
 
-__all__ = ["header_pairs", "query_string", "request_path", "scheme", "server"]
+__all__ = ["header_bytes", "header_pairs", "query_string", "request_path", "scheme", "server"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 #: Query names and values that urlencode leaves as they are.
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z").match
 
 
+#: Header values seen before -> what they say: a warm instance sees the same Host
+#: and X-Forwarded-Proto on every request (bounded: cleared when full).
+_SEEN: dict[tuple[str, str, str], Any] = {}
+_SEEN_MAX = 256
+
+
+def _remember(key: tuple[str, str, str], value: Any) -> Any:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[key] = value
+    return value
+
+
 def scheme(request: HTTPRequest[Any]) -> str:
     forwarded = request.headers.get("x-forwarded-proto")
     if forwarded:
-        return forwarded.partition(",")[0].strip().lower()
+        found = _SEEN.get(("proto", forwarded, ""))
+        if found is None:
+            found = _remember(("proto", forwarded, ""), forwarded.partition(",")[0].strip().lower())
+        return found  # type: ignore[no-any-return]
     return "http" if request.provider == "local" else "https"
 
 
 def server(request: HTTPRequest[Any], scheme: str) -> tuple[str, int] | None:
     """(host, port) the client addressed; None without a ``Host`` header."""
-    host = request.headers.get("host")
+    headers = request.headers
+    host = headers.get("host")
     if not host:
         source = request.source
         if not source or ":" in source or "/" in source or "." not in source:
             return None  # an ARN, an API id: not a host name
         host = source
+    forwarded = headers.get("x-forwarded-port") or ""
+    key = (host, forwarded, scheme)
+    found = _SEEN.get(key)
+    if found is None:
+        found = _remember(key, _server(host, forwarded, scheme))
+    return found  # type: ignore[no-any-return]
+
+
+def _server(host: str, forwarded: str, scheme: str) -> tuple[str, int]:
     name, port = host, ""
     if host.startswith("["):  # [IPv6]:port
         end = host.find("]")
@@ -51,7 +77,7 @@ def server(request: HTTPRequest[Any], scheme: str) -> tuple[str, int] | None:
     elif host.count(":") == 1:
         name, _, port = host.partition(":")
     if not port.isdigit():
-        port = request.headers.get("x-forwarded-port") or ""
+        port = forwarded
     return name, int(port) if port.isdigit() else _DEFAULT_PORTS.get(scheme, 80)
 
 
@@ -92,3 +118,29 @@ def header_pairs(request: HTTPRequest[Any]) -> list[tuple[str, str]]:
     # No Cookie header: the payload may carry the cookies apart.
     pairs.extend(("cookie", value) for value in request._read_cookie_header())
     return pairs
+
+
+def header_bytes(request: HTTPRequest[Any]) -> list[tuple[bytes, bytes]]:
+    """:func:`header_pairs` as ASGI's lower-case byte pairs. A platform that sent one
+    value per name (HTTP API, Azure) is read straight from its map, in one pass."""
+    headers = request.headers
+    single = headers._single
+    if headers._multi is None and headers._pairs is None and single:
+        try:
+            out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in single.items()]
+        except (AttributeError, UnicodeEncodeError):  # a list or None value, UTF-8 text
+            pass
+        else:
+            for name, _ in out:
+                if name == b"cookie":
+                    return out
+            out.extend((b"cookie", _latin1(value)) for value in request._read_cookie_header())
+            return out
+    return [(_latin1(name), _latin1(value)) for name, value in header_pairs(request)]
+
+
+def _latin1(text: str) -> bytes:
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:  # a platform that decoded UTF-8 bytes: send them back
+        return text.encode("utf-8")

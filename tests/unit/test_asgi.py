@@ -338,3 +338,15 @@ def test_a_forked_child_starts_its_own_lifespan_on_its_own_loop() -> None:
     served = "request state={'db': 'connected'}"
     assert status == 200 and child_events == ["startup", served, "startup", served]
     assert events == ["startup", served]
+
+
+@pytest.mark.parametrize("headers", [
+    sdk.Headers({"X-Name": "Zoë ✓", "Host": "h.example"}),  # one value per name
+    sdk.Headers(multi={"X-Name": ["Zoë ✓"], "Host": ["h.example"]}),  # multi-value form
+])
+def test_header_values_that_are_not_latin_1_go_back_as_utf_8(headers: sdk.Headers) -> None:
+    request = HTTPRequest(method="GET", path="/", headers=headers, provider="azure",
+                          trigger="azure.http")
+    scope = http_scope(request, None)
+    assert (b"x-name", "Zoë ✓".encode()) in scope["headers"]
+    assert (b"host", b"h.example") in scope["headers"] and scope["server"] == ("h.example", 443)
