@@ -1,10 +1,13 @@
 """polyfn's uniform model: write a handler once against these, run it anywhere.
 
 ``import sdk`` loads no provider library and no pydantic; a handler that declares a
-data model loads pydantic when it is decorated.
+data model loads pydantic when it is decorated. ``sdk.asgi`` and ``sdk.wsgi`` (web
+apps as handlers) load on first use.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from . import errors
 from ._context import Context
@@ -20,6 +23,7 @@ from .errors import (
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
+    LifespanError,
     NotFound,
     PolyfnError,
     PublishError,
@@ -30,25 +34,32 @@ from .errors import (
 
 __version__ = "0.1.0"
 
-#: Outputs (sdk/_outputs), imported on first use: a handler that only receives
-#: pays nothing for them.
-_OUTPUTS = frozenset({"Bucket", "Destination", "Outgoing", "SendResult", "bucket",
-                      "destination"})
+#: Loaded on first use: outputs (sdk/_outputs) and the web-app bridges (the ASGI
+#: bridge brings asyncio and threading); a handler that only receives pays nothing.
+_LAZY = {
+    "Bucket": "._outputs", "Destination": "._outputs", "Outgoing": "._outputs",
+    "SendResult": "._outputs", "bucket": "._outputs", "destination": "._outputs",
+    "asgi": "._asgi", "wsgi": "._wsgi", "ASGIHandler": "._asgi", "WSGIHandler": "._wsgi",
+}
 
 
-def __getattr__(name: str) -> object:
-    if name in _OUTPUTS:
-        from . import _outputs
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(_outputs, name)
-    raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_OUTPUTS})
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
+    "ASGIHandler",
     "BatchFailedError",
     "Bucket",
     "Change",
@@ -61,6 +72,7 @@ __all__ = [
     "Function",
     "HTTPRequest",
     "Headers",
+    "LifespanError",
     "Logger",
     "Message",
     "NotFound",
@@ -75,10 +87,13 @@ __all__ = [
     "StorageError",
     "StorageEvent",
     "UnsupportedEventError",
+    "WSGIHandler",
     "__version__",
     "as_function",
+    "asgi",
     "bucket",
     "destination",
     "errors",
     "function",
+    "wsgi",
 ]

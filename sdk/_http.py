@@ -66,12 +66,13 @@ class HTTPRequest(Event[T]):
         "source_ip",
     )
 
-    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_source_ip",
-                 "method", "path", "path_params")
+    __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_root_path",
+                 "_source_ip", "method", "path", "path_params")
     _content_type: str | None  # UNSET until read: then the Content-Type header
     _headers: Headers | None  # None, _query None, _source_ip UNSET: see _read_*
     _query: Query | None
     _source_ip: Any
+    _root_path: Any  # a str, or UNSET in a view until ``_read_root_path``
 
     def __init__(
         self,
@@ -84,6 +85,7 @@ class HTTPRequest(Event[T]):
         cookies: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
         source_ip: str | None = None,
+        root_path: str = "",
         # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
         # per request. ``data_content_type`` defaults to the Content-Type header
         # (read when first needed), ``payload`` to the body.
@@ -109,6 +111,7 @@ class HTTPRequest(Event[T]):
         self._cookies = cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self._source_ip = source_ip
+        self._root_path = root_path
         self._set(provider, trigger, id, source, type, subject, time, data,
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
@@ -174,6 +177,24 @@ class HTTPRequest(Event[T]):
         return None
 
     @property
+    def root_path(self) -> str:
+        """The prefix the platform removed from the URL's path before ``path``: an API
+        Gateway stage (``/prod``), the Azure route prefix (``/api``); ``""`` when none.
+        ``root_path + path`` is the path the client requested (what a web app's
+        ``url_for`` needs, ASGI's ``root_path`` / WSGI's ``SCRIPT_NAME``)."""
+        root = self._root_path
+        if root is UNSET:
+            root = self._root_path = self._read_root_path()
+        return root  # type: ignore[no-any-return]
+
+    @root_path.setter
+    def root_path(self, value: str) -> None:
+        self._root_path = value
+
+    def _read_root_path(self) -> str:
+        return ""
+
+    @property
     def body(self) -> bytes:
         """The request body as bytes (``b""`` when there is none)."""
         body = self._body
@@ -206,6 +227,16 @@ class HTTPRequest(Event[T]):
     def _read_cookies(self) -> Mapping[str, str]:
         """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
         return parse_cookie_header(self.headers.get_all("cookie"))
+
+    def query_string(self) -> str | None:
+        """The query string as the client sent it, when the payload carries it
+        (``None``: only the parsed :attr:`query` is known)."""
+        return None
+
+    def _read_cookie_header(self) -> list[str]:
+        """``Cookie`` header values a payload carries apart from its headers (HTTP
+        API 2.0's ``cookies``), for web apps that parse the header themselves."""
+        return []
 
     def text(self, encoding: str | None = None) -> str:
         """The body as text (UTF-8 unless ``encoding`` or the charset says otherwise)."""

@@ -117,6 +117,13 @@ class _MultiDict(Mapping[str, str]):
 
     def multi_items(self) -> list[tuple[str, str]]:
         """Every (name, value) pair, repeated names included."""
+        single = self._single
+        if self._index is None and single and self._multi is None and self._pairs is None:
+            # One value per name (HTTP API, Azure): the pairs without an index.
+            pairs = [(k.lower() if self._fold else k, v) for k, v in single.items()
+                     if v.__class__ is str]
+            if len(pairs) == len(single):
+                return pairs
         return [(k, v) for k, vs in self._idx.items() for v in vs]
 
     def to_dict(self) -> dict[str, str | list[str]]:

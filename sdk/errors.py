@@ -10,8 +10,9 @@
     ├─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
     ├─ BatchFailedError          records of a batch failed and the whole batch must be retried
     ├─ PublishError              a destination refused a message (or polyfn did, before sending)
-    └─ StorageError              a bucket operation failed
-       └─ NotFound               the object does not exist (also a LookupError)
+    ├─ StorageError              a bucket operation failed
+    │  └─ NotFound               the object does not exist (also a LookupError)
+    └─ LifespanError             a bridged ASGI app's lifespan startup failed (also a RuntimeError)
 
 Messages name the provider, the trigger and the *keys* involved, never payload
 values: payloads carry personal data and secrets, and error messages end up in logs.
@@ -30,6 +31,7 @@ __all__ = [
     "ConfigurationError",
     "DataValidationError",
     "EventDecodeError",
+    "LifespanError",
     "NotFound",
     "PolyfnError",
     "PublishError",
@@ -177,3 +179,9 @@ class StorageError(PolyfnError):
 
 class NotFound(StorageError, LookupError):
     """The object (or the bucket) does not exist."""
+
+
+class LifespanError(PolyfnError, RuntimeError):
+    """An app bridged with ``sdk.asgi`` failed its lifespan startup (the app's own
+    message, or what it raised, is in the text). The request answers 500; the next
+    one tries the startup again."""

@@ -52,6 +52,15 @@ def _stage(stage: Any) -> dict[str, Any]:
     return {"stage": stage} if stage else {}
 
 
+def _v1_root(rc: dict[str, Any], path: str) -> str:
+    """REST API ``path`` is the resource path; ``requestContext.path`` the one the
+    client asked for (``/prod/hello`` on the execute-api domain): what precedes."""
+    full = rc.get("path")
+    if isinstance(full, str) and full != path and full.endswith(path):
+        return full[: len(full) - len(path)].rstrip("/") if path != "/" else full.rstrip("/")
+    return ""
+
+
 def _native(class_name: str, raw: Any) -> Any:
     """``event.native``: a partial of this costs a request less than a closure."""
     return powertools(class_name, raw)()
@@ -77,9 +86,11 @@ class APIGatewayV1(_HTTPTrigger):
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
         rc = _dict(raw.get("requestContext"))
         identity = _dict(rc.get("identity"))
+        path = raw.get("path") or "/"
         return HTTPRequest(
             method=raw["httpMethod"],
-            path=raw.get("path") or "/",
+            path=path,
+            root_path=_v1_root(rc, path),
             headers=Headers(raw.get("headers"), raw.get("multiValueHeaders")),
             query=Query(raw.get("queryStringParameters"),
                         raw.get("multiValueQueryStringParameters")),
@@ -201,8 +212,11 @@ class V2Request(HTTPRequest[Any], PayloadView):
         stage = rc.get("stage")
         path = raw.get("rawPath") or http.get("path") or "/"
         # A named stage prefixes rawPath; $default has none (as powertools strips it).
+        root = ""
         if stage and stage != "$default" and path.startswith(f"/{stage}"):
             path = path[len(stage) + 1:] or "/"
+            root = f"/{stage}"
+        self._root_path = root
         self.method = (http.get("method") or "GET").upper()
         self.path = path
         self._headers = None  # headers, query, client address, cookies: on first read
@@ -257,6 +271,20 @@ class V2Request(HTTPRequest[Any], PayloadView):
         if not (sent is None or sent.__class__ is list):
             raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
         return parse_cookie_header(sent) if sent else super()._read_cookies()
+
+    def query_string(self) -> str | None:
+        # rawQueryString unless a hand-written test event carries only the map.
+        text = self.raw.get("rawQueryString")
+        if text and text.__class__ is str:
+            return text
+        return None if self.raw.get("queryStringParameters") else ""
+
+    def _read_cookie_header(self) -> list[str]:
+        # Payload 2.0 moves the Cookie header's pairs to ``cookies``, as sent.
+        sent = self.raw.get("cookies")
+        if sent and sent.__class__ is list:
+            return ["; ".join(str(c) for c in sent)]
+        return []
 
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")

@@ -110,6 +110,7 @@ class AzureRequest(HTTPRequest[Any]):
         self._headers = None  # headers, query, client address: on first read
         self._query = None
         self._source_ip = UNSET
+        self._root_path = UNSET  # the prefix, when the URL's path starts with it
         self._body = raw.get_body()
         self._cookies = None
         self._content_type = UNSET
@@ -128,9 +129,13 @@ class AzureRequest(HTTPRequest[Any]):
     def _split(self) -> None:
         host, path, query = _split_url(self.raw.url)
         prefix = self._prefix
+        root = ""
         if prefix and path.startswith(prefix):
-            path = strip_prefix(path, prefix)
+            stripped = strip_prefix(path, prefix)
+            root, path = (prefix if stripped is not path else ""), stripped
         self._host, self._path, self._query_text = host, path, query
+        if self._root_path is UNSET:
+            self._root_path = root
 
     @property  # HTTPRequest's attribute, from the URL on first read
     def path(self) -> str:
@@ -176,6 +181,16 @@ class AzureRequest(HTTPRequest[Any]):
 
     def _read_source_ip(self) -> str | None:
         return client_ip(_header_dict(self.raw.headers))
+
+    def query_string(self) -> str | None:
+        if self._path is UNSET:
+            self._split()
+        return self._query_text
+
+    def _read_root_path(self) -> str:
+        if self._path is UNSET:
+            self._split()  # sets the root path
+        return self._root_path if self._root_path is not UNSET else ""
 
 
 class HTTP(HTTPTrigger):

@@ -47,6 +47,8 @@ class Expected:
     gcp: dict[str, str]
     #: Azure function name -> its trigger binding (the keys given) as function.json holds it
     azure: dict[str, dict[str, Any]]
+    #: what every cloud's requirements add after polyfn (the web framework of an app)
+    requires: tuple[str, ...] = ()
 
 
 EXPECTED = {
@@ -60,6 +62,11 @@ EXPECTED = {
         "type": "eventGridTrigger", "name": "event"}}),
     "nightly": Expected("", {"nightly": "http"}, {"nightly": {
         "type": "timerTrigger", "name": "timer", "schedule": "0 0 2 * * *"}}),
+    # FastAPI loads pydantic itself: the AWS extra says so.
+    "webapp": Expected("pydantic", {"http": "http"}, {"webapp": {
+        "type": "httpTrigger", "name": "req", "route": "{*path}",
+        "methods": ["DELETE", "GET", "PATCH", "POST", "PUT"], "authLevel": "ANONYMOUS"}},
+        requires=("fastapi>=0.110,<1",)),
 }
 
 #: Event sources whose partial batch response Lambda reads only with ReportBatchItemFailures.
@@ -218,7 +225,8 @@ def test_requirements_pin_this_version_of_polyfn(name: str, cloud: str) -> None:
     lines = [line for line in (EXAMPLES_DIR / name / f"requirements-{cloud}.txt").read_text()
              .splitlines() if line and not line.startswith("#")]
     pin = f"polyfn[{extra}]" if extra else "polyfn"
-    assert lines == ["--find-links wheels", f"{pin}=={sdk.__version__}"]
+    assert lines == ["--find-links wheels", f"{pin}=={sdk.__version__}",
+                     *EXPECTED[name].requires]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -91,3 +91,10 @@ def test_a_failure_line_loads_no_traceback() -> None:
         "assert 'ValueError: boom' in line\n"
     )
     assert not {"traceback", "linecache"} & {name.split(".")[0] for name in loaded_by(code)}
+
+
+def test_the_wsgi_bridge_costs_no_asyncio_or_threading() -> None:
+    # A Flask app on Lambda needs no event loop: sdk.wsgi must not bring one.
+    code = ("import sdk\n"
+            "h = sdk.wsgi(lambda env, start: [start('200 OK', []) and b''])\n")
+    assert not {"asyncio", "threading", "sdk._asgi"} & loaded_by(code)

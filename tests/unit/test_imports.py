@@ -89,3 +89,12 @@ def test_gcp_trace_lines_off_google_cloud_load_no_http_client() -> None:
     )
     loaded = loaded_by(code)
     assert "urllib.request" not in loaded and "http.client" not in loaded
+
+
+def test_the_web_bridges_load_on_first_use_and_bring_no_framework() -> None:
+    assert not {"sdk._asgi", "sdk._wsgi", "sdk._loop"} & loaded_by("import sdk")
+    loaded = loaded_by("import sdk\nsdk.asgi\nsdk.wsgi")
+    assert {"sdk._asgi", "sdk._wsgi"} <= loaded
+    assert not top_level(loaded) & (PROVIDER_LIBS | {"pydantic", "starlette", "fastapi",
+                                                      "django", "mangum"})
+    assert "asgi" in dir(sdk) and "wsgi" in dir(sdk)

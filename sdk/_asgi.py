@@ -1,0 +1,196 @@
+"""``sdk.asgi(app)``: an ASGI 3 application (FastAPI, Starlette, Django...) as a
+polyfn HTTP handler, so it runs through every provider's HTTP entry point.
+
+https://asgi.readthedocs.io/en/latest/specs/www.html — the scope is built from
+the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request:
+
+* ``path`` is the path the client requested (``root_path`` + the route path), as
+  uvicorn gives it and Starlette and Django strip again; ``root_path`` is the
+  API Gateway stage or Azure route prefix the platform put before the routes, so
+  ``url_for`` builds URLs that work from outside.
+* ``http.request`` messages carry the body in 64 KiB chunks (``more_body``); after
+  the body, ``receive()`` waits until the response is complete, then says
+  ``http.disconnect``.
+* The response (status, headers, every ``Set-Cookie``, the body chunks joined) is
+  returned when the app's coroutine returns, so background tasks (Starlette's run
+  after the body is sent) are done before the invocation ends: Lambda freezes the
+  environment the moment it returns.
+* The app runs on one loop per process (``sdk._loop``); lifespan per
+  ``sdk._lifespan``. An exception from the app, or an app that returns without a
+  complete response, goes to polyfn's handler-error path: 500 problem+json, the
+  traceback in the logs only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from . import _loop
+from ._context import Context
+from ._function import Function
+from ._http import HTTPRequest
+from ._lifespan import Lifespan
+from ._response import Rendered
+from ._web import header_bytes, query_string, request_path, scheme, server
+from .errors import ConfigurationError
+
+__all__ = ["ASGIHandler", "asgi"]
+
+_MODES = ("auto", "on", "off")
+_CHUNK = 64 * 1024
+#: spec 2.4: ``send`` would raise once the client is gone (it never is here), so
+#: Starlette need not listen for a disconnect beside a streaming response.
+_SPEC = "2.4"
+#: Characters a path keeps unescaped in ``raw_path`` (RFC 3986 pchar and ``/``).
+_SAFE = "/:@!$&'()*+,;=-._~"
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z").match
+
+
+def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[str, Any]:
+    """The ASGI HTTP connection scope for ``request``."""
+    root, path = request_path(request)
+    full = root + path if root else path
+    proto = scheme(request)
+    address = request.source_ip
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": _SPEC},
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": proto,
+        "path": full,
+        "raw_path": (full if _PLAIN_PATH(full) else quote(full, safe=_SAFE)).encode("ascii"),
+        "query_string": query_string(request).encode("ascii"),
+        "root_path": root,
+        "headers": header_bytes(request),
+        "client": (address, 0) if address else None,
+        "server": server(request, proto),
+        "extensions": {},
+    }
+    if state is not None:
+        scope["state"] = state.copy()
+    return scope
+
+
+class _Cycle:
+    """One request/response exchange: ``receive`` and ``send`` for the app."""
+
+    __slots__ = ("body", "chunks", "cookies", "done", "finished", "headers", "offset", "status")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.offset: int | None = 0  # None once the whole body was received
+        self.status: int | None = None
+        self.headers: list[tuple[str, str]] = []
+        self.cookies: list[str] = []
+        self.chunks: list[bytes] = []
+        self.done: Any = None  # an asyncio.Event, made only if the app waits on it
+        self.finished = False  # the response is complete
+
+    async def receive(self) -> dict[str, Any]:
+        offset = self.offset
+        if offset is not None:
+            end = offset + _CHUNK
+            more = end < len(self.body)
+            self.offset = end if more else None
+            chunk = self.body if offset == 0 and not more else self.body[offset:end]
+            return {"type": "http.request", "body": chunk, "more_body": more}
+        if not self.finished:
+            if self.done is None:
+                import asyncio
+
+                self.done = asyncio.Event()
+            await self.done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            if self.status is not None:
+                raise RuntimeError("the app sent http.response.start twice")
+            self.status = int(message["status"])
+            for name, value in message.get("headers") or ():
+                key = name.decode("latin-1")
+                text = value.decode("latin-1")
+                if key.lower() == "set-cookie":
+                    self.cookies.append(text)
+                else:
+                    self.headers.append((key, text))
+        elif kind == "http.response.body":
+            if self.status is None:
+                raise RuntimeError("the app sent a body before http.response.start")
+            body = message.get("body")
+            if body:
+                self.chunks.append(bytes(body))
+            if not message.get("more_body", False):
+                self.complete()
+
+    def complete(self) -> None:
+        self.offset = None
+        self.finished = True
+        if self.done is not None:
+            self.done.set()
+
+    def rendered(self) -> Rendered:
+        if not self.finished or self.status is None:
+            raise RuntimeError("the ASGI app returned without completing its response")
+        body = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
+        return Rendered(self.status, self.headers, self.cookies, body)
+
+
+class ASGIHandler(Function[Any]):
+    """A polyfn HTTP handler that serves requests with an ASGI app (``sdk.asgi``)."""
+
+    def __init__(self, app: Any, *, lifespan: str = "auto") -> None:
+        if not callable(app):
+            raise ConfigurationError(f"sdk.asgi needs an ASGI application, not "
+                                     f"{type(app).__name__}")
+        if lifespan not in _MODES:
+            raise ConfigurationError(f"sdk.asgi: lifespan must be one of {', '.join(_MODES)}, "
+                                     f"not {lifespan!r}")
+        self.app = app
+        self.lifespan = Lifespan(app, lifespan) if lifespan != "off" else None
+        bridge = self
+
+        def asgi_app(request: HTTPRequest[Any], context: Context) -> Rendered:
+            return bridge.handle(request, context)
+
+        super().__init__(asgi_app)
+
+    def startup(self) -> None:
+        """Run the app's lifespan startup now (it runs on the first request otherwise)."""
+        if self.lifespan is not None:
+            self.lifespan.ensure()
+
+    def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
+        body = request.body  # a malformed body answers 400 before the app runs
+        lifespan = self.lifespan
+        if lifespan is not None:
+            lifespan.ensure()  # at once when started (and not forked since)
+            scope = http_scope(request, lifespan.state if lifespan.supported else None)
+        else:
+            scope = http_scope(request, None)
+        scope["polyfn.request"] = request
+        scope["polyfn.context"] = context
+        return _loop.run(self._exchange(scope, body))
+
+    async def _exchange(self, scope: dict[str, Any], body: bytes) -> Rendered:
+        cycle = _Cycle(body)
+        try:
+            await self.app(scope, cycle.receive, cycle.send)
+        finally:
+            if cycle.done is not None:
+                cycle.done.set()  # a listener still waiting learns the client is gone
+        return cycle.rendered()
+
+
+def asgi(app: Any, *, lifespan: str = "auto") -> ASGIHandler:
+    """A polyfn HTTP handler serving ``app`` (ASGI 3): ``handler =
+    lambda_handler(sdk.asgi(app))``, ``bind(sdk.asgi(app), "req")``...
+
+    ``lifespan``: ``"auto"`` runs the app's lifespan when it speaks it, ``"on"``
+    requires it, ``"off"`` never sends it.
+    """
+    return ASGIHandler(app, lifespan=lifespan)

@@ -1,0 +1,125 @@
+"""The event loop ASGI apps run on: one per process, run by the threads that call.
+
+An app's lifespan state (database pools, HTTP clients) is bound to the loop it was
+made on, so every invocation runs on that same loop, never ``asyncio.run`` per
+request. Callers differ by platform: Lambda calls from its main thread, one
+request at a time; the Azure worker runs sync functions in a thread pool and
+functions-framework serves several requests at once on threads. So:
+
+* a thread that finds the loop idle runs it itself (``run_until_complete``): on
+  Lambda every invocation, with no thread hand-off (waking another thread costs
+  tens of microseconds to milliseconds on a busy machine);
+* a thread that finds it running hands its coroutine to it
+  (``run_coroutine_threadsafe``) and waits; the running thread keeps the loop
+  going until every such guest is done, so concurrent requests overlap on the
+  one loop (an ``await`` in one lets another run).
+
+Between invocations nothing runs the loop: tasks an app left running (a periodic
+refresh) wait for the next request, as the environment itself is frozen on
+Lambda. Called from a thread whose own loop is running (async code calling the
+sync handler), the coroutine runs on a helper thread instead. After a ``fork``
+(gunicorn ``--preload``) the child makes a loop of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+__all__ = ["loop", "run"]
+
+T = TypeVar("T")
+
+
+class _Runner:
+    """The process's loop and who is running it."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.mutex = threading.Lock()
+        self.running = False  # a thread is inside run_until_complete
+        self.host = 0  # which one
+        self.guests = 0  # coroutines of other threads not finished yet
+        self.drained = asyncio.Event()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
+        with self.mutex:
+            host = not self.running
+            if host:
+                self.running, self.host = True, threading.get_ident()
+            elif self.host == threading.get_ident():  # a signal handler inside the loop
+                coro.close()
+                raise RuntimeError("the event loop is running in this very thread")
+            else:  # scheduled while the host cannot leave (it needs the mutex to)
+                self.guests += 1
+                future = asyncio.run_coroutine_threadsafe(self._guest(coro), self.loop)
+        if not host:
+            return future.result(timeout)
+        try:
+            return self.loop.run_until_complete(asyncio.wait_for(coro, timeout)
+                                                if timeout is not None else coro)
+        finally:
+            self._serve_guests()
+
+    async def _guest(self, coro: Coroutine[Any, Any, T]) -> T:
+        try:
+            return await coro
+        finally:
+            with self.mutex:
+                self.guests -= 1
+                if not self.guests:
+                    self.drained.set()
+
+    def _serve_guests(self) -> None:
+        while True:
+            with self.mutex:
+                if not self.guests:
+                    self.running = False
+                    return
+                self.drained.clear()
+            self.loop.run_until_complete(self.drained.wait())
+
+
+_lock = threading.Lock()
+_runner: list[_Runner] = []
+
+
+def _current() -> _Runner:
+    runner = _runner[0] if _runner else None
+    if runner is not None and runner.pid == os.getpid():
+        return runner
+    with _lock:
+        if not _runner or _runner[0].pid != os.getpid():
+            _runner[:] = [_Runner()]
+        return _runner[0]
+
+
+def loop() -> asyncio.AbstractEventLoop:
+    """The process's loop (made on first use, and again after a fork)."""
+    return _current().loop
+
+
+def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+    """Run ``coro`` on the process's loop and return its result (or raise)."""
+    runner = _current()
+    if asyncio._get_running_loop() is None:
+        return runner.run(coro, timeout)
+    out: list[Any] = []
+
+    def helper() -> None:
+        try:
+            out.append((True, runner.run(coro, timeout)))
+        except BaseException as exc:
+            out.append((False, exc))
+
+    thread = threading.Thread(target=helper, name="polyfn-asgi")
+    thread.start()
+    thread.join()
+    ok, value = out[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
