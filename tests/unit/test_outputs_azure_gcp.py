@@ -52,7 +52,7 @@ def test_a_missing_client_library_names_the_extra(blocked: str, address: str,
 
 
 def test_connections_follow_the_functions_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.azure._outputs._queue import StorageQueue
+    from adapters._outputs.azure._queue import StorageQueue
 
     monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
     driver = StorageQueue(parse("azure-queue://orders", DESTINATIONS))
@@ -80,7 +80,7 @@ def test_missing_connection_names_the_settings_not_values(
 
 
 def test_eventgrid_endpoint_and_schema() -> None:
-    from adapters.azure._outputs._eventgrid import EventGrid
+    from adapters._outputs.azure._eventgrid import EventGrid
 
     driver = EventGrid(parse("eventgrid://t.westus2-1.eventgrid.azure.net", DESTINATIONS))
     assert driver.endpoint == "https://t.westus2-1.eventgrid.azure.net/api/events"
@@ -93,7 +93,7 @@ def test_eventgrid_endpoint_and_schema() -> None:
 
 
 def test_pubsub_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.gcp._outputs._pubsub import PubSub
+    from adapters._outputs.gcp._pubsub import PubSub
 
     assert PubSub(parse("pubsub://projects/p1/topics/t1", DESTINATIONS)).topic == (
         "projects/p1/topics/t1")
