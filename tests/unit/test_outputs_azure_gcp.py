@@ -36,6 +36,19 @@ def test_building_them_loads_no_provider_library() -> None:
     assert not top_level(loaded_by(code)) & {"azure", "google", "grpc", "asyncio"}
 
 
+def test_a_driver_loads_its_client_not_the_trigger_adapters() -> None:
+    """A function on one cloud sending to another pays for the client only."""
+    loaded = loaded_by(
+        "from sdk._outputs._address import BUCKETS, DESTINATIONS, driver_class\n"
+        "for kind in ('azure-queue', 'servicebus', 'eventhubs', 'eventgrid', 'pubsub'):\n"
+        "    driver_class(kind, DESTINATIONS)\n"
+        "for kind in ('azure-blob', 'gs'):\n"
+        "    driver_class(kind, BUCKETS)\n")
+    assert {"azure.storage.queue", "azure.servicebus", "google.cloud.pubsub_v1"} <= loaded
+    assert not loaded & {"adapters.azure", "adapters.gcp", "adapters.cloudevents",
+                         "azure.functions", "functions_framework", "flask"}
+
+
 @pytest.mark.parametrize(("blocked", "address", "extra"), [
     ("azure.storage", "azure-queue://q", "azure"), ("azure.servicebus", "servicebus://q", "azure"),
     ("google.cloud.pubsub_v1", "pubsub://projects/p1/topics/t", "gcp"),
