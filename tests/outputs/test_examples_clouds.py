@@ -15,7 +15,7 @@ from azure.storage.blob import BlobServiceClient
 import sdk
 from adapters.azure import bind
 from tests.outputs.azure_events import eventgrid_trigger_inputs
-from tests.outputs.test_gcp import _eventarc, _pull, _topic
+from tests.outputs.gcp_events import eventarc, pull, topic_with
 from tests.support import azure_inputs as inputs
 from tests.support.servers.azurite import Azurite, unique
 from tests.support.servers.gcs import GCS
@@ -39,13 +39,13 @@ def test_orders_on_azure_forwards_with_its_attribute(
     on the emulator, the same address a deployment would configure to cross clouds."""
     from examples.orders.handler import handle
 
-    accepted, accepted_sub = _topic()
+    accepted, accepted_sub = topic_with()
     monkeypatch.setenv("ACCEPTED_ORDERS", f"pubsub://{accepted}")
     function = bind(handle, "msg", name="orders")  # as examples/orders/function_app.py
     function(msg=inputs.servicebus_message(json.dumps(ORDERS[0])))
     with pytest.raises(Exception, match="flagged"):
         function(msg=inputs.servicebus_message(json.dumps(ORDERS[1])))
-    (forwarded,) = _pull(accepted_sub, 1)
+    (forwarded,) = pull(accepted_sub, 1)
     assert json.loads(forwarded.message.data) == ORDERS[0]
     assert forwarded.message.attributes["order_id"] == "o-1"
     monkeypatch.setenv("ACCEPTED_ORDERS", "azure-queue://accepted")
@@ -54,23 +54,23 @@ def test_orders_on_azure_forwards_with_its_attribute(
         function(msg=inputs.servicebus_message(json.dumps(ORDERS[0])))
 
 
-def test_orders_on_gcp_forwards_to_a_topic(pubsub: PubSub,
+def test_orders_on_gcp_forwards_to_atopic_with(pubsub: PubSub,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from examples.orders.main import take_order
 
-    incoming, incoming_sub = _topic()
-    accepted, accepted_sub = _topic()
+    incoming, incoming_sub = topic_with()
+    accepted, accepted_sub = topic_with()
     monkeypatch.setenv("ACCEPTED_ORDERS", f"pubsub://{accepted}")
     sdk.destination(f"pubsub://{incoming}").send_many(list(ORDERS)).raise_for_failures()
     outcomes = []
-    for received in _pull(incoming_sub, 2):
+    for received in pull(incoming_sub, 2):
         try:
-            take_order(_eventarc(received, incoming, incoming_sub))
+            take_order(eventarc(received, incoming, incoming_sub))
             outcomes.append("ok")
         except Exception:
             outcomes.append("failed")  # functions-framework answers 500: redelivered
     assert sorted(outcomes) == ["failed", "ok"]
-    (forwarded,) = _pull(accepted_sub, 1)
+    (forwarded,) = pull(accepted_sub, 1)
     assert json.loads(forwarded.message.data) == ORDERS[0]
     assert forwarded.message.attributes["order_id"] == "o-1"
 
