@@ -86,10 +86,10 @@ def test_missing_connection_names_the_settings_not_values(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AzureWebJobsStorage", raising=False)
     with pytest.raises(sdk.ConfigurationError, match="AzureWebJobsStorage__accountName"):
-        sdk.destination("azure-queue://orders").send("x")
+        sdk.Destination("azure-queue://orders").send("x")
     with pytest.raises(sdk.ConfigurationError, match="encoding must be"):
         monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
-        sdk.destination("azure-queue://orders?encoding=utf7").send("x")
+        sdk.Destination("azure-queue://orders?encoding=utf7").send("x")
 
 
 def test_eventgrid_endpoint_and_schema() -> None:
