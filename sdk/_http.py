@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ._data import Payload
 from ._event import UNSET, Event, T
 from ._jsonform import loads
 from ._multidict import Headers, Query
-from .errors import EventDecodeError
+from .errors import MALFORMED, EventDecodeError, malformed
 
 __all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
+
+_R = TypeVar("_R")
 
 
 def parse_cookie_header(values: list[str]) -> dict[str, str]:
@@ -117,7 +119,8 @@ class HTTPRequest(Event[T]):
         """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
         headers = self._headers
         if headers is None:
-            headers = self._headers = self._read_headers()
+            headers = self._headers = self._lazy("headers", self._read_headers)
+        headers._owner = self.trigger  # what its errors name, should it be malformed
         return headers
 
     @headers.setter
@@ -132,7 +135,8 @@ class HTTPRequest(Event[T]):
         """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
         query = self._query
         if query is None:
-            query = self._query = self._read_query()
+            query = self._query = self._lazy("query", self._read_query)
+        query._owner = self.trigger
         return query
 
     @query.setter
@@ -159,7 +163,7 @@ class HTTPRequest(Event[T]):
         """The client's address, as the provider reports it."""
         address = self._source_ip
         if address is UNSET:
-            address = self._source_ip = self._read_source_ip()
+            address = self._source_ip = self._lazy("source_ip", self._read_source_ip)
         return address  # type: ignore[no-any-return]
 
     @source_ip.setter
@@ -182,7 +186,15 @@ class HTTPRequest(Event[T]):
                 raise EventDecodeError(self.trigger, "body is marked base64 but is not valid "
                                        "base64", keys=["body"]) from None
         if isinstance(body, str):
-            body = body.encode("utf-8")
+            try:
+                body = body.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate ("\ud800") is no text at all
+                raise EventDecodeError(self.trigger, "body is not valid Unicode text",
+                                       keys=["body"]) from None
+        elif isinstance(body, (bytearray, memoryview)):
+            body = bytes(body)
+        elif not isinstance(body, bytes):
+            raise EventDecodeError(self.trigger, "body must be text or bytes", keys=["body"])
         self._body = body
         return body
 
@@ -196,8 +208,17 @@ class HTTPRequest(Event[T]):
         """Request cookies by name (first value wins)."""
         cookies = self._cookies
         if cookies is None:
-            cookies = self._cookies = self._read_cookies()
+            cookies = self._cookies = self._lazy("cookies", self._read_cookies)
         return cookies
+
+    def _lazy(self, name: str, read: Callable[[], _R]) -> _R:
+        """A field read from the payload on first use: a payload of the wrong shape
+        raises :class:`EventDecodeError` naming the field (an HTTP trigger answers
+        400), never a TypeError inside the handler."""
+        try:
+            return read()
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, keys=[name]) from None
 
     def _read_cookies(self) -> Mapping[str, str]:
         """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""

@@ -132,3 +132,25 @@ class BatchFailedError(PolyfnError):
         self.first = first
         cause = f" (first: {type(first).__name__})" if first is not None else ""
         super().__init__(f"{trigger}: {failed} of {total} record(s) failed{cause}")
+
+
+#: What Python raises while reading a payload of the wrong shape: a wrong type
+#: (``TypeError``, ``AttributeError``), a missing key or item (``KeyError``,
+#: ``IndexError``), a bad value (``ValueError``, which covers ``UnicodeError``), a
+#: number too large (``OverflowError``) or nesting too deep (``RecursionError``).
+#: Where polyfn reads a payload, these become :class:`EventDecodeError`.
+MALFORMED: tuple[type[Exception], ...] = (TypeError, AttributeError, KeyError, IndexError,
+                                          ValueError, OverflowError, RecursionError)
+
+
+def malformed(trigger: str, exc: BaseException, raw: object = None, *,
+              keys: Iterable[str] = ()) -> EventDecodeError:
+    """The :class:`EventDecodeError` for ``exc`` (one of :data:`MALFORMED`) raised
+    while reading a payload: an ``EventDecodeError`` as it is, anything else named
+    by its type and ``keys`` (default: ``raw``'s top-level keys), never its text
+    (which may quote the payload)."""
+    if isinstance(exc, EventDecodeError):
+        return exc
+    what = "nested too deeply" if isinstance(exc, RecursionError) else "malformed"
+    names = list(keys) or (sorted(str(k) for k in raw) if isinstance(raw, dict) else [])
+    return EventDecodeError(trigger, f"payload is {what} ({type(exc).__name__})", keys=names)

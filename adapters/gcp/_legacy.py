@@ -32,7 +32,7 @@ from adapters.cloudevents._google import PUBSUB, PubSubMessage, native_data, pub
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
 from sdk._event import UNSET
-from sdk.errors import EventDecodeError
+from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts
 
@@ -99,9 +99,8 @@ class Background(EventTrigger):
         try:
             # The conversion edits the data it is given (Pub/Sub, Firebase Auth).
             event = background_event_to_cloud_event(_Body(copy.deepcopy(raw), ""))
-        except (TypeError, KeyError, AttributeError, ValueError):
-            raise EventDecodeError(self.name, "malformed 1st-gen event",
-                                   keys=sorted(str(k) for k in raw)) from None
+        except MALFORMED as exc:  # RecursionError: nested too deeply to copy or convert
+            raise malformed(self.name, exc, raw) from None
         except EventConversionException:
             # A type or resource the conversion table does not know (a named
             # Firestore database, Firebase RTDB without ``domain``...): a generic
