@@ -30,6 +30,11 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+def _too_deep(trigger: str) -> EventDecodeError:
+    """JSON data nested deeper than Python's parser recurses (5,000 ``[``)."""
+    return EventDecodeError(trigger, "data is nested too deeply to decode", keys=["data"])
+
+
 class Event(Generic[T]):
     """Any event. Subclasses add the fields of one kind.
 
@@ -147,14 +152,15 @@ class Event(Generic[T]):
                     data = loads(payload)
                 except ValueError:
                     data = payload
+                except RecursionError:
+                    raise _too_deep(self.trigger) from None
                 self._data = data
             else:
                 payload = self.payload_bytes_or_text()
                 try:
                     data = decode_payload(payload, self.data_content_type)
                 except RecursionError:  # JSON nested deeper than Python can hold
-                    raise EventDecodeError(self.trigger, "data is nested too deeply to decode",
-                                           keys=["data"]) from None
+                    raise _too_deep(self.trigger) from None
                 self._data = data
         return data  # type: ignore[no-any-return]
 

@@ -250,6 +250,9 @@ class HTTPRequest(Event[T]):
             return loads(self.body)
         except ValueError:
             raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
+        except RecursionError:
+            raise EventDecodeError(self.trigger, "body is nested too deeply to parse",
+                                   keys=["body"]) from None
 
     def _data_to_dict(self, out: dict[str, Any]) -> None:
         body = self.body

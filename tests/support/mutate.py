@@ -182,12 +182,17 @@ def _add(rng: random.Random, path: Path, value: Any) -> Any:
 
 
 def _nest(rng: random.Random, path: Path, value: Any) -> Any:
+    """5,000 deep: as a value, or as JSON text where a body or data string was."""
+    if isinstance(value, str) and rng.random() < 0.6:
+        text = "[" * DEEP + "]" * DEEP if rng.random() < 0.5 else '{"a":' * DEEP + "1" + (
+            "}" * DEEP)
+        return base64.b64encode(text.encode()).decode() if rng.random() < 0.3 else text
     return deep(rng.choice(("list", "dict")))
 
 
 _EDITS: tuple[tuple[float, Callable[[random.Random, Path, Any], Any]], ...] = (
     (0.35, _wrong_type), (0.2, _string_edit), (0.12, _header_edit), (0.13, _delete),
-    (0.13, _add), (0.02, _nest),
+    (0.13, _add), (0.03, _nest),
 )
 
 
