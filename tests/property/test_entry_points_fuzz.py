@@ -377,3 +377,44 @@ def test_the_payload_count() -> None:
     if not HAVE_SAMPLES:
         pytest.fail(f"no samples at {SAMPLES}")
     assert ran >= CI_TOTAL
+
+
+# -- the suite can fail ------------------------------------------------------------------------
+
+def test_the_judge_reports_each_kind_of_problem() -> None:
+    from sdk.errors import ConfigurationError, EventDecodeError
+
+    judge = drive.Judge("meta")
+    with judge.watch("raises"):
+        raise TypeError("x")
+    with judge.watch("leaks"):
+        raise EventDecodeError("aws.sqs", f"bad {MARKER}")
+    with judge.watch("500"):
+        judge.check_status("500", 500, "application/problem+json", b"")
+    with judge.watch("plain 400"):
+        judge.check_status("plain 400", 400, "text/plain", b"")
+    with judge.watch("fine"):
+        judge.logged.append(ConfigurationError("h takes http events, but x delivers y"))
+        judge.check_status("fine", 500, "application/problem+json", b"")
+    assert [p.split(":")[0] for p in judge.problems] == ["raises", "leaks", "500", "plain 400"]
+
+
+def test_a_regression_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the shared guard, a known-bad payload escapes as a TypeError and the
+    drivers say so."""
+    import adapters._batch
+    import adapters._trigger
+    from sdk.testing import aws
+
+    raw = aws.sqs({"id": 1})
+    raw["Records"][0]["messageAttributes"] = [1]  # a list where an object is expected
+    for module, name in ((adapters._trigger, "MALFORMED"), (adapters._batch, "MALFORMED"),
+                         (adapters._batch, "_MALFORMED")):
+        monkeypatch.setattr(module, name, ())  # ``except ():`` catches nothing
+    judge = drive.Judge("regression")
+    _CURRENT[:] = [judge]
+    try:
+        drive.aws(judge, raw)
+    finally:
+        _CURRENT[:] = []
+    assert any("escaped AttributeError" in p for p in judge.problems), judge.problems

@@ -117,21 +117,36 @@ def _safe_str(exc: BaseException) -> str:
         return f"<str() raised {type(inner).__name__}>"
 
 
+#: Log fields that name a record or event by its id: ids are meant to be logged.
+_ID_FIELDS = frozenset({"record", "records", "event_id", "requestId", "execution_id"})
+
+
 @contextlib.contextmanager
 def recording(judge_of: Callable[[], Judge | None]) -> Iterator[None]:
-    """Route :meth:`Logger.exception` to the current judge (and write nothing)."""
-    original = Logger.exception
+    """Route the adapters' log lines to the current judge instead of stdout: every
+    exception they log is judged like a raised one, and no line may hold the
+    planted value (ids aside: naming the failed record is what the line is for)."""
+    original_exception, original_emit = Logger.exception, Logger._emit
 
     def exception(self: Logger, message: str, exc: BaseException, **fields: Any) -> None:
         judge = judge_of()
-        if judge is not None:  # the error's text is checked with the error
+        if judge is not None:
             judge.logged.append(exc)
+        original_exception(self, message, exc, **fields)
+
+    def emit(self: Logger, level: str, message: str, fields: dict[str, Any]) -> None:
+        judge = judge_of()
+        if judge is not None:
+            shown = {k: v for k, v in fields.items() if k not in _ID_FIELDS}
+            judge.check_text(f"log line {message!r}", repr(shown))
 
     Logger.exception = exception  # type: ignore[method-assign]
+    Logger._emit = emit  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Logger.exception = original  # type: ignore[method-assign]
+        Logger.exception = original_exception  # type: ignore[method-assign]
+        Logger._emit = original_emit  # type: ignore[method-assign]
 
 
 # -- AWS ------------------------------------------------------------------------------
