@@ -216,11 +216,25 @@ def _gcp_functions() -> dict[str, dict[str, Any]]:
 
 
 def gcp_json(judge: Judge, raw: Any) -> None:
+    """A JSON payload through ``decode``; a 1st-gen event also through
+    ``background_function`` as functions-framework calls it, ``(data, context)``."""
     import adapters.gcp as gcp_adapter
 
     with judge.watch("gcp.decode"):
         for event in gcp_adapter.decode(raw):
             fuzz_handlers.touch(event)
+    context = raw.get("context") if isinstance(raw, dict) else None
+    if not isinstance(context, dict):
+        return
+    from types import SimpleNamespace
+
+    legacy = SimpleNamespace(event_id=context.get("eventId"),
+                             timestamp=context.get("timestamp"),
+                             event_type=context.get("eventType"),
+                             resource=context.get("resource"))
+    for name, function in _gcp_functions()["background"].items():
+        with judge.watch(f"gcp.background_function[{name}]"):
+            function(raw.get("data"), legacy)
 
 
 def gcp_request(judge: Judge, request: Any) -> None:
