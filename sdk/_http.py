@@ -9,7 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from ._data import Payload
 from ._event import UNSET, Event, T
 from ._jsonform import loads
-from ._multidict import Headers, Query
+from ._multidict import Headers, Query, _MultiDict
 from .errors import MALFORMED, EventDecodeError, malformed
 
 __all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
@@ -110,6 +110,11 @@ class HTTPRequest(Event[T]):
         self._set(provider, trigger, id, source, type, subject, time, data,
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
+        # Built lazily from the provider's maps: a malformed one names this trigger.
+        if isinstance(headers, _MultiDict):
+            headers._owner = trigger
+        if isinstance(query, _MultiDict):
+            query._owner = trigger
 
     # headers, query, source_ip and cookies are properties so that a view over a
     # provider's payload can leave them unset (None, or UNSET for source_ip) and
@@ -120,7 +125,7 @@ class HTTPRequest(Event[T]):
         headers = self._headers
         if headers is None:
             headers = self._headers = self._lazy("headers", self._read_headers)
-        headers._owner = self.trigger  # what its errors name, should it be malformed
+            headers._owner = self.trigger  # what its errors name, should it be malformed
         return headers
 
     @headers.setter
@@ -136,7 +141,7 @@ class HTTPRequest(Event[T]):
         query = self._query
         if query is None:
             query = self._query = self._lazy("query", self._read_query)
-        query._owner = self.trigger
+            query._owner = self.trigger
         return query
 
     @query.setter
