@@ -232,10 +232,10 @@ def mutate(payload: Any, rng: random.Random, edits: int | None = None) -> Any:
         found = nodes(out)
         # Deeper nodes are where shape checks are missing: weigh them up.
         path, value = found[min(len(found) - 1, int(len(found) * rng.random() ** 0.7))]
-        new = _pick_edit(rng, path)(rng, path, value)
-        if _is_identifier(path) and not _deep(new):
-            new = _unmarked(new)
-        out = _set(out, path, new)
+        out = _set(out, path, _pick_edit(rng, path)(rng, path, value))
+    for path, value in nodes(out):  # wherever an edit put the marker under an id key
+        if path and _is_identifier(path) and not _deep(value):
+            out = _set(out, path, _unmarked(value))
     return out
 
 
