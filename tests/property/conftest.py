@@ -14,6 +14,8 @@ CI run explores new payloads) and, on failure, prints the falsifying example, th
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -30,3 +32,11 @@ settings.load_profile(PROFILE if PROFILE in ("quick", "ci") else "quick")
 def pytest_report_header() -> str:
     return (f"polyfn fuzz profile: {PROFILE} (POLYFN_FUZZ_PROFILE=quick|ci); replay a failure "
             "with the @reproduce_failure blob or --hypothesis-seed it prints")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many payloads the fuzz suite drove, under which profile."""
+    module = sys.modules.get("tests.property.test_entry_points_fuzz")
+    if module is not None and module.COUNT["payloads"]:
+        terminalreporter.write_line(f"fuzz: {module.COUNT['payloads']} payloads through the "
+                                    f"entry points (profile {PROFILE})")
