@@ -215,13 +215,17 @@ def _is_identifier(path: Path) -> bool:
     return key.endswith("id") or key in ("subject", "source")
 
 
-def _unmarked(value: Any) -> Any:
+def _unmarked(value: Any, depth: int = 12) -> Any:
+    """``value`` without the marker, to ``depth`` levels (deeper stays as it is: a
+    value nested that deep under an id is never quoted whole)."""
     if isinstance(value, str):
         return value.replace(MARKER, "planted-id")
+    if depth <= 0:
+        return value
     if isinstance(value, list):
-        return [_unmarked(v) for v in value[:10]]
+        return [_unmarked(v, depth - 1) for v in value[:10]]
     if isinstance(value, dict):
-        return {k: _unmarked(v) for k, v in list(value.items())[:10]}
+        return {k: _unmarked(v, depth - 1) for k, v in list(value.items())[:10]}
     return value
 
 
@@ -234,14 +238,6 @@ def mutate(payload: Any, rng: random.Random, edits: int | None = None) -> Any:
         path, value = found[min(len(found) - 1, int(len(found) * rng.random() ** 0.7))]
         out = _set(out, path, _pick_edit(rng, path)(rng, path, value))
     for path, value in nodes(out):  # wherever an edit put the marker under an id key
-        if path and _is_identifier(path) and not _deep(value):
+        if path and _is_identifier(path):
             out = _set(out, path, _unmarked(value))
     return out
-
-
-def _deep(value: Any) -> bool:
-    for _ in range(20):
-        if not isinstance(value, (list, dict)) or not value:
-            return False
-        value = value[0] if isinstance(value, list) else next(iter(value.values()))
-    return True
