@@ -23,7 +23,7 @@ from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
 from sdk.adapter import BatchOutcome, Record, batch_failure, run_batch
-from sdk.errors import EventDecodeError
+from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 
@@ -32,7 +32,7 @@ __all__ = ["BatchTrigger", "LazyRecord", "check_concurrency", "lazy"]
 R = TypeVar("R")
 
 #: What a malformed record raises while it is built into events.
-_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+_MALFORMED = MALFORMED
 
 
 def lazy(trigger: str, build: Callable[[R], list[Event[Any]]], item: R
@@ -104,9 +104,18 @@ class BatchTrigger(Trigger):
                 ) -> list[Record]:
         raise NotImplementedError
 
+    def split(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
+              ) -> list[Record]:
+        """``records``, where a delivery that cannot be split (a wrong shape at any
+        level) raises :class:`EventDecodeError` naming the trigger and its keys."""
+        try:
+            return self.records(raw, context, unwrap=unwrap)
+        except MALFORMED as exc:
+            raise malformed(self.name, exc, raw) from None
+
     def decode(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                ) -> list[Event[Any]]:
-        return [event for record in self.records(raw, context, unwrap=unwrap)
+        return [event for record in self.split(raw, context, unwrap=unwrap)
                 for event in record.events()]
 
     def encode(self, result: BatchOutcome, raw: Any) -> Any:
@@ -116,7 +125,7 @@ class BatchTrigger(Trigger):
     def invoke(self, fn: Function[Any], raw: Any, context: Context, *,
                partial_failures: bool = True, unwrap: bool = False,
                concurrency: int = DEFAULT_CONCURRENCY, **options: Any) -> Any:
-        records = self.records(raw, context, unwrap=unwrap)
+        records = self.split(raw, context, unwrap=unwrap)
         outcome = run_batch(fn, records, context, trigger=self.name, concurrency=concurrency)
         failed = outcome.failed
         if failed and (outcome.all_failed or not (self.partial and partial_failures)

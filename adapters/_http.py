@@ -17,7 +17,7 @@ from typing import Any
 
 from sdk import Context, Event, Function, HTTPRequest
 from sdk.adapter import Rendered, problem, render
-from sdk.errors import DataValidationError, EventDecodeError
+from sdk.errors import MALFORMED, DataValidationError, EventDecodeError, malformed
 
 from ._trigger import Trigger
 
@@ -107,7 +107,7 @@ def validation_problem(exc: DataValidationError) -> Rendered:
 
 #: What building a request from a malformed payload raises (EventDecodeError is a
 #: ValueError: it passes through ``HTTPTrigger.malformed`` as it is).
-_MALFORMED = (AttributeError, TypeError, KeyError, ValueError)
+_MALFORMED = MALFORMED
 
 
 def b64_body(text: str) -> Callable[[], bytes]:
@@ -151,11 +151,7 @@ class HTTPTrigger(Trigger):
     def malformed(self, exc: Exception, raw: Any) -> EventDecodeError:
         """The error for what building the request raised: an EventDecodeError as it
         is, anything else named by its type and the payload's keys (never values)."""
-        if isinstance(exc, EventDecodeError):
-            return exc
-        keys = sorted(str(k) for k in raw) if isinstance(raw, dict) else ()
-        return EventDecodeError(self.name, f"malformed request ({type(exc).__name__})",
-                                keys=keys)
+        return malformed(self.name, exc, raw)
 
     def encode(self, result: Rendered, raw: Any) -> Any:
         raise NotImplementedError

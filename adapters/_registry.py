@@ -249,6 +249,14 @@ def _types_section(table: Sequence[Route], infos: Sequence[TriggerInfo]) -> list
         "A type no decoder claims becomes a generic `event` under the trigger named in the "
         "delivering trigger's row.",
         "",
+        "Attribute names are matched as the CloudEvents spec spells them: lower-case "
+        "letters and digits (`specversion`, `datacontenttype`). A JSON document spelling "
+        "one in camelCase (`specVersion`) is refused, not read as a CloudEvent: the spec "
+        "defines no such attribute, the `cloudevents` SDKs refuse it too, and guessing "
+        "would hide a sender's bug; the `UnsupportedEventError` says which key is "
+        "misspelled. (Binary-mode `ce-*` HTTP headers are case-insensitive, as every HTTP "
+        "header name is.)",
+        "",
         *_table(("CloudEvent type", "trigger", "kind", "fields"), rows),
     ]
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from sdk import Context, Event, Function
 from sdk.adapter import DEFAULT_CONCURRENCY
-from sdk.errors import ConfigurationError, UnsupportedEventError
+from sdk.errors import MALFORMED, ConfigurationError, UnsupportedEventError, malformed
 
 __all__ = ["DEFAULT_CONCURRENCY", "Trigger", "check_concurrency", "detect"]
 
@@ -35,6 +35,16 @@ class Trigger:
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
         raise NotImplementedError
 
+    def decoded(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
+        """``decode``, where a payload of the wrong shape at any level raises
+        :class:`EventDecodeError` naming the trigger and the payload's keys (never
+        a TypeError, KeyError... from inside a decoder). Entry points decode through
+        it; the handler's own exceptions never pass here."""
+        try:
+            return self.decode(raw, context)
+        except MALFORMED as exc:
+            raise malformed(self.name, exc, raw) from None
+
     def encode(self, result: Any, raw: Any) -> Any:
         """Default: the handler's result goes back to the provider unchanged."""
         return result
@@ -47,7 +57,7 @@ class Trigger:
         it and retries the whole delivery; nothing is swallowed.
         """
         result: Any = None
-        for event in self.decode(raw, context):
+        for event in self.decoded(raw, context):
             result = fn.call(event, context)
         return self.encode(result, raw)
 
@@ -62,9 +72,30 @@ def detect(provider: str, triggers: Sequence[Trigger], raw: Any) -> Trigger:
     top-level keys (never its values).
     """
     for trigger in triggers:
-        if trigger.matches(raw):
-            return trigger
-    raise UnsupportedEventError(provider, raw)
+        try:
+            if trigger.matches(raw):
+                return trigger
+        except MALFORMED as exc:  # a predicate must not fail; if one does, say whose
+            raise malformed(trigger.name, exc, raw) from None
+    raise UnsupportedEventError(provider, raw, detail=_hint(raw))
+
+
+def _hint(raw: Any) -> str | None:
+    """Why a payload that looks like a known shape is not one (on failure only).
+
+    CloudEvents attribute names are lower-case letters and digits
+    (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#naming-conventions),
+    and the JSON format's members are those names: ``specVersion`` is not
+    ``specversion``, so such a document is refused, saying so (not read as a
+    CloudEvent: docs/triggers.md, "CloudEvent types").
+    """
+    if not isinstance(raw, dict) or "specversion" in raw:
+        return None
+    spelled = sorted(k for k in raw if isinstance(k, str) and k.lower() == "specversion")
+    if not spelled:
+        return None
+    return (f"CloudEvents attribute names are lower-case: {spelled[0]!r} is not "
+            "'specversion', so this is not a CloudEvent")
 
 
 def check_concurrency(concurrency: int) -> int:

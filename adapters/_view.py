@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sdk.errors import MALFORMED, malformed
+
 __all__ = ["field_group"]
 
 
@@ -23,7 +25,10 @@ def field_group(load: Callable[[Any], list[Any]], cache: str) -> Callable[[int],
     def values(view: Any) -> list[Any]:
         found: list[Any] | None = getattr(view, cache)
         if found is None:
-            found = load(view)
+            try:
+                found = load(view)
+            except MALFORMED as exc:  # read inside the handler: an EventDecodeError
+                raise malformed(view.trigger, exc, view.raw) from None
             setattr(view, cache, found)
         return found
 

@@ -291,10 +291,17 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
 
 
 def _prepared(fn: Function[Any], record: Record) -> list[Event[Any]] | BaseException:
-    """A record's events, validated for ``fn``; or the exception that stopped it."""
+    """A record's events, validated for ``fn``; or the exception that stopped it.
+
+    A payload decoded lazily (base64 in Kinesis, Kafka, MQ records) is decoded
+    here: a malformed record then fails alone, as it does for a per-record
+    handler, instead of raising inside the batch handler and failing every record.
+    """
     try:
         decoded = record.events()
         for event in decoded:
+            if callable(event._payload):
+                event.payload_bytes_or_text()
             fn.prepare(event)
     except Exception as exc:
         return exc

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from ._data import Payload, decode_payload
 from ._jsonform import iso, jsonable, loads
-from .errors import EventDecodeError
+from .errors import MALFORMED, EventDecodeError, malformed
 
 __all__ = ["UNSET", "Event", "T"]
 
@@ -28,6 +28,11 @@ class _Unset:
 
 #: Marks data that has not been decoded yet (``None`` is a real value: no data).
 UNSET: Any = _Unset()
+
+
+def _too_deep(trigger: str) -> EventDecodeError:
+    """JSON data nested deeper than Python's parser recurses (5,000 ``[``)."""
+    return EventDecodeError(trigger, "data is nested too deeply to decode", keys=["data"])
 
 
 class Event(Generic[T]):
@@ -117,10 +122,12 @@ class Event(Generic[T]):
         an event that is a view over its payload leaves it ``UNSET`` and converts it
         in ``_read_time`` on first read."""
         value = self._time
-        if value is UNSET:
-            value = self._time = self._read_time()
-        elif callable(value):
-            value = self._time = value()
+        if value is UNSET or callable(value):
+            try:
+                value = self._read_time() if value is UNSET else value()
+            except MALFORMED as exc:  # a time of the wrong shape (10**400, a list...)
+                raise malformed(self.trigger, exc, keys=["time"]) from None
+            self._time = value
         return value
 
     @time.setter
@@ -145,10 +152,16 @@ class Event(Generic[T]):
                     data = loads(payload)
                 except ValueError:
                     data = payload
+                except RecursionError:
+                    raise _too_deep(self.trigger) from None
                 self._data = data
             else:
-                data = self._data = decode_payload(self.payload_bytes_or_text(),
-                                                   self.data_content_type)
+                payload = self.payload_bytes_or_text()
+                try:
+                    data = decode_payload(payload, self.data_content_type)
+                except RecursionError:  # JSON nested deeper than Python can hold
+                    raise _too_deep(self.trigger) from None
+                self._data = data
         return data  # type: ignore[no-any-return]
 
     @data.setter
@@ -166,10 +179,9 @@ class Event(Generic[T]):
                 payload = payload()
             except EventDecodeError:
                 raise
-            except (ValueError, TypeError) as exc:
-                # The type only: a decoder's message may quote the payload's bytes.
-                raise EventDecodeError(self.trigger, "payload cannot be decoded "
-                                       f"({type(exc).__name__})") from None
+            except MALFORMED as exc:  # its text may quote the payload: the type only
+                raise EventDecodeError(self.trigger, f"payload cannot be decoded "
+                                       f"({type(exc).__name__})", keys=["data"]) from None
             self._payload = payload
         return payload
 
@@ -203,7 +215,11 @@ class Event(Generic[T]):
 
     # -- JSON form --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form (DESIGN.md): attributes, the kind's fields, then data."""
+        """The JSON form (DESIGN.md): attributes, the kind's fields, then data.
+
+        A field that has no JSON form (nested deeper than Python recurses, read
+        lazily from a malformed payload) raises :class:`EventDecodeError` naming it.
+        """
         out: dict[str, Any] = {
             "kind": self.kind,
             "provider": self.provider,
@@ -212,13 +228,20 @@ class Event(Generic[T]):
             "source": self.source,
             "type": self.type,
             "subject": self.subject,
-            "time": iso(self.time),
+            "time": None,
         }
-        for name in self._fields:
-            out[name] = jsonable(getattr(self, name))
-        self._data_to_dict(out)
-        out["data_content_type"] = self.data_content_type
-        out["attributes"] = dict(self.attributes)
+        name = "time"
+        try:
+            out["time"] = iso(self.time)
+            for name in self._fields:
+                out[name] = jsonable(getattr(self, name))
+            name = "data"
+            self._data_to_dict(out)
+            name = "attributes"
+            out["data_content_type"] = self.data_content_type
+            out["attributes"] = dict(self.attributes)
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, keys=[name]) from None
         return out
 
     def _data_to_dict(self, out: dict[str, Any]) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ._data import Payload
 from ._event import UNSET, Event, T
 from ._jsonform import loads
-from ._multidict import Headers, Query
-from .errors import EventDecodeError
+from ._multidict import Headers, Query, _MultiDict
+from .errors import MALFORMED, EventDecodeError, malformed
 
 __all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
+
+_R = TypeVar("_R")
 
 
 def parse_cookie_header(values: list[str]) -> dict[str, str]:
@@ -115,6 +117,11 @@ class HTTPRequest(Event[T]):
         self._set(provider, trigger, id, source, type, subject, time, data,
                   BODY if payload is UNSET else payload, data_content_type,
                   attributes, raw, native)
+        # Built lazily from the provider's maps: a malformed one names this trigger.
+        if isinstance(headers, _MultiDict):
+            headers._owner = trigger
+        if isinstance(query, _MultiDict):
+            query._owner = trigger
 
     # headers, query, source_ip and cookies are properties so that a view over a
     # provider's payload can leave them unset (None, or UNSET for source_ip) and
@@ -124,7 +131,8 @@ class HTTPRequest(Event[T]):
         """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
         headers = self._headers
         if headers is None:
-            headers = self._headers = self._read_headers()
+            headers = self._headers = self._lazy("headers", self._read_headers)
+            headers._owner = self.trigger  # what its errors name, should it be malformed
         return headers
 
     @headers.setter
@@ -139,7 +147,8 @@ class HTTPRequest(Event[T]):
         """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
         query = self._query
         if query is None:
-            query = self._query = self._read_query()
+            query = self._query = self._lazy("query", self._read_query)
+            query._owner = self.trigger
         return query
 
     @query.setter
@@ -166,7 +175,7 @@ class HTTPRequest(Event[T]):
         """The client's address, as the provider reports it."""
         address = self._source_ip
         if address is UNSET:
-            address = self._source_ip = self._read_source_ip()
+            address = self._source_ip = self._lazy("source_ip", self._read_source_ip)
         return address  # type: ignore[no-any-return]
 
     @source_ip.setter
@@ -207,7 +216,15 @@ class HTTPRequest(Event[T]):
                 raise EventDecodeError(self.trigger, "body is marked base64 but is not valid "
                                        "base64", keys=["body"]) from None
         if isinstance(body, str):
-            body = body.encode("utf-8")
+            try:
+                body = body.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate ("\ud800") is no text at all
+                raise EventDecodeError(self.trigger, "body is not valid Unicode text",
+                                       keys=["body"]) from None
+        elif isinstance(body, (bytearray, memoryview)):
+            body = bytes(body)
+        elif not isinstance(body, bytes):
+            raise EventDecodeError(self.trigger, "body must be text or bytes", keys=["body"])
         self._body = body
         return body
 
@@ -221,8 +238,17 @@ class HTTPRequest(Event[T]):
         """Request cookies by name (first value wins)."""
         cookies = self._cookies
         if cookies is None:
-            cookies = self._cookies = self._read_cookies()
+            cookies = self._cookies = self._lazy("cookies", self._read_cookies)
         return cookies
+
+    def _lazy(self, name: str, read: Callable[[], _R]) -> _R:
+        """A field read from the payload on first use: a payload of the wrong shape
+        raises :class:`EventDecodeError` naming the field (an HTTP trigger answers
+        400), never a TypeError inside the handler."""
+        try:
+            return read()
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, keys=[name]) from None
 
     def _read_cookies(self) -> Mapping[str, str]:
         """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
@@ -267,6 +293,9 @@ class HTTPRequest(Event[T]):
             return loads(self.body)
         except ValueError:
             raise EventDecodeError(self.trigger, "body is not valid JSON", keys=["body"]) from None
+        except RecursionError:
+            raise EventDecodeError(self.trigger, "body is nested too deeply to parse",
+                                   keys=["body"]) from None
 
     def _data_to_dict(self, out: dict[str, Any]) -> None:
         body = self.body

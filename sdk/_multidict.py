@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar, overload
 
+from .errors import MALFORMED, EventDecodeError
+
 __all__ = ["Headers", "Query"]
 
 _D = TypeVar("_D")
@@ -18,8 +20,10 @@ _D = TypeVar("_D")
 class _MultiDict(Mapping[str, str]):
     """``m[name]`` and ``m.get(name)`` give the first value, ``m.get_all(name)`` all."""
 
-    __slots__ = ("_index", "_multi", "_pairs", "_single")
+    __slots__ = ("_index", "_multi", "_owner", "_pairs", "_single")
     _fold: ClassVar[bool] = False
+    #: what an error names: the trigger of the request holding these, once it is known
+    _owner: str
 
     def __init__(
         self,
@@ -31,8 +35,24 @@ class _MultiDict(Mapping[str, str]):
         self._multi = multi
         self._pairs = pairs
         self._index: dict[str, list[str]] | None = None
+        self._owner = "http"
 
     def _build(self) -> dict[str, list[str]]:
+        """The index, from the provider's maps or pairs; a value that is not text (an
+        object, a nested list, a number too large to print) or a map that is not
+        one raises :class:`EventDecodeError`: a malformed request is a 400."""
+        try:
+            return self._index_values()
+        except MALFORMED as exc:
+            what = self._what
+            raise EventDecodeError(self._owner, f"{what} must map names to text values "
+                                   f"({type(exc).__name__})", keys=[what]) from None
+
+    @property
+    def _what(self) -> str:
+        return "headers" if self._fold else "query"
+
+    def _index_values(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         fold = self._fold
         if self._multi:
@@ -41,7 +61,9 @@ class _MultiDict(Mapping[str, str]):
             for name, values in self._multi.items():
                 key = name.lower() if fold else name
                 seq = values if isinstance(values, list) else [values]
-                index.setdefault(key, []).extend(str(v) for v in seq if v is not None)
+                texts = [_text(v) for v in seq if v is not None]
+                if texts:  # a name sent with no value ([]) was not sent
+                    index.setdefault(key, []).extend(texts)
         elif self._single:
             single = self._single
             # The common shape, every value a str and no two names folding together,
@@ -56,9 +78,11 @@ class _MultiDict(Mapping[str, str]):
                         continue
                     key = name.lower() if fold else name
                     if isinstance(value, list):  # VPC Lattice 2.0 sends lists here
-                        index.setdefault(key, []).extend(str(v) for v in value)
+                        texts = [_text(v) for v in value if v is not None]
+                        if texts:
+                            index.setdefault(key, []).extend(texts)
                     else:
-                        index.setdefault(key, []).append(str(value))
+                        index.setdefault(key, []).append(_text(value))
         if self._pairs is not None:
             for name, value in self._pairs:
                 key = name.lower() if fold else name
@@ -83,7 +107,7 @@ class _MultiDict(Mapping[str, str]):
         index = self._index
         if index is None:
             single = self._single
-            if single is not None and self._multi is None and self._pairs is None:
+            if single.__class__ is dict and self._multi is None and self._pairs is None:
                 # A direct hit in the provider's own map (HTTP APIs send lower-case
                 # names) needs no index; a miss may be another spelling: index then.
                 value = single.get(key)
@@ -132,6 +156,16 @@ class _MultiDict(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self._idx)!r})"
+
+
+def _text(value: Any) -> str:
+    """A header or query value as text: a string, or a number or boolean as
+    hand-written test events send them; anything else is malformed."""
+    if value.__class__ is str:
+        return value
+    if isinstance(value, (str, int, float)):
+        return str(value)  # ValueError for an int of more than 4,300 digits
+    raise TypeError(f"a value must be text, not {type(value).__name__}")
 
 
 class Headers(_MultiDict):

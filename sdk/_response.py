@@ -230,4 +230,7 @@ def problem(status: int, title: str, detail: str | None = None, **members: Any) 
     if detail:
         doc["detail"] = detail
     doc.update(members)
-    return Rendered(status, [("Content-Type", _PROBLEM)], [], dumps(doc).encode("utf-8"))
+    # backslashreplace: a lone surrogate quoted from a request ("\ud800" in an event
+    # id) stays the JSON escape it arrived as, not an UnicodeEncodeError.
+    body = dumps(doc).encode("utf-8", "backslashreplace")
+    return Rendered(status, [("Content-Type", _PROBLEM)], [], body)

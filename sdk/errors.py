@@ -185,3 +185,25 @@ class LifespanError(PolyfnError, RuntimeError):
     """An app bridged with ``sdk.asgi`` failed its lifespan startup (the app's own
     message, or what it raised, is in the text). The request answers 500; the next
     one tries the startup again."""
+
+
+#: What Python raises while reading a payload of the wrong shape: a wrong type
+#: (``TypeError``, ``AttributeError``), a missing key or item (``KeyError``,
+#: ``IndexError``), a bad value (``ValueError``, which covers ``UnicodeError``), a
+#: number too large (``OverflowError``) or nesting too deep (``RecursionError``).
+#: Where polyfn reads a payload, these become :class:`EventDecodeError`.
+MALFORMED: tuple[type[Exception], ...] = (TypeError, AttributeError, KeyError, IndexError,
+                                          ValueError, OverflowError, RecursionError)
+
+
+def malformed(trigger: str, exc: BaseException, raw: object = None, *,
+              keys: Iterable[str] = ()) -> EventDecodeError:
+    """The :class:`EventDecodeError` for ``exc`` (one of :data:`MALFORMED`) raised
+    while reading a payload: an ``EventDecodeError`` as it is, anything else named
+    by its type and ``keys`` (default: ``raw``'s top-level keys), never its text
+    (which may quote the payload)."""
+    if isinstance(exc, EventDecodeError):
+        return exc
+    what = "nested too deeply" if isinstance(exc, RecursionError) else "malformed"
+    names = list(keys) or (sorted(str(k) for k in raw) if isinstance(raw, dict) else [])
+    return EventDecodeError(trigger, f"payload is {what} ({type(exc).__name__})", keys=names)

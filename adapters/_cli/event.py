@@ -10,6 +10,7 @@ from sdk.errors import EventDecodeError, describe_keys
 
 from .command import EXIT_OK, BadInput
 from .inputs import read_json
+from .output import json_text
 from .providers import AUTO, CHOICES, Match, resolve
 
 __all__ = ["EventCommand", "add_provider_option", "event_lines"]
@@ -49,5 +50,5 @@ class EventCommand:
         raw = read_json(args.file)
         lines = event_lines(resolve(raw, args.provider), raw)
         for line in lines:
-            print(line)
+            print(json_text(line))
         return EXIT_OK

@@ -43,3 +43,5 @@ def read_json(name: str) -> Any:
     except json.JSONDecodeError as exc:
         raise BadInput(f"{label} is not valid JSON: {exc.msg} "
                        f"(line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise BadInput(f"{label} is nested too deeply to parse") from None

@@ -24,7 +24,7 @@ from .command import EXIT_HANDLER_ERROR, EXIT_OK, BadInput, WrongKind
 from .event import add_provider_option
 from .handlers import WatchedHandler, load_handler
 from .inputs import read_json
-from .output import handler_output, one_line, response_json
+from .output import handler_output, json_text, one_line, response_json
 from .providers import Match, resolve
 
 __all__ = ["RUNNERS", "InvokeCommand", "check_kind", "run_trigger"]
@@ -64,7 +64,7 @@ def check_kind(match: Match, fn: Function[Any], raw: Any) -> None:
     delivered = kind.kind
     if issubclass(fn.kind, kind):
         try:
-            events = match.trigger.decode(raw)
+            events = match.trigger.decoded(raw)
         except EventDecodeError:
             return  # the provider's own path answers a malformed payload
         wrong = [event.kind for event in events if not fn.accepts(event)]
@@ -122,6 +122,6 @@ class InvokeCommand:
             if isinstance(exc, _BAD_INPUT):
                 raise BadInput(str(exc)) from exc
             return _report([exc], show)
-        print(json.dumps(response_json(response), indent=2, ensure_ascii=False))
+        print(json_text(json.dumps(response_json(response), indent=2, ensure_ascii=False)))
         failures = _failures(handler)  # answered anyway: a 500, a partial batch failure
         return _report(failures, show) if failures else EXIT_OK

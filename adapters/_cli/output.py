@@ -19,7 +19,16 @@ from typing import Any, TextIO
 
 from sdk.adapter import dumps, jsonable
 
-__all__ = ["LogSink", "handler_output", "one_line", "response_json"]
+__all__ = ["LogSink", "handler_output", "json_text", "one_line", "response_json"]
+
+
+def json_text(text: str) -> str:
+    """JSON text any UTF-8 stream can print: a lone surrogate (``"\ud800"`` in the
+    payload, which JSON allows) becomes the six-character escape it was sent as,
+    which is the same JSON; everything else is unchanged."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def one_line(message: str) -> str:

@@ -94,7 +94,7 @@ def detect(raw: Any) -> Trigger:
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     """The uniform events in an AWS payload (the translation alone)."""
-    return detect(raw).decode(raw, context)
+    return detect(raw).decoded(raw, context)
 
 
 def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,

@@ -6,6 +6,13 @@ function receives ``records[]`` (``recordId``, base64 ``data``, and
 ``{"records": [{"recordId", "result", "data"}]}`` for every record it was given,
 ``result`` one of ``Ok``, ``Dropped``, ``ProcessingFailed``.
 
+With an Amazon MSK cluster as the source (``sourceMSKArn``), a record carries its
+base64 payload as ``kafkaRecordValue`` with ``mskRecordMetadata`` (``offset``,
+``partitionId``, ``approximateArrivalTimestamp``), and the answer must carry the
+new payload as ``kafkaRecordValue`` too
+(https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-status-model.html):
+each record is answered in the spelling it came in.
+
 What the handler returns for a record becomes its answer:
 
 * ``None``: ``Ok``, the record unchanged;
@@ -40,10 +47,24 @@ from ._records import ALL_FAILED
 __all__ = ["KinesisFirehose"]
 
 _RESULTS = frozenset({"Ok", "Dropped", "ProcessingFailed"})
-_ANSWER_KEYS = frozenset({"recordId", "result", "data", "metadata"})
-#: record metadata kept as attributes, when a Kinesis stream is the source
-_KINESIS_ATTRIBUTES = (("partition_key", "partitionKey"), ("shard_id", "shardId"),
-                       ("sequence_number", "sequenceNumber"))
+_ANSWER_KEYS = frozenset({"recordId", "result", "data", "kafkaRecordValue", "metadata"})
+#: record metadata kept as attributes: (its key in the record, (attribute, key) pairs)
+_METADATA = (
+    ("kinesisRecordMetadata", (("partition_key", "partitionKey"), ("shard_id", "shardId"),
+                               ("sequence_number", "sequenceNumber"))),
+    ("mskRecordMetadata", (("offset", "offset"), ("partition", "partitionId"))),
+)
+#: where a record's base64 payload is: ``data``, or ``kafkaRecordValue`` from MSK
+_VALUE_KEYS = ("data", "kafkaRecordValue")
+
+
+def _value_key(record: Any) -> str | None:
+    """The key holding the record's base64 payload (its answer uses the same one)."""
+    if isinstance(record, dict):
+        for key in _VALUE_KEYS:
+            if isinstance(record.get(key), str):
+                return key
+    return None
 
 
 class KinesisFirehose(Trigger):
@@ -65,22 +86,22 @@ class KinesisFirehose(Trigger):
         return [self._event(raw, record, index) for index, record in enumerate(records)]
 
     def _event(self, raw: dict[str, Any], record: Any, index: int) -> Event[Any]:
-        if not (isinstance(record, dict) and isinstance(record.get("recordId"), str)
-                and isinstance(record.get("data"), str)):
-            raise EventDecodeError(self.name, "a record needs a recordId and base64 data",
+        key = _value_key(record)
+        if key is None or not isinstance(record.get("recordId"), str):
+            raise EventDecodeError(self.name, "a record needs a recordId and base64 data "
+                                   "(or kafkaRecordValue)",
                                    keys=[f"records[{index}].recordId", f"records[{index}].data"])
-        meta = record.get("kinesisRecordMetadata")
-        meta = meta if isinstance(meta, dict) else {}
         attributes = {name: value for name, value in (
             ("invocation_id", raw.get("invocationId")), ("region", raw.get("region")),
             ("source_stream_arn", raw.get("sourceKinesisStreamArn")),
-            *((name, meta.get(key)) for name, key in _KINESIS_ATTRIBUTES),
+            ("source_msk_arn", raw.get("sourceMSKArn")),
+            *_metadata(record),
         ) if isinstance(value, str) and value}
         return Event(
             provider="aws", trigger=self.name, id=record["recordId"],
             source=_str(raw.get("deliveryStreamArn")),
             time=epoch_ms(record.get("approximateArrivalTimestamp")),
-            payload=b64_body(record["data"]), attributes=attributes, raw=raw,
+            payload=b64_body(record[key]), attributes=attributes, raw=raw,
             native=powertools("KinesisFirehoseEvent", raw),
         )
 
@@ -88,8 +109,8 @@ class KinesisFirehose(Trigger):
                partial_failures: bool = True, **options: Any) -> Any:
         from sdk.adapter import REPORT_RESULTS, Record, batch_failure, run_batch
 
-        events = self.decode(raw, context)
-        originals = [record["data"] for record in raw["records"]]
+        events = self.decoded(raw, context)
+        originals = [_Original(record) for record in raw["records"]]
         records = [Record(event.id, [event]) for event in events]
         outcome = run_batch(fn, records, context, trigger=self.name, policy=REPORT_RESULTS)
         failed = {id(o.record) for o in outcome.failed}
@@ -109,7 +130,7 @@ class KinesisFirehose(Trigger):
                                              record=event.id)
                     errors.append(exc)
             answers.append({"recordId": event.id, "result": "ProcessingFailed",
-                            "data": original})
+                            original.key: original.value})
         del outcome, failed  # no reference cycle: see sdk._batch, "Reference cycles"
         if errors and (len(errors) == len(events) or not partial_failures):
             raise batch_failure(self.name, len(errors), len(events), errors[0])
@@ -126,19 +147,50 @@ class KinesisFirehose(Trigger):
         raise ResponseEncodeError(self.name, "a list handler returns None or one result per "
                                   "event, in order")
 
-    def answer(self, event: Event[Any], result: Any, original: str) -> dict[str, Any]:
+    def answer(self, event: Event[Any], result: Any, original: _Original) -> dict[str, Any]:
         """The transformation answer for one record (see the module docstring)."""
+        key = original.key
         if isinstance(result, dict) and result.get("result") in _RESULTS \
                 and set(result) <= _ANSWER_KEYS:
-            return {"data": original, **result, "recordId": event.id}
+            answer = {key: original.value, **result, "recordId": event.id}
+            if key != "data" and "data" in result:  # the handler wrote the usual key
+                answer[key] = answer.pop("data")
+            return answer
         if result is None:
-            return {"recordId": event.id, "result": "Ok", "data": original}
+            return {"recordId": event.id, "result": "Ok", key: original.value}
         if isinstance(result, str):
             result = result.encode("utf-8")
         elif not isinstance(result, (bytes, bytearray)):
             result = dumps(result).encode("utf-8")
         return {"recordId": event.id, "result": "Ok",
-                "data": base64.b64encode(result).decode("ascii")}
+                key: base64.b64encode(result).decode("ascii")}
+
+
+class _Original:
+    """A record's base64 payload as it came, and the key it came under."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.key = _value_key(record) or "data"
+        self.value = record[self.key]
+
+
+def _metadata(record: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(attribute, value) from the source's record metadata (Kinesis or MSK)."""
+    out: list[tuple[str, Any]] = []
+    for member, names in _METADATA:
+        meta = record.get(member)
+        if isinstance(meta, dict):
+            out += [(name, _text(meta.get(key))) for name, key in names]
+    return out
+
+
+def _text(value: Any) -> Any:
+    """MSK sends offsets and partitions as strings; a number is written as one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def _str(value: Any) -> str | None:

@@ -139,7 +139,7 @@ class APIGatewayV2(_HTTPTrigger):
             return False
         rc = raw.get("requestContext")
         domain = rc.get("domainName") if isinstance(rc, dict) else None
-        return (".lambda-url." in (domain or "")) is self.function_url
+        return (isinstance(domain, str) and ".lambda-url." in domain) is self.function_url
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
         return V2Request(raw, self.name, self.native_class)
@@ -306,6 +306,11 @@ class ALB(_HTTPTrigger):
         # ALB passes query strings through undecoded (unlike API Gateway).
         qs_single = raw.get("queryStringParameters") or {}
         qs_multi = raw.get("multiValueQueryStringParameters") or {}
+        if not (isinstance(qs_multi, dict) and all(isinstance(vs, list)
+                                                   for vs in qs_multi.values())):
+            # Never iterated otherwise: a string would be a value per character.
+            raise EventDecodeError(self.name, "multiValueQueryStringParameters must map "
+                                   "names to lists", keys=["multiValueQueryStringParameters"])
         pairs = [(unquote_plus(k), unquote_plus(v)) for k, vs in qs_multi.items() for v in vs]
         if not qs_multi:
             pairs = [(unquote_plus(k), unquote_plus(v)) for k, v in qs_single.items()]

@@ -270,4 +270,4 @@ class AppSyncBatch(Trigger):
         return [self._item.decode(item, context)[0] for item in raw]
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        return run_all(fn, self.decode(raw, context), context, self.name)
+        return run_all(fn, self.decoded(raw, context), context, self.name)

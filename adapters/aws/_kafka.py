@@ -80,16 +80,28 @@ def _key(key: Any) -> str | None:
 
 def _headers(headers: Any, trigger: str) -> dict[str, str]:
     """Headers as text (base64 text where not UTF-8); a repeated name keeps its first value."""
+    if not headers:
+        return {}
+    if not isinstance(headers, list):
+        raise EventDecodeError(trigger, "headers must be a list of objects", keys=["headers"])
     out: dict[str, str] = {}
-    for chunk in headers or ():
+    for chunk in headers:
         if not isinstance(chunk, dict):
             raise EventDecodeError(trigger, "a header must be an object", keys=["headers"])
         for name, value in chunk.items():
-            if not isinstance(value, list):
-                raise EventDecodeError(trigger, "a header value must be a byte array",
-                                       keys=[f"headers.{name}"])
-            out.setdefault(name, bytes_text(bytes(value)))
+            out.setdefault(name, bytes_text(_header_bytes(value, trigger)))
     return out
+
+
+def _header_bytes(value: Any, trigger: str) -> bytes:
+    """A header value's bytes. Lambda writes them as Java does, signed (-128..127,
+    a producer in Java sends ``[-61, -87]`` for "é"); unsigned (0..255) is read too:
+    ``b & 0xFF`` is the byte either way."""
+    if isinstance(value, list) and all(
+            type(b) is int and -128 <= b <= 255 for b in value):
+        return bytes(b & 0xFF for b in value)
+    raise EventDecodeError(trigger, "a header value must be an array of bytes "
+                           "(integers from -128 to 255)", keys=["headers"])
 
 
 def _identifier(item: Any) -> dict[str, Any] | None:

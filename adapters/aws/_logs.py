@@ -19,12 +19,24 @@ only looks at keys.
 
 The subscription invokes the function asynchronously: the return value is
 ignored, and a failure makes Lambda retry the whole delivery.
+
+The decompressed document is capped (:data:`DEFAULT_MAX_BYTES`, 16 MiB, or
+``POLYFN_AWSLOGS_MAX_BYTES``) and decompressed in a stream that stops there: a few
+hundred KiB of gzip can hold gigabytes (a "gzip bomb"), and the whole document
+would be in memory before anything could look at it. A real delivery is far
+below the cap: an asynchronous invocation carries at most 1 MB
+(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), and
+CloudWatch Logs batches at most 1 MiB of log events per delivery
+(https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html);
+JSON escaping and the envelope add little to that. Beyond the cap the delivery is
+refused with :class:`EventDecodeError`.
 """
 
 from __future__ import annotations
 
 import binascii
 import json
+import os
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -37,7 +49,14 @@ from sdk.errors import EventDecodeError
 from ._native import epoch_ms, powertools
 from ._spec import run_all
 
-__all__ = ["CloudWatchLogs"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_BYTES_ENV", "CloudWatchLogs", "decompress"]
+
+#: The most ``awslogs.data`` may decompress to, by default (see the module docstring).
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+#: The environment variable that sets another cap, in bytes.
+MAX_BYTES_ENV = "POLYFN_AWSLOGS_MAX_BYTES"
+#: Decompressed bytes produced per step of the stream.
+_CHUNK = 256 * 1024
 
 #: wbits accepting a gzip or a zlib header (https://docs.python.org/3/library/zlib.html)
 _GZIP_OR_ZLIB = 32 + zlib.MAX_WBITS
@@ -45,7 +64,7 @@ _DATA = "awslogs.data"
 #: how ``awslogs.data`` is unpacked, and what is wrong when a step fails
 _UNPACK: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("is not base64", b64_bytes),
-    ("is not gzip or zlib compressed", lambda packed: zlib.decompress(packed, _GZIP_OR_ZLIB)),
+    ("is not gzip or zlib compressed", lambda packed: decompress(packed, max_bytes())),
     ("does not hold JSON", json.loads),
 )
 #: envelope fields kept as attributes (spelling -> attribute name)
@@ -90,17 +109,54 @@ class CloudWatchLogs(Trigger):
         for problem, step in _UNPACK:
             try:
                 document = step(document)
-            except (binascii.Error, zlib.error, ValueError):
+            except _TooLarge as exc:
+                raise EventDecodeError(self.name, f"data decompresses to more than {exc} "
+                                       f"bytes (the cap: {MAX_BYTES_ENV})", keys=[_DATA]) from None
+            except (binascii.Error, zlib.error, ValueError, RecursionError):
                 raise EventDecodeError(self.name, f"data {problem}", keys=[_DATA]) from None
         if not isinstance(document, dict):
             raise EventDecodeError(self.name, "data must hold a JSON object", keys=[_DATA])
         return document
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        events = self.decode(raw, context)
+        events = self.decoded(raw, context)
         if events:
             run_all(fn, events, context, self.name)
         return None
+
+
+class _TooLarge(Exception):
+    """The decompressed data passed the cap (the message is the cap)."""
+
+
+def max_bytes() -> int:
+    """The cap: ``POLYFN_AWSLOGS_MAX_BYTES`` when set to a positive integer, else
+    :data:`DEFAULT_MAX_BYTES` (read per delivery, so it can change while running)."""
+    text = os.environ.get(MAX_BYTES_ENV)
+    if text and text.strip().isdecimal() and int(text) > 0:
+        return int(text)
+    return DEFAULT_MAX_BYTES
+
+
+def decompress(packed: bytes, limit: int) -> bytes:
+    """``packed`` (gzip or zlib) decompressed, in steps of at most ``_CHUNK`` bytes;
+    :class:`_TooLarge` as soon as the output passes ``limit`` bytes, so memory stays
+    within the cap whatever the compression ratio; ``zlib.error`` when ``packed``
+    is not a complete gzip or zlib stream."""
+    stream = zlib.decompressobj(_GZIP_OR_ZLIB)
+    parts: list[bytes] = []
+    size = 0
+    data = packed
+    while not stream.eof:
+        part = stream.decompress(data, _CHUNK)
+        size += len(part)
+        if size > limit:
+            raise _TooLarge(str(limit))
+        parts.append(part)
+        data = stream.unconsumed_tail
+        if not part and not data:  # no input left and nothing more comes out
+            raise zlib.error("incomplete or truncated stream")
+    return b"".join(parts)
 
 
 def _str(value: Any) -> str | None:

@@ -75,11 +75,17 @@ def _rabbitmq(trigger: str, source: Any, queue: str | None, item: dict[str, Any]
 
 
 def _activemq_items(messages: Any) -> list[tuple[str | None, Any]]:
+    # A list, never iterated otherwise: a string would be a "message" per character.
+    if not isinstance(messages, list):
+        raise TypeError("messages must be a list")
     return [(None, item) for item in messages]
 
 
 def _rabbitmq_items(by_queue: Any) -> list[tuple[str | None, Any]]:
-    # Keys are "<queue>::<virtual host>".
+    # Keys are "<queue>::<virtual host>"; each holds a list of messages.
+    if not isinstance(by_queue, dict) or not all(
+            isinstance(items, list) for items in by_queue.values()):
+        raise TypeError("rmqMessagesByQueue must map queues to lists")
     return [(str(name).split("::", 1)[0], item)
             for name, items in by_queue.items() for item in items]
 
@@ -113,8 +119,9 @@ class MQ(BatchTrigger):
         key, walk, build = _SHAPES[raw["eventSource"]]
         try:
             pairs = walk(raw[key])
-        except (AttributeError, TypeError) as exc:
-            raise EventDecodeError(self.name, f"{key} is malformed ({type(exc).__name__})",
+        except (AttributeError, TypeError):
+            what = "a list" if key == "messages" else "an object of lists"
+            raise EventDecodeError(self.name, f"{key} must be {what} of messages",
                                    keys=[key]) from None
         source = raw.get("eventSourceArn")
 

@@ -59,4 +59,4 @@ def detect(raw: Any) -> Trigger:
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     """The uniform events in an azure.functions object or raw Azure JSON."""
-    return detect(raw).decode(raw, context)
+    return detect(raw).decoded(raw, context)

@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+from adapters._batch import lazy
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
 from sdk.adapter import FAIL, Record, run_batch
+from sdk.errors import MALFORMED, malformed
 
 __all__ = ["RecordsTrigger"]
 
@@ -52,12 +54,18 @@ class RecordsTrigger(Trigger):
         return [self.event(item, index, shared) for index, item in enumerate(self.items(raw))]
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        items = self.items(raw)
-        shared = self.shared(raw)
-        records = [self._record(item, index, shared) for index, item in enumerate(items)]
+        try:
+            items = self.items(raw)
+            shared = self.shared(raw)
+            records = [self._record(item, index, shared) for index, item in enumerate(items)]
+        except MALFORMED as exc:  # a malformed object: EventDecodeError, never a TypeError
+            raise malformed(self.name, exc, raw) from None
         outcome = run_batch(fn, records, context, trigger=self.name, policy=FAIL)
         return outcome.results[0] if len(records) == 1 and not fn.batch else None
 
     def _record(self, item: Any, index: int, shared: Any) -> Record:
-        return Record(index, lambda: [self.event(item, index, shared)], group=self.group(item),
+        def build(item: Any) -> list[Event[Any]]:
+            return [self.event(item, index, shared)]
+
+        return Record(index, lazy(self.name, build, item), group=self.group(item),
                       label=f"{self.name}[{index}]")

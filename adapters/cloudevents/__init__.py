@@ -72,7 +72,7 @@ def detect(raw: Any) -> Trigger:
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     """The uniform events in ``raw`` (the translation alone)."""
-    return detect(raw).decode(raw, context)
+    return detect(raw).decoded(raw, context)
 
 
 def decode_cloudevent(cloudevent: Any, *, provider: str, trigger: str = GENERIC_TRIGGER,

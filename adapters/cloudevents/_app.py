@@ -68,7 +68,7 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
         answer.headers.append(("Allow", "POST, OPTIONS"))
         return answer
     try:
-        return _TRIGGER.decode(message)
+        return _TRIGGER.decoded(message)
     except Exception as exc:  # malformed: 400; e.g. google-events missing: 500, logged
         context = Context(provider=PROVIDER, request_id=str(uuid.uuid4()), raw=message)
         return failure(exc, context, _TRIGGER.name)

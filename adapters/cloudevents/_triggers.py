@@ -56,7 +56,7 @@ class _CloudEventTrigger(Trigger):
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         from ._run import run
 
-        return self.encode(run(fn, self.decode(raw, context), context), raw)
+        return self.encode(run(fn, self.decoded(raw, context), context), raw)
 
 
 def _is_structured(item: Any) -> bool:

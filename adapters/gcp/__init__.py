@@ -60,7 +60,7 @@ def detect(raw: Any) -> Trigger:
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     """The uniform events in a Google Cloud payload (the translation alone): a flask
     request, a CloudEvent object or structured JSON, a 1st-gen event, a push body."""
-    return detect(raw).decode(raw, context)
+    return detect(raw).decoded(raw, context)
 
 
 def _current_request() -> Any:
@@ -142,17 +142,17 @@ def _background_events(data: Any, context: Any, request: Any) -> tuple[Any, list
             from cloudevents.http import from_http
 
             event = from_http(request.headers, request.get_data())
-            return event.data, _CLOUDEVENT.decode(event)
+            return event.data, _CLOUDEVENT.decoded(event)
         body = request.get_json(silent=True)
         if _PUSH.matches(body):
             return body, [push_event(body, request.path)]
         if _BACKGROUND.matches(body):
-            return body, _BACKGROUND.decode(body)
+            return body, _BACKGROUND.decoded(body)
         if _STRUCTURED.matches(body):
-            return body.get("data"), _STRUCTURED.decode(body)
+            return body.get("data"), _STRUCTURED.decoded(body)
     legacy = {"context": {"eventId": getattr(context, "event_id", None),
                           "timestamp": getattr(context, "timestamp", None),
                           "eventType": getattr(context, "event_type", None),
                           "resource": getattr(context, "resource", None)},
               "data": data}
-    return data, _BACKGROUND.decode(legacy)
+    return data, _BACKGROUND.decoded(legacy)

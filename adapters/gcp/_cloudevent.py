@@ -64,7 +64,7 @@ class EventTrigger(Trigger):
                  "per the trigger's retry policy.")
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
-        run_events(fn, self.decode(raw, context), context, self.name)
+        run_events(fn, self.decoded(raw, context), context, self.name)
         return None
 
 

@@ -31,7 +31,7 @@ from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._types import DECODERS, CloudEventParts, decode_parts
 from sdk import Context, Event, Message
 from sdk.adapter import UNSET
-from sdk.errors import EventDecodeError
+from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 from ._cloudevent import TRIGGER, EventTrigger, cloudevent_object, make_parts
 from ._events import PUBSUB, PubSubMessage, native_data, pubsub
@@ -117,14 +117,13 @@ class Background(EventTrigger):
         from functions_framework.event_conversion import background_event_to_cloud_event
         from functions_framework.exceptions import EventConversionException
 
-        body = copy.deepcopy(raw)  # the conversion edits the data (Pub/Sub, Firebase Auth)
-        if event_type in _OBJECT_CHANGE:
-            _context(body)["eventType"] = _object_change(body.get("data"))
         try:
+            body = copy.deepcopy(raw)  # the conversion edits the data (Pub/Sub, Firebase Auth)
+            if event_type in _OBJECT_CHANGE:
+                _context(body)["eventType"] = _object_change(body.get("data"))
             event = background_event_to_cloud_event(_Body(body, ""))
-        except (TypeError, KeyError, AttributeError, ValueError):
-            raise EventDecodeError(self.name, "malformed 1st-gen event",
-                                   keys=sorted(str(k) for k in raw)) from None
+        except MALFORMED as exc:  # RecursionError: nested too deeply to copy or convert
+            raise malformed(self.name, exc, raw) from None
         except EventConversionException:
             # A type or resource the conversion table does not know (a named
             # Firestore database, Firebase RTDB without ``domain``...): a generic

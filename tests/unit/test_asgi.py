@@ -12,10 +12,10 @@ import pytest
 
 import adapters.aws as aws
 import sdk
+from adapters.testing import aws as aws_events
+from adapters.testing import lambda_context
 from sdk import HTTPRequest, Query
 from sdk._asgi import http_scope
-from sdk.testing import aws as aws_events
-from sdk.testing import lambda_context
 from tests.support import webapps
 
 

@@ -9,9 +9,9 @@ import pytest
 
 import adapters.aws as aws
 from adapters.azure._http import HTTP as AzureHTTP
+from adapters.testing import aws as events
+from adapters.testing import azure
 from sdk import HTTPRequest
-from sdk.testing import aws as events
-from sdk.testing import azure
 from tests.support.samples import SAMPLES, load, requires_samples
 
 

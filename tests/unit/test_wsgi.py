@@ -12,10 +12,10 @@ import pytest
 
 import adapters.aws as aws
 import sdk
+from adapters.testing import aws as aws_events
+from adapters.testing import lambda_context
 from sdk import Headers, HTTPRequest, Query
 from sdk._wsgi import environ
-from sdk.testing import aws as aws_events
-from sdk.testing import lambda_context
 from tests.support import webapps
 
 
