@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
+    "MALFORMED",
     "BatchFailedError",
     "ConfigurationError",
     "DataValidationError",
@@ -39,6 +40,7 @@ __all__ = [
     "StorageError",
     "UnsupportedEventError",
     "describe_keys",
+    "malformed",
 ]
 
 

@@ -265,7 +265,7 @@ def test_undecodable_payload_names_the_error_type_only() -> None:
     event = Message(provider="aws", trigger="aws.kinesis", payload=payload)
     with pytest.raises(sdk.EventDecodeError) as info:
         event.payload_bytes_or_text()
-    assert str(info.value) == "aws.kinesis: payload cannot be decoded (ValueError)"
+    assert str(info.value) == "aws.kinesis: payload cannot be decoded (ValueError) (keys: data)"
 
 
 def test_a_library_validators_reason_is_cut() -> None:
