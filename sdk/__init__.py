@@ -1,10 +1,14 @@
 """polyfn's uniform model: write a handler once against these, run it anywhere.
 
 ``import sdk`` loads no provider library and no pydantic; a handler that declares a
-data model loads pydantic when it is decorated.
+data model loads pydantic when it is decorated. ``sdk.idempotent``, ``sdk.store``
+and ``sdk.idempotency`` load on first use (they need hashing and threads).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from . import errors
 from ._context import Context
@@ -20,6 +24,11 @@ from .errors import (
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
+    IdempotencyError,
+    IdempotencyInProgressError,
+    IdempotencyKeyError,
+    IdempotencyKeyMismatchError,
+    IdempotencyStoreError,
     PolyfnError,
     ResponseEncodeError,
     UnsupportedEventError,
@@ -38,6 +47,11 @@ __all__ = [
     "Function",
     "HTTPRequest",
     "Headers",
+    "IdempotencyError",
+    "IdempotencyInProgressError",
+    "IdempotencyKeyError",
+    "IdempotencyKeyMismatchError",
+    "IdempotencyStoreError",
     "Logger",
     "Message",
     "PolyfnError",
@@ -51,4 +65,35 @@ __all__ = [
     "as_function",
     "errors",
     "function",
+    "idempotency",
+    "idempotent",
+    "store",
 ]
+
+#: Names loaded on first use: (module, attribute or None for the module itself).
+_LAZY = {
+    "idempotent": ("sdk._idempotency", "idempotent"),
+    "store": ("sdk._idempotency", "store"),
+    "idempotency": ("sdk.idempotency", None),
+}
+
+
+def __getattr__(name: str) -> _Any:
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(found[0])
+    value = module if found[1] is None else getattr(module, found[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+if _TYPE_CHECKING:
+    from . import idempotency
+    from ._idempotency import idempotent, store

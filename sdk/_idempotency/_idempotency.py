@@ -1,0 +1,183 @@
+"""The per-handler machinery behind ``@sdk.idempotent``: claim, run, complete or release.
+
+:meth:`Idempotency.begin` claims the key (one store write) or answers a
+duplicate; the wrapper runs the handler; :meth:`Idempotency.finish` stores the
+result (a second write) or :meth:`Idempotency.fail` releases the claim so the
+retry runs. docs/idempotency.md draws the states.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .._context import Context
+from .._http import HTTPRequest
+from .._log import Logger
+from .._response import Rendered, problem
+from ..errors import (
+    IdempotencyError,
+    IdempotencyInProgressError,
+    IdempotencyKeyMismatchError,
+    IdempotencyStoreError,
+    ResponseEncodeError,
+)
+from . import _results
+from ._cache import LocalCache
+from ._keys import KeyFunction, default_key, digest, fingerprint
+from ._record import COMPLETED, IN_PROGRESS, IdempotencyRecord, Store
+
+__all__ = ["Idempotency"]
+
+
+class Idempotency:
+    """One idempotent handler's settings and its calls to the store."""
+
+    __slots__ = ("cache", "expires", "key", "key_source", "lease", "name", "per_event", "store",
+                 "validate")
+
+    def __init__(self, *, name: str, store: Store, key: KeyFunction | None, per_event: bool,
+                 key_source: str, expires: float, lease: float, validate: bool | KeyFunction,
+                 cache: LocalCache | None) -> None:
+        self.name = name
+        self.store = store
+        self.key = key
+        self.per_event = per_event  # a list[...] handler's key is made of each event's
+        self.key_source = key_source
+        self.expires = expires
+        self.lease = lease  # the longest an IN_PROGRESS claim holds without a deadline
+        self.validate = validate
+        self.cache = cache
+
+    # -- keys ---------------------------------------------------------------------
+    def key_of(self, event: Any) -> str:
+        pick = self.key or default_key
+        value: Any
+        if isinstance(event, list) and self.per_event:
+            # A list[...] handler: the whole delivery is one key, made of every
+            # event's own (default or selected) key.
+            parts = tuple(pick(item) for item in event)
+            value = None if any(_missing(part) for part in parts) else parts
+        else:
+            value = pick(event)
+        return digest(self.name, value, _trigger(event), self.key_source)
+
+    def fingerprint(self, event: Any) -> str | None:
+        validate = self.validate
+        if validate is False:
+            return None
+        return fingerprint(event, None if validate is True else validate)
+
+    # -- the three steps ----------------------------------------------------------
+    def begin(self, event: Any, context: Context | None
+              ) -> tuple[IdempotencyRecord | None, Any]:
+        """``(claim, None)``: run the handler; ``(None, answer)``: a duplicate's answer
+        (the stored result, or for HTTP a problem response). Raises what a duplicate
+        that must be retried raises."""
+        key = self.key_of(event)
+        payload_hash = self.fingerprint(event)
+        now = time.time()
+        cache = self.cache
+        if cache is not None:
+            hit = cache.get(key, now)
+            if hit is not None:
+                return None, self._answer(hit, payload_hash, event, now)
+        claim = IdempotencyRecord(key, IN_PROGRESS, now + self._lease(context), payload_hash)
+        try:
+            existing = self.store.put_if_absent(claim, now)
+        except Exception as exc:
+            raise IdempotencyStoreError(key, self.store.name, "claim the key", exc) from exc
+        if existing is None:
+            return claim, None
+        if cache is not None:
+            cache.put(existing)
+        return None, self._answer(existing, payload_hash, event, now)
+
+    def finish(self, claim: IdempotencyRecord, event: Any, result: Any,
+               context: Context | None) -> Any:
+        """Store ``result`` as the key's COMPLETED record; return it as it is."""
+        try:
+            text = _results.encode(result, event)
+        except ResponseEncodeError:
+            self.fail(claim, context)
+            raise
+        if text is None:  # a failure shaped as a result (HTTP 5xx, failed batch events)
+            self.fail(claim, context)
+            return result
+        done = IdempotencyRecord(claim.key, COMPLETED, time.time() + self.expires,
+                                 claim.payload_hash, text)
+        try:
+            completed = self.store.update_if(done, claim)
+        except Exception as exc:
+            # The handler ran and succeeded: failing now would make the platform run
+            # it again for certain; the claim's lease ends by itself.
+            _logger(context).exception("idempotency record not completed", exc,
+                                       key=claim.key, store=self.store.name)
+            return result
+        if not completed:
+            _logger(context).warning("idempotency claim was taken over before completion "
+                                     "(the handler outlived its lease)", key=claim.key)
+        elif self.cache is not None:
+            self.cache.put(done)
+        return result
+
+    def fail(self, claim: IdempotencyRecord, context: Context | None) -> None:
+        """Release the claim after the handler failed, so the retry runs it."""
+        try:
+            self.store.delete_if(claim)
+        except Exception as exc:
+            _logger(context).exception("idempotency claim not released; the retry waits "
+                                       "for its lease to end", exc, key=claim.key,
+                                       store=self.store.name)
+
+    # -- helpers ------------------------------------------------------------------
+    def _lease(self, context: Context | None) -> float:
+        """Seconds an IN_PROGRESS claim holds: to the invocation's deadline when the
+        platform says, never longer than ``in_progress_expires`` / ``expires``."""
+        lease = self.lease
+        if context is not None:
+            remaining = context.remaining_ms()
+            if remaining is not None and remaining / 1000 < lease:
+                lease = remaining / 1000
+        return lease
+
+    def _answer(self, record: IdempotencyRecord, payload_hash: str | None, event: Any,
+                now: float) -> Any:
+        error: IdempotencyError
+        if (payload_hash is not None and record.payload_hash is not None
+                and record.payload_hash != payload_hash):
+            error = IdempotencyKeyMismatchError(record.key)
+        elif record.status == COMPLETED:
+            return _results.decode(record.result or "null", event)
+        else:
+            error = IdempotencyInProgressError(record.key, max(0.0, record.expiry - now))
+        if isinstance(event, HTTPRequest):
+            return _problem(error)
+        raise error
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def _trigger(event: Any) -> str:
+    if isinstance(event, list):
+        event = event[0] if event else None
+    return getattr(event, "trigger", "?")
+
+
+def _logger(context: Context | None) -> Logger:
+    return context.logger if context is not None else Logger("local", None)
+
+
+def _problem(error: IdempotencyError) -> Rendered:
+    """The HTTP answer to a refused duplicate, as the IETF Idempotency-Key draft says
+    (https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/):
+    409 while the first request is in progress, 422 for a reused key."""
+    if isinstance(error, IdempotencyInProgressError):
+        rendered = problem(409, "Conflict", "A request with this idempotency key is still "
+                           "being processed; retry later.")
+        rendered.headers.append(("Retry-After", str(max(1, round(error.retry_after + 0.5)))))
+        return rendered
+    return problem(422, "Unprocessable Content", "This idempotency key was already used "
+                   "with a different request payload.")

@@ -1,0 +1,77 @@
+"""``memory://``: records in this process, for tests and local runs.
+
+Thread-safe (one lock), so concurrent duplicates in threads of one process are
+run once. It is no guard across processes or containers: use a remote store there.
+Each write numbers the record (its version): conditions compare the numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from urllib.parse import SplitResult
+
+from ._record import IdempotencyRecord
+
+__all__ = ["MemoryStore"]
+
+#: ``memory://NAME`` stores, shared by name within the process.
+_NAMED: dict[str, MemoryStore] = {}
+_NAMED_LOCK = threading.Lock()
+
+
+class MemoryStore:
+    """Idempotency records in a dict guarded by a lock."""
+
+    __slots__ = ("_lock", "_next", "_records", "name")
+
+    def __init__(self, name: str = "memory://") -> None:
+        self.name = name
+        self._records: dict[str, IdempotencyRecord] = {}
+        self._lock = threading.Lock()
+        self._next = itertools.count(1).__next__
+
+    @classmethod
+    def from_address(cls, address: str, parts: SplitResult) -> MemoryStore:
+        """``memory://`` is a new store; ``memory://NAME`` the process's store of that name."""
+        if not parts.netloc:
+            return cls(address)
+        with _NAMED_LOCK:
+            store = _NAMED.get(parts.netloc)
+            if store is None:
+                store = _NAMED[parts.netloc] = cls(address)
+            return store
+
+    def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
+        with self._lock:
+            found = self._records.get(record.key)
+            if found is not None and found.expiry > now:
+                return found
+            record.version = self._next()
+            self._records[record.key] = record
+        return None
+
+    def update_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord) -> bool:
+        with self._lock:
+            if not self._holds(claimed):
+                return False
+            record.version = self._next()
+            self._records[record.key] = record
+        return True
+
+    def delete_if(self, claimed: IdempotencyRecord) -> bool:
+        with self._lock:
+            if not self._holds(claimed):
+                return False
+            del self._records[claimed.key]
+        return True
+
+    def _holds(self, claimed: IdempotencyRecord) -> bool:
+        found = self._records.get(claimed.key)
+        return found is not None and found.version == claimed.version
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __repr__(self) -> str:
+        return f"<MemoryStore {self.name} records={len(self._records)}>"
