@@ -29,19 +29,59 @@ from .errors import (
     IdempotencyKeyError,
     IdempotencyKeyMismatchError,
     IdempotencyStoreError,
+    NotFound,
     PolyfnError,
+    PublishError,
     ResponseEncodeError,
+    StorageError,
     UnsupportedEventError,
 )
 
 __version__ = "0.1.0"
 
+#: Outputs (sdk/_outputs), imported on first use: a handler that only receives
+#: pays nothing for them.
+_OUTPUTS = frozenset({"Bucket", "Destination", "Outgoing", "SendResult", "bucket",
+                      "destination"})
+
+
+#: Idempotency (sdk/_idempotency), imported on first use: (module, attribute or
+#: None for the module itself).
+_IDEMPOTENCY = {
+    "idempotent": ("sdk._idempotency", "idempotent"),
+    "store": ("sdk._idempotency", "store"),
+    "idempotency": ("sdk.idempotency", None),
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _OUTPUTS:
+        from . import _outputs
+
+        return getattr(_outputs, name)
+    found = _IDEMPOTENCY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(found[0])
+    value = module if found[1] is None else getattr(module, found[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_OUTPUTS, *_IDEMPOTENCY})
+
+
 __all__ = [
     "BatchFailedError",
+    "Bucket",
     "Change",
     "ConfigurationError",
     "Context",
     "DataValidationError",
+    "Destination",
     "Event",
     "EventDecodeError",
     "Function",
@@ -54,45 +94,28 @@ __all__ = [
     "IdempotencyStoreError",
     "Logger",
     "Message",
+    "NotFound",
+    "Outgoing",
     "PolyfnError",
+    "PublishError",
     "Query",
     "Response",
     "ResponseEncodeError",
     "Schedule",
+    "SendResult",
+    "StorageError",
     "StorageEvent",
     "UnsupportedEventError",
     "__version__",
     "as_function",
+    "bucket",
+    "destination",
     "errors",
     "function",
     "idempotency",
     "idempotent",
     "store",
 ]
-
-#: Names loaded on first use: (module, attribute or None for the module itself).
-_LAZY = {
-    "idempotent": ("sdk._idempotency", "idempotent"),
-    "store": ("sdk._idempotency", "store"),
-    "idempotency": ("sdk.idempotency", None),
-}
-
-
-def __getattr__(name: str) -> _Any:
-    found = _LAZY.get(name)
-    if found is None:
-        raise AttributeError(f"module 'sdk' has no attribute {name!r}")
-    import importlib
-
-    module = importlib.import_module(found[0])
-    value = module if found[1] is None else getattr(module, found[1])
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
 
 if _TYPE_CHECKING:
     from . import idempotency
