@@ -23,11 +23,11 @@ import os
 import threading
 import time
 from typing import Any
-from urllib.parse import SplitResult
 
 from sdk._idempotency._record import IdempotencyRecord
 from sdk._idempotency._stores import option, public_name, require
 from sdk._jsonform import dumps, loads
+from sdk._outputs._address import Address
 
 __all__ = ["RedisStore"]
 
@@ -64,11 +64,11 @@ class RedisStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_address(cls, address: str, parts: SplitResult) -> RedisStore:
+    def from_address(cls, address: Address) -> RedisStore:
         require("redis", "redis", address)
-        url = parts._replace(query="").geturl()
-        return cls(url, prefix=option(parts, "prefix", "idempotency:") or "",
-                   name=public_name(parts))
+        url = address.text.partition("?")[0]
+        return cls(url, prefix=option(address, "prefix", "idempotency:") or "",
+                   name=public_name(address))
 
     def _connect(self) -> tuple[Any, Any, Any]:
         """(client, complete script, release script), built once (the client's

@@ -12,21 +12,21 @@ The table needs a string partition key (``id`` unless ``?key=`` says otherwise).
 Turn on TTL on the ``ttl`` attribute to have DynamoDB delete expired records;
 correctness never depends on it (the condition compares ``expiry``).
 
-Options: ``?region=``, ``?endpoint=`` (a local server; boto3 also reads
-``AWS_ENDPOINT_URL_DYNAMODB``), ``?key=``. boto3 is imported when the store is
-first used (extra ``aws``).
+Options: ``?region=``, ``?key=``. The client is the one outputs share
+(``adapters.aws._clients``): region, credentials and endpoint come from boto3's
+own chain (``AWS_ENDPOINT_URL_DYNAMODB`` for a local server). boto3 is imported
+when the store is first used (extra ``aws``).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import threading
 from typing import Any
-from urllib.parse import SplitResult
 
 from sdk._idempotency._record import IdempotencyRecord
 from sdk._idempotency._stores import option, public_name, require
+from sdk._outputs._address import Address
 from sdk.errors import ConfigurationError
 
 __all__ = ["DynamoDBStore"]
@@ -38,8 +38,7 @@ class DynamoDBStore:
     """Idempotency records in a DynamoDB table (low-level client: no resource layer)."""
 
     def __init__(self, table: str, *, client: Any = None, region: str | None = None,
-                 endpoint: str | None = None, key_attribute: str = "id",
-                 name: str | None = None) -> None:
+                 key_attribute: str = "id", name: str | None = None) -> None:
         if not table:
             raise ConfigurationError("dynamodb:// idempotency store needs a table name")
         self.table = table
@@ -47,31 +46,21 @@ class DynamoDBStore:
         self.key_attribute = key_attribute
         self._client = client
         self._region = region
-        self._endpoint = endpoint
-        self._lock = threading.Lock()
 
     @classmethod
-    def from_address(cls, address: str, parts: SplitResult) -> DynamoDBStore:
+    def from_address(cls, address: Address) -> DynamoDBStore:
         require("boto3", "aws", address)
-        return cls(parts.netloc + parts.path.rstrip("/"), region=option(parts, "region"),
-                   endpoint=option(parts, "endpoint"),
-                   key_attribute=option(parts, "key") or "id", name=public_name(parts))
+        return cls(address.name, region=option(address, "region"),
+                   key_attribute=option(address, "key") or "id", name=public_name(address))
 
     @property
     def client(self) -> Any:
-        """The boto3 DynamoDB client, built on first use (thread-safe: boto3's
-        default session is not, so the store builds its own session once)."""
+        """The boto3 DynamoDB client, the process's shared one, built on first use."""
         client = self._client
         if client is None:
-            with self._lock:
-                client = self._client
-                if client is None:
-                    import boto3  # type: ignore[import-untyped]
+            from ._clients import client as shared
 
-                    region = (self._region or os.environ.get("AWS_REGION")
-                              or os.environ.get("AWS_DEFAULT_REGION"))
-                    client = self._client = boto3.session.Session().client(
-                        "dynamodb", region_name=region, endpoint_url=self._endpoint)
+            client = self._client = shared("dynamodb", self._region)
         return client
 
     def _item(self, record: IdempotencyRecord) -> dict[str, Any]:

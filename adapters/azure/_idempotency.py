@@ -24,10 +24,10 @@ from __future__ import annotations
 import os
 import threading
 from typing import Any
-from urllib.parse import SplitResult
 
 from sdk._idempotency._record import IN_PROGRESS, IdempotencyRecord
 from sdk._idempotency._stores import option, public_name, require
+from sdk._outputs._address import Address
 from sdk.errors import ConfigurationError
 
 __all__ = ["TableStore"]
@@ -54,15 +54,15 @@ class TableStore:
         self._api: tuple[Any, Any, Any, Any] | None = None
 
     @classmethod
-    def from_address(cls, address: str, parts: SplitResult) -> TableStore:
+    def from_address(cls, address: Address) -> TableStore:
         require("azure.data.tables", "azure", address)
-        setting = option(parts, "connection") or "AzureWebJobsStorage"
+        setting = option(address, "connection") or "AzureWebJobsStorage"
         connection = os.environ.get(setting)
         if not connection:
             raise ConfigurationError(f"azure-table:// idempotency store: the app setting "
                                      f"{setting} (a storage connection string) is not set")
-        return cls(parts.netloc + parts.path.rstrip("/"), connection=connection,
-                   name=public_name(parts))
+        return cls(address.name, connection=connection,
+                   name=public_name(address))
 
     def _connect(self) -> tuple[Any, Any, Any, Any]:
         """(TableClient, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError),

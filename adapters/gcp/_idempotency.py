@@ -24,10 +24,10 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import SplitResult
 
 from sdk._idempotency._record import IN_PROGRESS, IdempotencyRecord
 from sdk._idempotency._stores import option, public_name, require
+from sdk._outputs._address import Address
 from sdk.errors import ConfigurationError
 
 __all__ = ["FirestoreStore"]
@@ -51,10 +51,10 @@ class FirestoreStore:
         self._api: tuple[Any, Any, Any, Any, Any] | None = None
 
     @classmethod
-    def from_address(cls, address: str, parts: SplitResult) -> FirestoreStore:
+    def from_address(cls, address: Address) -> FirestoreStore:
         require("google.cloud.firestore", "gcp", address)
-        return cls(parts.netloc + parts.path.rstrip("/"), project=option(parts, "project"),
-                   database=option(parts, "database"), name=public_name(parts))
+        return cls(address.name, project=option(address, "project"),
+                   database=option(address, "database"), name=public_name(address))
 
     def _connect(self) -> tuple[Any, Any, Any, Any, Any]:
         """(client, collection, AlreadyExists, precondition failures, DELETE_FIELD)."""

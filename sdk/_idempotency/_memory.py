@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from urllib.parse import SplitResult
 
+from .._outputs._address import Address
 from ._record import IdempotencyRecord
 
 __all__ = ["MemoryStore"]
@@ -32,14 +32,14 @@ class MemoryStore:
         self._next = itertools.count(1).__next__
 
     @classmethod
-    def from_address(cls, address: str, parts: SplitResult) -> MemoryStore:
+    def from_address(cls, address: Address) -> MemoryStore:
         """``memory://`` is a new store; ``memory://NAME`` the process's store of that name."""
-        if not parts.netloc:
-            return cls(address)
+        if not address.netloc:
+            return cls(address.text)
         with _NAMED_LOCK:
-            store = _NAMED.get(parts.netloc)
+            store = _NAMED.get(address.netloc)
             if store is None:
-                store = _NAMED[parts.netloc] = cls(address)
+                store = _NAMED[address.netloc] = cls(address.text)
             return store
 
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
