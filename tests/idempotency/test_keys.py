@@ -78,7 +78,7 @@ def test_the_key_is_the_function_name_and_a_sha256_of_the_value() -> None:
     key = digest("orders.handle", ("message", "m-1", None, "q"), "t", "the default key")
     prefix, _, hashed = key.partition("#")
     assert prefix == "orders.handle"
-    assert hashed == hashlib.sha256("message\x1fm-1\x1f\x1fq".encode()).hexdigest()
+    assert hashed == hashlib.sha256(b"message\x1fm-1\x1f\x1fq").hexdigest()
     assert digest("a", 7, "t", "s") != digest("b", 7, "t", "s")
     assert digest("a", 7, "t", "s") == digest("a", "7", "t", "s")  # JSON text of a number
     with pytest.raises(IdempotencyKeyError):
