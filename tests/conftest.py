@@ -2,4 +2,5 @@
 
 pytest_plugins = [
     "tests.support.servers.moto",
+    "tests.support.servers.redis",
 ]
