@@ -96,6 +96,9 @@ class SQS(_Driver):
     # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html);
     # a queue configured with a smaller MaximumMessageSize refuses with its code.
     limits = Limits(message_bytes=1024 * KiB, batch_items=10, batch_bytes=1024 * KiB)
+    # SendMessageBatch refuses a whole batch when one message breaks the queue's own
+    # MaximumMessageSize (or the batch its total): retry those one by one.
+    split_codes = frozenset({"InvalidParameterValue", "BatchRequestTooLong"})
 
     def __init__(self, address: Address) -> None:
         super().__init__(address)

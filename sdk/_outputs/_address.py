@@ -34,12 +34,19 @@ DESTINATIONS: dict[str, str] = {
     "http": "adapters.cloudevents._sink:Sink",
     "https": "adapters.cloudevents._sink:Sink",
     # Azure and GCP destinations:
+    "azure-queue": "adapters.azure._outputs._queue:StorageQueue",
+    "servicebus": "adapters.azure._outputs._servicebus:ServiceBus",
+    "eventhubs": "adapters.azure._outputs._eventhubs:EventHubs",
+    "eventgrid": "adapters.azure._outputs._eventgrid:EventGrid",
+    "pubsub": "adapters.gcp._outputs._pubsub:PubSub",
 }
 
 #: Bucket kind -> its driver.
 BUCKETS: dict[str, str] = {
     "s3": "adapters.aws._storage:S3",
     # Azure and GCP buckets:
+    "azure-blob": "adapters.azure._outputs._blob:BlobContainer",
+    "gs": "adapters.gcp._outputs._gcs:GCS",
 }
 
 #: ARN service field -> kind (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).

@@ -186,6 +186,10 @@ class Destination:
             else:
                 outcomes = driver.send_batch([entry for _, entry, _ in chunk])
         except PublishError as exc:
+            if len(chunk) > 1 and exc.code in getattr(driver, "split_codes", ()):
+                # The provider refused the whole batch for what one entry holds:
+                # send one by one, so only that entry fails.
+                return [result for item in chunk for result in self._send_chunk([item])]
             return [ItemResult(index, None, exc) for index, _, _ in chunk]
         # A provider answer that skips an entry must not lose it.
         outcomes = [*outcomes[:len(chunk)],

@@ -14,6 +14,9 @@ A destination driver is built once per :class:`~sdk.Destination` as
 * ``send_batch(entries) -> list[Outcome]``: sends at most ``limits.batch_items``
   entries of at most ``limits.batch_bytes`` in total, returns one :class:`Outcome`
   per entry, in order. A call that fails as a whole raises ``PublishError``.
+* optional ``split_codes``: error codes for which a batch refused as a whole is
+  sent again one entry at a time (a queue's smaller size limit, say), so only
+  the entry at fault fails.
 
 Clients are the driver module's business: created on first send, once per
 process, shared by threads (boto3 clients are thread-safe; sessions are not).
