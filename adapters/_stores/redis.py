@@ -91,10 +91,19 @@ class RedisStore:
     def client(self) -> Any:
         return self._connect()[0]
 
+    def connect(self) -> RedisStore:
+        """Import redis-py and build the client now (at import time), not on the first
+        event (its first connection opens with the first command)."""
+        self._connect()
+        return self
+
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
+        client = self._connect()[0]
         token = os.urandom(_TOKEN // 2).hex()
-        old = self._connect()[0].set(self.prefix + record.key, token + dumps(record.fields()),
-                                     nx=True, px=_milliseconds(record.expiry - now), get=True)
+        # Redis counts PX from when it runs the command: measured from now, not from
+        # ``now`` (a cold start's first call imports redis and connects in between).
+        old = client.set(self.prefix + record.key, token + dumps(record.fields()), nx=True,
+                         px=_milliseconds(record.expiry - time.time()), get=True)
         if old is None:
             record.version = token
             return None

@@ -80,6 +80,12 @@ class DynamoDBStore:
         return IdempotencyRecord.from_fields(fields[self.key_attribute], fields,
                                              fields.get("token"))
 
+    def connect(self) -> DynamoDBStore:
+        """Build the client now (at import time, in Lambda's init phase), not on the
+        first event."""
+        _ = self.client
+        return self
+
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
         record.version = os.urandom(12).hex()
         try:

@@ -98,6 +98,12 @@ class TableStore:
         entity.update({k: v for k, v in record.fields().items() if v is not None})
         return entity
 
+    def connect(self) -> TableStore:
+        """Import the library and build the client now (at import time), not on the
+        first event."""
+        self._connect()
+        return self
+
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
         client, exists, _, missing = self._connect()
         entity = self._entity(record)

@@ -90,6 +90,12 @@ class FirestoreStore:
             return {k: v for k, v in fields.items() if v is not None}
         return {k: (delete if v is None else v) for k, v in fields.items()}
 
+    def connect(self) -> FirestoreStore:
+        """Import the library and build the client now (at import time), not on the
+        first event."""
+        self._connect()
+        return self
+
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
         _, collection, exists, _, _ = self._connect()
         document = collection.document(self._document_id(record.key))

@@ -42,6 +42,10 @@ class MemoryStore:
                 store = _NAMED[address.netloc] = cls(address.text)
             return store
 
+    def connect(self) -> MemoryStore:
+        """Nothing to connect to: here for symmetry with the remote stores."""
+        return self
+
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
         with self._lock:
             found = self._records.get(record.key)
