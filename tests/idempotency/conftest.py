@@ -9,6 +9,7 @@ Firestore emulator have no reset.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -57,13 +58,11 @@ def redis_address(redis_url: str) -> str:
 
 
 @pytest.fixture
-def azure_table_address(azurite: object) -> str:
-    import os
-
+def azure_table_address(azurite: Any) -> str:
     from azure.data.tables import TableServiceClient
 
     table = unique("idem")
-    service = TableServiceClient.from_connection_string(os.environ["AzureWebJobsStorage"])
+    service = TableServiceClient.from_connection_string(azurite.connection_string)
     service.create_table(table)
     return f"azure-table://{table}"
 
