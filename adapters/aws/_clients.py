@@ -2,7 +2,7 @@
 
 boto3 clients are thread-safe once built, sessions are not
 (https://docs.aws.amazon.com/boto3/latest/guide/clients.html#multithreading-or-multiprocessing-with-clients),
-so clients are built under a lock from one session. Region, credentials and
+so clients are built under a lock, from boto3's default session. Region, credentials and
 endpoint come from boto3's own chain (``AWS_REGION``/``AWS_DEFAULT_REGION``,
 ``AWS_ENDPOINT_URL[_<SERVICE>]``, the role Lambda gives the function); the
 cache key holds the endpoint and region variables so a process that changes
@@ -24,7 +24,6 @@ boto3: Any = import_module("boto3")  # ImportError -> "pip install 'polyfn[aws]'
 _exceptions: Any = import_module("botocore.exceptions")
 
 _lock = threading.Lock()
-_session: Any = None
 _clients: dict[tuple[str, str | None, str | None, str | None], Any] = {}
 
 
@@ -38,11 +37,16 @@ def client(service: str, region: str | None = None) -> Any:
         with _lock:
             found = _clients.get(key)
             if found is None:
-                global _session
-                if _session is None:
-                    _session = boto3.session.Session()
-                found = _clients[key] = _session.client(service, region_name=key[1])
+                found = _clients[key] = _shared_session().client(service, region_name=key[1])
     return found
+
+
+def _shared_session() -> Any:
+    """boto3's default session (the one ``boto3.client`` uses): a function that also
+    calls boto3 itself loads the service models once, not once per session."""
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    return boto3.DEFAULT_SESSION
 
 
 def error_code(exc: BaseException) -> str | None:

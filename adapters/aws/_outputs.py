@@ -6,7 +6,8 @@ decoder in the same package (docs/outputs.md has one table per service):
 * SQS (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html),
   SNS (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html): text bodies; data
   that is bytes travels as base64 text marked by the ``content-transfer-encoding``
-  attribute, the MIME type as ``content-type`` (see ``_records.typed_payload``),
+  attribute; the MIME type goes as ``content-type`` for bytes and for a declared
+  type (JSON and text decode as sent without it; see ``_records.typed_payload``);
   the W3C trace context as ``traceparent``/``tracestate`` attributes.
 * EventBridge (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
   ``data`` (a JSON object) -> ``Detail``, ``type`` -> ``DetailType``, ``source`` -> ``Source``.
@@ -31,6 +32,10 @@ from ._records import CONTENT_TYPE, TRANSFER_ENCODING
 __all__ = ["SNS", "SQS", "EventBridge", "Kinesis"]
 
 KiB = 1024
+
+#: ARN partition -> the DNS suffix of its endpoints (queue URLs).
+_PARTITION_DOMAINS = {"aws": "amazonaws.com", "aws-us-gov": "amazonaws.com",
+                      "aws-cn": "amazonaws.com.cn"}
 
 
 class _Driver:
@@ -74,7 +79,9 @@ class _Driver:
 
 def _text_body(message: OutgoingMessage) -> tuple[str, dict[str, str]]:
     """The text body and the attributes (user's, marker, trace) of SQS/SNS."""
-    attributes = {**message.attributes, **message.trace, CONTENT_TYPE: message.content_type}
+    attributes = {**message.attributes, **message.trace}
+    if message.needs_type:
+        attributes[CONTENT_TYPE] = message.content_type
     if message.binary:
         attributes[TRANSFER_ENCODING] = "base64"
         return base64.b64encode(message.body).decode("ascii"), attributes
@@ -87,8 +94,9 @@ def _attribute_size(attributes: dict[str, str]) -> int:
 
 
 class SQS(_Driver):
-    """``sqs://NAME``, a queue URL or ARN. FIFO queues: ``key`` -> MessageGroupId,
-    ``id`` -> MessageDeduplicationId (else the queue's content-based dedup)."""
+    """``sqs://NAME`` (its URL looked up once), a queue URL or ARN. FIFO queues:
+    ``key`` -> MessageGroupId, ``id`` -> MessageDeduplicationId (else the queue's
+    content-based deduplication)."""
 
     provider = "aws.sqs"
     service = "sqs"
@@ -106,8 +114,12 @@ class SQS(_Driver):
         if address.kind == "sqs" and address.text.startswith("sqs://"):
             self.name, self.owner = address.name, None
         elif self.text.startswith("arn:"):
+            # arn:PARTITION:sqs:REGION:ACCOUNT:NAME holds all of the queue URL: no lookup.
             parts = self.text.split(":", 5)
             self.name, self.owner = parts[5], parts[4] or None
+            domain = _PARTITION_DOMAINS.get(parts[1])
+            if domain and self.region and self.owner:
+                self._url = f"https://sqs.{self.region}.{domain}/{self.owner}/{self.name}"
         else:  # https://sqs.REGION.amazonaws.com/ACCOUNT/NAME
             self._url = self.text
             host = urlsplit(self.text).hostname or ""

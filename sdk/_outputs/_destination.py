@@ -10,7 +10,6 @@ thread keeps one client, one connection pool and one code path for both.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,10 +199,14 @@ class Destination:
 
     async def send_async(self, data: Any, **fields: Any) -> str:
         """:meth:`send` in a worker thread, so the event loop keeps running."""
+        import asyncio  # here: an import costs cold starts, and a running loop has it
+
         return await asyncio.to_thread(self.send, data, **fields)
 
     async def send_many_async(self, items: Iterable[Any]) -> SendResult:
         """:meth:`send_many` in a worker thread."""
+        import asyncio
+
         return await asyncio.to_thread(self.send_many, list(items))
 
 

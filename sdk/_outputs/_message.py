@@ -45,6 +45,15 @@ class OutgoingMessage:
     source: str | None = None
     subject: str | None = None
     trace: dict[str, str] = field(default_factory=dict)
+    #: ``content_type`` was given by the caller (not inferred from ``data``).
+    declared: bool = False
+
+    @property
+    def needs_type(self) -> bool:
+        """Whether a receiver needs ``content_type`` sent to decode what was sent:
+        always for bytes and for a declared type; never for inferred JSON or text,
+        which the one decoding rule gets back by itself (so messages stay lean)."""
+        return self.binary or self.declared
 
     def given(self) -> list[str]:
         """The optional fields this message sets."""
@@ -80,4 +89,4 @@ def outgoing(data: Any, *, attributes: Mapping[str, str] | None = None, key: str
         raise TypeError(f"must be str: {', '.join(wrong)}")
     body, mime, binary = _encode(data, content_type)
     return OutgoingMessage(data, body, mime, binary, attrs, key, id, type, source, subject,
-                           trace_context())
+                           trace_context(), content_type is not None)

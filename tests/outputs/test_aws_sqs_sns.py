@@ -38,23 +38,29 @@ def _deliver(url: str, arn: str, count: int = 1) -> list[Any]:
     return seen
 
 
+# (data, declared content type, the type the receiver sees): JSON and text decode
+# as sent without a type on the wire; bytes and declared types carry theirs.
 PAYLOADS = [
-    ({"id": "7", "items": [1, 2]}, "application/json"),
-    (["a", 1], "application/json"),
-    ("plain text, ünïcode", "text/plain; charset=utf-8"),
-    (b"\x00\x01\xffbinary", "application/octet-stream"),
+    ({"id": "7", "items": [1, 2]}, None, None),
+    (["a", 1], None, None),
+    ("plain text, ünïcode", None, None),
+    (b"\x00\x01\xffbinary", None, "application/octet-stream"),
+    (b"\x89PNG", "image/png", "image/png"),
+    ({"id": "7"}, "application/vnd.shop+json", "application/vnd.shop+json"),
 ]
 
 
-@pytest.mark.parametrize(("data", "content_type"), PAYLOADS)
-def test_sqs_round_trip(aws: Any, data: Any, content_type: str) -> None:
+@pytest.mark.parametrize(("data", "declared", "received"), PAYLOADS)
+def test_sqs_round_trip(aws: Any, data: Any, declared: str | None, received: str | None
+                        ) -> None:
     url, arn = _queue("orders")
-    sent = sdk.destination("sqs://orders").send(data, attributes={"tenant": "a"})
+    sent = sdk.destination("sqs://orders").send(data, attributes={"tenant": "a"},
+                                                content_type=declared)
     (event,) = _deliver(url, arn)
     assert event.id == sent
     assert event.data == data and type(event.data) is type(data)
     assert event.attributes == {"tenant": "a"}
-    assert event.data_content_type == content_type
+    assert event.data_content_type == received
     assert event.queue == "orders"
 
 
@@ -127,7 +133,7 @@ def test_sns_to_sqs_round_trip(aws: Any) -> None:
     assert set(by_id) == set(ids)
     first, second = by_id[ids[0]], by_id[ids[1]]
     assert first.data == {"id": 7} and first.attributes == {"tenant": "a"}
-    assert first.subject == "Order placed" and first.data_content_type == "application/json"
+    assert first.subject == "Order placed" and first.data_content_type is None
     assert second.data == b"\x89PNG\r\n" and second.attributes == {}
     assert first.topic == "events"
 
@@ -175,3 +181,19 @@ def test_trace_context_travels_as_message_attributes(aws: Any) -> None:
     assert events[0].attributes["tenant"] == "a"
     assert events[0].attributes["traceparent"].split("-")[1] == trace_id
     assert events[1].attributes == {}
+
+
+def test_threads_share_one_client(aws: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from adapters.aws import _clients
+
+    url, arn = _queue("threads")
+    destination = sdk.destination(arn)
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda n: destination.send({"n": n}), range(40)))
+    assert len(set(ids)) == 40
+    sqs_clients = [key for key in _clients._clients if key[0] == "sqs"
+                   and key[2] == aws.url]
+    assert len(sqs_clients) == 1
+    assert len(_deliver(url, arn, 40)) == 40

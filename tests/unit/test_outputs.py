@@ -95,7 +95,8 @@ def test_destination_and_bucket_load_no_provider_library_until_used() -> None:
     loaded = top_level(loaded_by(
         "import sdk\nd = sdk.destination('sqs://q')\nb = sdk.bucket('s3://b')\n"
         "d2 = sdk.destination('https://example.com/')\n"))
-    assert not loaded & {"boto3", "botocore", "urllib3", "cloudevents", "azure", "google"}
+    assert not loaded & {"boto3", "botocore", "urllib3", "cloudevents", "azure", "google",
+                          "asyncio"}
 
 
 def test_a_missing_provider_library_names_the_extra() -> None:
@@ -108,3 +109,8 @@ def test_a_missing_provider_library_names_the_extra() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.startswith("ERR") and "pip install 'polyfn[aws]'" in out
+
+
+def test_import_adapters_aws_loads_no_boto3() -> None:
+    loaded = top_level(loaded_by("import adapters.aws\nimport adapters.cloudevents\n"))
+    assert not loaded & {"boto3", "botocore", "urllib3"}
