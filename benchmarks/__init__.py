@@ -13,7 +13,7 @@ from ._core import Impl, Scenario, Target, Unavailable
 
 __all__ = ["MODULES", "Impl", "Scenario", "Target", "Unavailable", "scenarios"]
 
-#: One module per scenario, each defining ``SCENARIO``.
+#: One module per scenario, each defining ``SCENARIO`` (or ``SCENARIOS``, a tuple).
 MODULES: tuple[str, ...] = (
     "benchmarks.http_v2",
     "benchmarks.sqs_batch",
@@ -21,9 +21,14 @@ MODULES: tuple[str, ...] = (
     "benchmarks.pubsub_legacy",
     "benchmarks.azure_http",
     "benchmarks.outputs",
+    "benchmarks.idempotency",
 )
 
 
 def scenarios() -> list[Scenario]:
     """Every scenario, in table order."""
-    return [importlib.import_module(name).SCENARIO for name in MODULES]
+    found: list[Scenario] = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        found.extend(getattr(module, "SCENARIOS", None) or (module.SCENARIO,))
+    return found

@@ -9,6 +9,7 @@ retry runs. docs/idempotency.md draws the states.
 from __future__ import annotations
 
 import time
+from hashlib import sha256
 from typing import Any
 
 from .._context import Context
@@ -33,8 +34,8 @@ __all__ = ["Idempotency"]
 class Idempotency:
     """One idempotent handler's settings and its calls to the store."""
 
-    __slots__ = ("cache", "expires", "key", "key_source", "lease", "name", "per_event", "store",
-                 "validate")
+    __slots__ = ("_fingerprint", "_pick", "cache", "expires", "key", "key_source", "lease",
+                 "name", "per_event", "store", "validate")
 
     def __init__(self, *, name: str, store: Store, key: KeyFunction | None, per_event: bool,
                  key_source: str, expires: float, lease: float, validate: bool | KeyFunction,
@@ -48,25 +49,32 @@ class Idempotency:
         self.lease = lease  # the longest an IN_PROGRESS claim holds without a deadline
         self.validate = validate
         self.cache = cache
+        # Worked out once: begin() runs for every event.
+        self._pick: KeyFunction = key or default_key
+        self._fingerprint: KeyFunction | None = (
+            None if validate is False else _whole_payload if validate is True
+            else _part(validate))
 
     # -- keys ---------------------------------------------------------------------
     def key_of(self, event: Any) -> str:
-        pick = self.key or default_key
+        """``"<name>#<sha256>"`` of the event's key (IdempotencyKeyError without one)."""
         value: Any
-        if isinstance(event, list) and self.per_event:
+        if event.__class__ is list:
+            if not self.per_event:
+                return digest(self.name, self._pick(event), _trigger(event), self.key_source)
             # A list[...] handler: the whole delivery is one key, made of every
             # event's own (default or selected) key.
-            parts = tuple(pick(item) for item in event)
+            parts = tuple(self._pick(item) for item in event)
             value = None if any(_missing(part) for part in parts) else parts
-        else:
-            value = pick(event)
-        return digest(self.name, value, _trigger(event), self.key_source)
+            return digest(self.name, value, _trigger(event), self.key_source)
+        value = self._pick(event)
+        if value.__class__ is str and value:  # the common case, without digest's checks
+            return f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        return digest(self.name, value, getattr(event, "trigger", "?"), self.key_source)
 
     def fingerprint(self, event: Any) -> str | None:
-        validate = self.validate
-        if validate is False:
-            return None
-        return fingerprint(event, None if validate is True else validate)
+        check = self._fingerprint
+        return None if check is None else check(event)
 
     # -- the three steps ----------------------------------------------------------
     def begin(self, event: Any, context: Context | None
@@ -75,14 +83,21 @@ class Idempotency:
         (the stored result, or for HTTP a problem response). Raises what a duplicate
         that must be retried raises."""
         key = self.key_of(event)
-        payload_hash = self.fingerprint(event)
+        check = self._fingerprint
+        payload_hash = None if check is None else check(event)
         now = time.time()
         cache = self.cache
         if cache is not None:
             hit = cache.get(key, now)
             if hit is not None:
                 return None, self._answer(hit, payload_hash, event, now)
-        claim = IdempotencyRecord(key, IN_PROGRESS, now + self._lease(context), payload_hash)
+        # The lease: to the invocation's deadline when the platform says, never
+        # longer than in_progress_expires / expires.
+        lease = self.lease
+        deadline = context._deadline_ms if context is not None else None
+        if deadline is not None and deadline / 1000 - now < lease:
+            lease = max(0.0, deadline / 1000 - now)
+        claim = IdempotencyRecord(key, IN_PROGRESS, now + lease, payload_hash)
         try:
             existing = self.store.put_if_absent(claim, now)
         except Exception as exc:
@@ -131,16 +146,6 @@ class Idempotency:
                                        store=self.store.name)
 
     # -- helpers ------------------------------------------------------------------
-    def _lease(self, context: Context | None) -> float:
-        """Seconds an IN_PROGRESS claim holds: to the invocation's deadline when the
-        platform says, never longer than ``in_progress_expires`` / ``expires``."""
-        lease = self.lease
-        if context is not None:
-            remaining = context.remaining_ms()
-            if remaining is not None and remaining / 1000 < lease:
-                lease = remaining / 1000
-        return lease
-
     def _answer(self, record: IdempotencyRecord, payload_hash: str | None, event: Any,
                 now: float) -> Any:
         error: IdempotencyError
@@ -154,6 +159,17 @@ class Idempotency:
         if isinstance(event, HTTPRequest):
             return _problem(error)
         raise error
+
+
+def _whole_payload(event: Any) -> str:
+    return fingerprint(event, None)
+
+
+def _part(select: KeyFunction) -> KeyFunction:
+    def check(event: Any) -> str:
+        return fingerprint(event, select)
+
+    return check
 
 
 def _missing(value: Any) -> bool:

@@ -13,8 +13,8 @@ none, so HTTP handlers must say.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from hashlib import sha256
 from typing import Any
 
 from .._event import Event
@@ -75,38 +75,39 @@ def _step(value: Any, name: str) -> Any:
     return getattr(value, name, None)
 
 
-def _message(event: Message[Any]) -> tuple[Any, ...] | None:
+def _message(event: Message[Any]) -> str | None:
     if event.id is None:
         return None
-    return ("message", event.id, event.source, event.queue or event.topic)
+    where = event.queue or event.topic or ""
+    return f"message{_SEP}{event.id}{_SEP}{event.source or ''}{_SEP}{where}"
 
 
-def _schedule(event: Schedule[Any]) -> tuple[Any, ...] | None:
+def _schedule(event: Schedule[Any]) -> str | None:
     # One run per schedule and scheduled time: a redelivered EventBridge schedule
     # event keeps both, as does a retried Cloud Scheduler job.
     if event.scheduled_time is not None:
-        return ("schedule", event.schedule, event.scheduled_time.isoformat())
+        return f"schedule{_SEP}{event.schedule or ''}{_SEP}{event.scheduled_time.isoformat()}"
     return _generic(event)
 
 
-def _change(event: Change[Any]) -> tuple[Any, ...] | None:
+def _change(event: Change[Any]) -> str | None:
     if event.id is not None:
         return _generic(event)
     # Cosmos DB change feed items carry no event id: the document's version does.
     version = event.attributes.get("etag") or event.attributes.get("lsn")
     if version is None:
         return None
-    return ("change", event.table, dumps(jsonable(event.keys)), version)
+    return f"change{_SEP}{event.table or ''}{_SEP}{dumps(jsonable(event.keys))}{_SEP}{version}"
 
 
-def _generic(event: Event[Any]) -> tuple[Any, ...] | None:
+def _generic(event: Event[Any]) -> str | None:
     if event.id is None:
         return None
-    return ("event", event.id, event.source)
+    return f"event{_SEP}{event.id}{_SEP}{event.source or ''}"
 
 
 #: The natural key of each kind, most specific first (HTTPRequest has none).
-DEFAULT_KEYS: tuple[tuple[type[Event[Any]], Callable[[Any], tuple[Any, ...] | None]], ...] = (
+DEFAULT_KEYS: tuple[tuple[type[Event[Any]], Callable[[Any], str | None]], ...] = (
     (Message, _message),
     (Schedule, _schedule),
     (Change, _change),
@@ -114,13 +115,23 @@ DEFAULT_KEYS: tuple[tuple[type[Event[Any]], Callable[[Any], tuple[Any, ...] | No
 )
 
 
-def default_key(event: Event[Any]) -> tuple[Any, ...] | None:
-    if isinstance(event, HTTPRequest):
-        return None
-    for kind, key in DEFAULT_KEYS:
-        if isinstance(event, kind):
-            return key(event)
-    return None  # not an Event at all
+#: Event class -> its default key function, learnt on first sight of the class.
+_BY_CLASS: dict[type, Callable[[Any], str | None]] = {}
+
+
+def _none(event: Any) -> None:
+    return None
+
+
+def default_key(event: Event[Any]) -> str | None:
+    """The kind's natural key as text (its parts joined by a separator no id holds)."""
+    pick = _BY_CLASS.get(event.__class__)
+    if pick is None:
+        pick = _none
+        if not isinstance(event, HTTPRequest):
+            pick = next((key for kind, key in DEFAULT_KEYS if isinstance(event, kind)), _none)
+        _BY_CLASS[event.__class__] = pick
+    return pick(event)
 
 
 def _text(value: Any) -> str:
@@ -136,26 +147,28 @@ def _text(value: Any) -> str:
 def digest(prefix: str, value: Any, trigger: str, source: str) -> str:
     """``"<prefix>#<sha256 hex>"`` of a key value; :class:`IdempotencyKeyError` when
     the key is missing (``None`` or empty), naming the trigger and how it was sought."""
-    if value is None or value == "" or value == ():
+    if value.__class__ is not str:
+        if value is None or value == ():
+            raise IdempotencyKeyError(trigger, source)
+        value = _text(value)
+    if not value:
         raise IdempotencyKeyError(trigger, source)
-    return f"{prefix}#{hashlib.sha256(_text(value).encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return f"{prefix}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def fingerprint(event: Any, select: KeyFunction | None) -> str:
     """The sha256 of what ``validate_payload`` compares: the undecoded payload (for
     HTTP also the method and path), or what ``select`` picks from the event."""
-    h = hashlib.sha256()
     if select is not None:
-        h.update(_text(select(event)).encode("utf-8", "surrogatepass"))
-    elif isinstance(event, list):
-        for item in event:
-            h.update(fingerprint(item, None).encode("ascii"))
-    else:
-        if isinstance(event, HTTPRequest):
-            h.update(f"{event.method} {event.path}{_SEP}".encode("utf-8", "surrogatepass"))
-        payload = event.payload_bytes_or_text()
-        if not payload and event.data is not None:
-            payload = dumps(jsonable(event.data))  # a change's images, no payload
-        h.update(payload.encode("utf-8", "surrogatepass") if isinstance(payload, str)
-                 else payload)
-    return h.hexdigest()
+        return sha256(_text(select(event)).encode("utf-8", "surrogatepass")).hexdigest()
+    if isinstance(event, list):
+        return sha256("".join(fingerprint(item, None) for item in event).encode()).hexdigest()
+    payload = event.payload_bytes_or_text()
+    if not payload and event.data is not None:
+        payload = dumps(jsonable(event.data))  # a change's images, no payload
+    if payload.__class__ is str:
+        payload = payload.encode("utf-8", "surrogatepass")
+    if isinstance(event, HTTPRequest):
+        route = f"{event.method} {event.path}{_SEP}".encode("utf-8", "surrogatepass")
+        return sha256(route + payload).hexdigest()
+    return sha256(payload).hexdigest()

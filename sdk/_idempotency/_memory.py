@@ -1,6 +1,6 @@
 """``memory://``: records in this process, for tests and local runs.
 
-Thread-safe (one lock), so concurrent duplicates in threads of one process are
+Thread-safe, so concurrent duplicates in threads of one process are
 run once. It is no guard across processes or containers: use a remote store there.
 Each write numbers the record (its version): conditions compare the numbers.
 """
@@ -47,17 +47,25 @@ class MemoryStore:
         return self
 
     def put_if_absent(self, record: IdempotencyRecord, now: float) -> IdempotencyRecord | None:
+        # dict.setdefault is one atomic step (str keys: no Python code runs inside it),
+        # so a new key needs no lock; replacing an expired record takes it.
+        record.version = self._next()
+        found = self._records.setdefault(record.key, record)
+        if found is record:
+            return None
+        if found.expiry > now:
+            return found
         with self._lock:
-            found = self._records.get(record.key)
-            if found is not None and found.expiry > now:
-                return found
-            record.version = self._next()
+            current = self._records.get(record.key)
+            if current is not None and current is not found and current.expiry > now:
+                return current  # another claim replaced it first
             self._records[record.key] = record
         return None
 
     def update_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord) -> bool:
         with self._lock:
-            if not self._holds(claimed):
+            found = self._records.get(claimed.key)
+            if found is None or found.version != claimed.version:
                 return False
             record.version = self._next()
             self._records[record.key] = record

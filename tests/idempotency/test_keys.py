@@ -26,7 +26,7 @@ class Order(BaseModel):
 
 def test_a_message_is_its_id_source_and_queue() -> None:
     (event,) = aws_decode(sqs_event(sqs_record("m-1", {"a": 1})))
-    assert default_key(event) == ("message", "m-1", event.source, "orders")
+    assert default_key(event) == f"message\x1fm-1\x1f{event.source}\x1forders"
     other = Message(provider="gcp", trigger="gcp.pubsub", id="m-1", source="//pubsub/t",
                     topic="t")
     assert default_key(other) != default_key(event)
@@ -35,26 +35,26 @@ def test_a_message_is_its_id_source_and_queue() -> None:
 def test_a_schedule_is_its_name_and_scheduled_time_when_known() -> None:
     timed = Schedule(schedule="nightly", scheduled_time=WHEN, provider="aws",
                      trigger="aws.events.scheduled", id="e-1", source="aws.events")
-    assert default_key(timed) == ("schedule", "nightly", WHEN.isoformat())
+    assert default_key(timed) == f"schedule\x1fnightly\x1f{WHEN.isoformat()}"
     # An Azure timer says no scheduled time: the event id is all there is.
     untimed = Schedule(provider="azure", trigger="azure.timer", id="t-1", source="timer")
-    assert default_key(untimed) == ("event", "t-1", "timer")
+    assert default_key(untimed) == "event\x1ft-1\x1ftimer"
 
 
 def test_a_change_is_its_id_or_else_its_document_version() -> None:
     stream = Change(operation="insert", table="orders", keys={"id": 1}, provider="aws",
                     trigger="aws.dynamodb", id="ev-1", source="arn:stream")
-    assert default_key(stream) == ("event", "ev-1", "arn:stream")
+    assert default_key(stream) == "event\x1fev-1\x1farn:stream"
     cosmos = Change(operation="upsert", keys={"id": "d1"}, provider="azure",
                     trigger="azure.cosmosdb", attributes={"etag": '"0a00"'})
-    assert default_key(cosmos) == ("change", None, '{"id":"d1"}', '"0a00"')
+    assert default_key(cosmos) == 'change\x1f\x1f{"id":"d1"}\x1f"0a00"'
     assert default_key(Change(operation="upsert", provider="azure",
                               trigger="azure.cosmosdb")) is None
 
 
 def test_an_event_is_its_id_and_source_and_http_has_no_default() -> None:
     event = Event(provider="cloudevents", trigger="cloudevents", id="ce-1", source="/s")
-    assert default_key(event) == ("event", "ce-1", "/s")
+    assert default_key(event) == "event\x1fce-1\x1f/s"
     (request,) = aws_decode(http_request({"a": 1}))
     assert default_key(request) is None
 
