@@ -72,7 +72,7 @@ class RedisStore:
 
     def _connect(self) -> tuple[Any, Any, Any]:
         """(client, complete script, release script), built once (the client's
-        connection pool is thread-safe)."""
+        connection pool is thread-safe); the first call connects and loads the scripts."""
         ready = self._ready
         if ready is None:
             with self._lock:
@@ -82,8 +82,13 @@ class RedisStore:
                         import redis
 
                         client = redis.Redis.from_url(self._url or "redis://localhost:6379/0")
-                    self._ready = (client, client.register_script(_COMPLETE),
-                                   client.register_script(_RELEASE))
+                    scripts = (client.register_script(_COMPLETE),
+                               client.register_script(_RELEASE))
+                    # Loaded now, once per client, so that neither the first
+                    # completion nor the first release pays NOSCRIPT + SCRIPT LOAD.
+                    for script in (_COMPLETE, _RELEASE):
+                        client.script_load(script)
+                    self._ready = (client, *scripts)
                 ready = self._ready
         return ready
 
@@ -92,8 +97,8 @@ class RedisStore:
         return self._connect()[0]
 
     def connect(self) -> RedisStore:
-        """Import redis-py and build the client now (at import time), not on the first
-        event (its first connection opens with the first command)."""
+        """Import redis-py, connect and load the scripts now (at import time, in the
+        init phase), not on the first event."""
         self._connect()
         return self
 
