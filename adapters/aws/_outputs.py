@@ -1,4 +1,5 @@
-"""Outputs to AWS: SQS, SNS, EventBridge and Kinesis drivers for ``sdk.destination``.
+"""Outputs to AWS: the SQS and SNS drivers for ``sdk.destination``, and what every
+AWS driver shares (``_Driver``).
 
 Each maps the uniform message onto the service's request, the inverse of the
 decoder in the same package (docs/outputs.md has one table per service):
@@ -9,16 +10,12 @@ decoder in the same package (docs/outputs.md has one table per service):
   attribute; the MIME type goes as ``content-type`` for bytes and for a declared
   type (JSON and text decode as sent without it; see ``_records.typed_payload``);
   the W3C trace context as ``traceparent``/``tracestate`` attributes.
-* EventBridge (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html):
-  ``data`` (a JSON object) -> ``Detail``, ``type`` -> ``DetailType``, ``source`` -> ``Source``.
-* Kinesis (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html):
-  the body's bytes -> ``Data``, ``key`` -> ``PartitionKey``.
+* EventBridge and Kinesis: ``_outputs_streams.py``.
 """
 
 from __future__ import annotations
 
 import base64
-import uuid
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -29,7 +26,7 @@ from sdk.errors import PublishError
 from ._clients import ERRORS, client, publish_error
 from ._records import CONTENT_TYPE, TRANSFER_ENCODING
 
-__all__ = ["SNS", "SQS", "EventBridge", "Kinesis"]
+__all__ = ["SNS", "SQS", "KiB"]
 
 KiB = 1024
 
@@ -53,15 +50,15 @@ class _Driver:
         if self.text.startswith("arn:"):
             self.region = self.text.split(":", 5)[3] or None
 
-    def client(self) -> Any:
-        return client(self.service, self.region)
-
     def refuse(self, code: str, detail: str) -> PublishError:
         return PublishError(self.text, self.provider, code, detail)
 
     def call(self, method: str, **kwargs: Any) -> Any:
+        return self.call_on(self.service, method, **kwargs)
+
+    def call_on(self, service: str, method: str, **kwargs: Any) -> Any:
         try:
-            return getattr(self.client(), method)(**kwargs)
+            return getattr(client(service, self.region), method)(**kwargs)
         except ERRORS as exc:
             raise publish_error(self.text, self.provider, exc) from None
 
@@ -162,8 +159,8 @@ class SQS(_Driver):
 
 
 class SNS(_Driver):
-    """A topic ARN. ``subject`` -> Subject; FIFO topics: ``key`` -> MessageGroupId,
-    ``id`` -> MessageDeduplicationId."""
+    """A topic ARN or ``sns://NAME``. ``subject`` -> Subject; FIFO topics:
+    ``key`` -> MessageGroupId, ``id`` -> MessageDeduplicationId."""
 
     provider = "aws.sns"
     service = "sns"
@@ -172,9 +169,21 @@ class SNS(_Driver):
 
     def __init__(self, address: Address) -> None:
         super().__init__(address)
+        self._arn = self.text if self.text.startswith("arn:") else None
         self.fifo = self.text.endswith(".fifo")
         fields = {"attributes", "subject"} | ({"key", "id"} if self.fifo else set())
         self.carries = frozenset(fields)
+
+    def arn(self) -> str:
+        """The topic ARN; for ``sns://NAME``, built once from the caller's account
+        (``sts:GetCallerIdentity`` needs no permission) and the client's region."""
+        if self._arn is None:
+            identity = self.call_on("sts", "get_caller_identity")
+            partition = str(identity["Arn"]).split(":", 2)[1]
+            region = client(self.service, self.region).meta.region_name
+            self._arn = (f"arn:{partition}:sns:{region}:{identity['Account']}:"
+                         f"{self.address.name}")
+        return self._arn
 
     def prepare(self, message: OutgoingMessage) -> tuple[dict[str, Any], int]:
         body, attributes = _text_body(message)
@@ -193,82 +202,9 @@ class SNS(_Driver):
         return entry, len(body.encode()) + _attribute_size(attributes)
 
     def send(self, entry: dict[str, Any]) -> str:
-        return str(self.call("publish", TopicArn=self.text, **entry)["MessageId"])
+        return str(self.call("publish", TopicArn=self.arn(), **entry)["MessageId"])
 
     def send_batch(self, entries: list[dict[str, Any]]) -> list[Outcome]:
-        answer = self.call("publish_batch", TopicArn=self.text, PublishBatchRequestEntries=[
+        answer = self.call("publish_batch", TopicArn=self.arn(), PublishBatchRequestEntries=[
             {"Id": str(i), **entry} for i, entry in enumerate(entries)])
         return self.outcomes(len(entries), answer)
-
-
-class EventBridge(_Driver):
-    """``eventbridge://BUS`` or a bus ARN: ``data`` (a JSON object) -> Detail,
-    ``type`` -> DetailType, ``source`` -> Source (both required)."""
-
-    provider = "aws.eventbridge"
-    service = "events"
-    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
-    limits = Limits(message_bytes=256 * KiB, batch_items=10, batch_bytes=256 * KiB)
-    carries = frozenset({"type", "source"})
-
-    def __init__(self, address: Address) -> None:
-        super().__init__(address)
-        self.bus = self.text if self.text.startswith("arn:") else (address.name or "default")
-
-    def prepare(self, message: OutgoingMessage) -> tuple[dict[str, Any], int]:
-        if message.binary or not message.body.lstrip().startswith(b"{"):
-            raise self.refuse("polyfn.InvalidData", "EventBridge detail must be a JSON object")
-        if not message.type or not message.source:
-            raise self.refuse("polyfn.MissingField", "EventBridge needs type and source")
-        detail = message.body.decode("utf-8")
-        entry = {"EventBusName": self.bus, "Source": message.source,
-                 "DetailType": message.type, "Detail": detail}
-        size = len(message.source.encode()) + len(message.type.encode()) + len(message.body)
-        return entry, size
-
-    def send(self, entry: dict[str, Any]) -> str:
-        (outcome,) = self.send_batch([entry])
-        if outcome.code is not None:
-            raise self.refuse(outcome.code, outcome.detail)
-        return str(outcome.id)
-
-    def send_batch(self, entries: list[dict[str, Any]]) -> list[Outcome]:
-        answer = self.call("put_events", Entries=entries)
-        return [Outcome(id=e["EventId"]) if e.get("EventId") else
-                Outcome(code=e.get("ErrorCode") or "Failed",
-                        detail=str(e.get("ErrorMessage") or "")[:300])
-                for e in answer.get("Entries", ())]
-
-
-class Kinesis(_Driver):
-    """``kinesis://STREAM`` or a stream ARN: the body's bytes -> Data, ``key`` ->
-    PartitionKey (a random one when absent: records spread over the shards).
-    Returns ``SHARD:SEQUENCE``, the ``id`` the Lambda consumer sees."""
-
-    provider = "aws.kinesis"
-    service = "kinesis"
-    # https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
-    limits = Limits(message_bytes=1024 * KiB, batch_items=500, batch_bytes=5 * 1024 * KiB)
-    carries = frozenset({"key"})
-
-    def __init__(self, address: Address) -> None:
-        super().__init__(address)
-        self.stream = ({"StreamARN": self.text} if self.text.startswith("arn:")
-                       else {"StreamName": address.name})
-
-    def prepare(self, message: OutgoingMessage) -> tuple[dict[str, Any], int]:
-        key = message.key or uuid.uuid4().hex
-        if len(key) > 256:
-            raise self.refuse("polyfn.InvalidKey", "a partition key has at most 256 characters")
-        return {"Data": message.body, "PartitionKey": key}, len(message.body) + len(key.encode())
-
-    def send(self, entry: dict[str, Any]) -> str:
-        answer = self.call("put_record", **self.stream, **entry)
-        return f"{answer['ShardId']}:{answer['SequenceNumber']}"
-
-    def send_batch(self, entries: list[dict[str, Any]]) -> list[Outcome]:
-        answer = self.call("put_records", **self.stream, Records=entries)
-        return [Outcome(id=f"{r['ShardId']}:{r['SequenceNumber']}") if r.get("SequenceNumber")
-                else Outcome(code=r.get("ErrorCode") or "Failed",
-                             detail=str(r.get("ErrorMessage") or "")[:300])
-                for r in answer.get("Records", ())]

@@ -29,8 +29,8 @@ __all__ = ["ARN_SERVICES", "BUCKETS", "DESTINATIONS", "HOSTS", "Address", "drive
 DESTINATIONS: dict[str, str] = {
     "sqs": "adapters.aws._outputs:SQS",
     "sns": "adapters.aws._outputs:SNS",
-    "eventbridge": "adapters.aws._outputs:EventBridge",
-    "kinesis": "adapters.aws._outputs:Kinesis",
+    "eventbridge": "adapters.aws._outputs_streams:EventBridge",
+    "kinesis": "adapters.aws._outputs_streams:Kinesis",
     "http": "adapters.cloudevents._sink:Sink",
     "https": "adapters.cloudevents._sink:Sink",
     # Azure and GCP destinations:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, StorageError
 from ._address import BUCKETS, Address, driver_class, parse
 from ._driver import BucketDriver
 from ._message import _encode
@@ -45,7 +45,11 @@ class Bucket:
     def write(self, key: str, data: Any, content_type: str | None = None,
               metadata: Mapping[str, str] | None = None) -> None:
         """Write (create or replace) the object ``key``."""
-        body, mime, _ = _encode(data, content_type)
+        try:
+            body, mime, _ = _encode(data, content_type)
+        except (TypeError, ValueError) as exc:
+            raise StorageError(self.address, self.driver.provider, "polyfn.InvalidData", key,
+                               str(exc)) from None
         self.driver.write(key, body, mime, dict(metadata) if metadata else None)
 
     def read(self, key: str) -> bytes:
@@ -68,22 +72,25 @@ class Bucket:
         return self.driver.list(prefix)
 
 
+#: address -> its Bucket (one driver per bucket, however often it is asked for).
+_BUCKETS: dict[str, Bucket] = {}
+
+
 def bucket(address: str) -> Bucket:
     """The bucket at ``address`` (``s3://name``, ...). Nothing is imported or
-    connected until the first call."""
-    return Bucket(address)
-
-
-_BUCKETS: dict[tuple[str, str], Bucket] = {}
+    connected until the first call; the same address gives the same object."""
+    found = _BUCKETS.get(address) if isinstance(address, str) else None
+    if found is None:
+        found = Bucket(address)
+        if len(_BUCKETS) >= 256:
+            _BUCKETS.clear()
+        _BUCKETS[address] = found
+    return found
 
 
 def event_bucket(trigger: str, name: str | None) -> Bucket:
-    """The bucket a storage event came from (one :class:`Bucket` per name)."""
-    family = trigger.split(".", 1)[0]
-    scheme = STORAGE_SCHEMES.get(family)
+    """The bucket a storage event came from."""
+    scheme = STORAGE_SCHEMES.get(trigger.split(".", 1)[0])
     if scheme is None or not name:
         raise ConfigurationError(f"{trigger}: the event names no bucket polyfn can read")
-    found = _BUCKETS.get((scheme, name))
-    if found is None:
-        found = _BUCKETS[(scheme, name)] = Bucket(f"{scheme}://{name}")
-    return found
+    return bucket(f"{scheme}://{name}")

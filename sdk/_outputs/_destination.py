@@ -210,8 +210,20 @@ class Destination:
         return await asyncio.to_thread(self.send_many, list(items))
 
 
+#: address -> its Destination: a handler may call ``sdk.destination(...)`` on every
+#: invocation and still reuse the driver (and what it looked up, a queue URL).
+_DESTINATIONS: dict[str, Destination] = {}
+
+
 def destination(address: str) -> Destination:
     """The destination at ``address`` (``sqs://orders``, an SNS topic ARN,
     ``eventbridge://bus``, ``kinesis://stream``, an ``https://`` CloudEvents sink...).
-    Nothing is imported or connected until the first send."""
-    return Destination(address)
+    Nothing is imported or connected until the first send; the same address gives
+    the same (thread-safe) object."""
+    found = _DESTINATIONS.get(address) if isinstance(address, str) else None
+    if found is None:
+        found = Destination(address)
+        if len(_DESTINATIONS) >= 256:  # a process names a handful: stay bounded
+            _DESTINATIONS.clear()
+        _DESTINATIONS[address] = found
+    return found

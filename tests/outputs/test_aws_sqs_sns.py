@@ -126,7 +126,7 @@ def test_sns_to_sqs_round_trip(aws: Any) -> None:
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
     events = sdk.destination(topic)
     ids = [events.send({"id": 7}, attributes={"tenant": "a"}, subject="Order placed"),
-           events.send(b"\x89PNG\r\n")]
+           sdk.destination("sns://events").send(b"\x89PNG\r\n")]  # by name: same topic
     seen: list[Any] = []
     _unwrap_handler(seen)(sqs_event(_deliver_raw(url, 2), arn), None)
     by_id = {e.id: e for e in seen}
@@ -197,3 +197,19 @@ def test_threads_share_one_client(aws: Any) -> None:
                    and key[2] == aws.url]
     assert len(sqs_clients) == 1
     assert len(_deliver(url, arn, 40)) == 40
+
+
+def test_sns_fifo_topic_to_fifo_queue_keeps_the_group(aws: Any) -> None:
+    url, arn = _queue("fifo-sink.fifo", FifoQueue="true", ContentBasedDeduplication="true")
+    sns = boto3.client("sns")
+    topic = sns.create_topic(Name="orders.fifo", Attributes={
+        "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    orders = sdk.destination(topic)
+    orders.send({"n": 1}, key="customer-7", id="o-1")
+    with pytest.raises(sdk.PublishError, match=r"polyfn\.MissingKey"):
+        orders.send({"n": 2})
+    seen: list[Any] = []
+    _unwrap_handler(seen)(sqs_event(_deliver_raw(url, 1), arn), None)
+    (event,) = seen
+    assert event.data == {"n": 1} and event.ordering_key == "customer-7"

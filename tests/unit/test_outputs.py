@@ -114,3 +114,31 @@ def test_a_missing_provider_library_names_the_extra() -> None:
 def test_import_adapters_aws_loads_no_boto3() -> None:
     loaded = top_level(loaded_by("import adapters.aws\nimport adapters.cloudevents\n"))
     assert not loaded & {"boto3", "botocore", "urllib3"}
+
+
+@pytest.mark.parametrize(("address", "data", "limit"), [
+    ("kinesis://clicks", b"x" * (1024 * 1024), 1024 * 1024),
+    ("sqs://orders", "x" * (1024 * 1024 + 1), 1024 * 1024),
+    ("arn:aws:sns:us-east-1:123456789012:t", "x" * (256 * 1024 + 1), 256 * 1024),
+])
+def test_size_limits_are_checked_before_sending(address: str, data: object, limit: int) -> None:
+    # No endpoint is configured: reaching the network would fail differently.
+    pattern = rf"polyfn\.TooLarge: \d+ bytes > the limit of {limit}"
+    with pytest.raises(sdk.PublishError, match=pattern):
+        sdk.destination(address).send(data)
+
+
+def test_send_many_of_nothing_sends_nothing() -> None:
+    result = sdk.destination("sqs://orders").send_many([])
+    assert result.ok and len(result) == 0 and result.ids == []
+
+
+def test_the_same_address_gives_the_same_destination_and_bucket() -> None:
+    assert sdk.destination("sqs://same") is sdk.destination("sqs://same")
+    assert sdk.bucket("s3://same") is sdk.bucket("s3://same")
+    assert sdk.destination("sqs://same") is not sdk.destination("sqs://other")
+
+
+def test_a_bucket_write_of_data_that_cannot_be_encoded_is_a_storage_error() -> None:
+    with pytest.raises(sdk.StorageError, match=r"polyfn\.InvalidData"):
+        sdk.bucket("s3://b").write("k", object())
