@@ -4,7 +4,7 @@ Service Bus and Event Hubs have no emulator that runs here (Microsoft's ship onl
 as containers: ../shared/EMULATORS.md), so these tests stop at the real client
 library's message objects: the ``ServiceBusMessage`` / ``EventData`` the driver
 builds, then the worker-shaped ``func.ServiceBusMessage`` / ``func.EventHubEvent``
-those fields become (sdk.testing.azure, azure.functions' converters), decoded by
+those fields become (tests/support/azure_inputs: azure.functions' converters), decoded by
 polyfn. Event Grid is tested on the wire: the real ``EventGridPublisherClient``
 POSTs to a local HTTP server, and what arrived is decoded the way the worker does.
 """
@@ -21,9 +21,8 @@ import pytest
 
 import sdk
 from sdk._outputs._message import outgoing
-from sdk.testing import azure as inputs
-from sdk.testing._factories.azure_wire import decode, json_datum, sys_metadata
-from tests.outputs.azure_events import capture
+from tests.outputs.azure_events import capture, eventgrid_trigger_inputs
+from tests.support import azure_inputs as inputs
 
 #: A Service Bus / Event Hubs connection string for a port nothing listens on.
 DEAD = ("Endpoint=sb://127.0.0.1:9;SharedAccessKeyName=RootManageSharedAccessKey;"
@@ -199,12 +198,6 @@ def topic(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, type[_Topic]]]
         server.server_close()
 
 
-def _trigger_inputs(body: bytes) -> list[Any]:
-    """What the worker hands the function, one event per invocation."""
-    return [decode("eventGridTrigger", json_datum(item), {"sys": sys_metadata("eg")}, object)
-            for item in json.loads(body)]
-
-
 @pytest.mark.parametrize(("data", "content_type"), PAYLOADS, ids=["dict", "list", "text", "bytes"])
 def test_eventgrid_cloudevents_round_trip(topic: tuple[str, type[_Topic]], data: Any,
                                           content_type: str) -> None:
@@ -216,7 +209,7 @@ def test_eventgrid_cloudevents_round_trip(topic: tuple[str, type[_Topic]], data:
     assert headers["aeg-sas-key"] == "k3y"
     assert headers["content-type"].startswith("application/cloudevents-batch+json")
     seen, function = capture("event")
-    for item in _trigger_inputs(body):
+    for item in eventgrid_trigger_inputs(body):
         function(event=item)
     (event,) = seen
     assert event.trigger == "azure.eventgrid.cloudevents"
@@ -250,7 +243,7 @@ def test_eventgrid_schema_round_trip(topic: tuple[str, type[_Topic]]) -> None:
     assert result.ok and result.ids[0] == "e-1"
     ((_, body),) = handler.received  # one POST for the batch
     seen, function = capture("event")
-    for item in _trigger_inputs(body):
+    for item in eventgrid_trigger_inputs(body):
         function(event=item)
     first, second = seen
     assert first.trigger == "azure.eventgrid"

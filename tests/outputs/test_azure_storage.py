@@ -12,8 +12,8 @@ from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import BinaryBase64DecodePolicy, QueueClient
 
 import sdk
-from sdk.testing import azure as inputs
 from tests.outputs.azure_events import capture, queue_trigger_input
+from tests.support import azure_inputs as inputs
 from tests.support.servers.azurite import Azurite, unique
 
 pytestmark = pytest.mark.servers
@@ -191,6 +191,38 @@ def test_storage_event_reads_its_blob(azurite: Azurite) -> None:
         assert stream.read() == b"a,b\n1,2\n"
     from adapters.azure import decode
 
-    (grid_event,) = decode(inputs.blob_eventgrid("in/report.csv", container=name))
+    (grid_event,) = decode([{  # https://learn.microsoft.com/azure/event-grid/event-schema-blob-storage
+        "id": "1", "eventType": "Microsoft.Storage.BlobCreated", "dataVersion": "",
+        "topic": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/"
+                 "storageAccounts/devstoreaccount1",
+        "subject": f"/blobServices/default/containers/{name}/blobs/in/report.csv",
+        "eventTime": "2024-05-15T12:00:00Z", "metadataVersion": "1",
+        "data": {"api": "PutBlob", "contentType": "text/csv", "contentLength": 8,
+                 "blobType": "BlockBlob", "url": f"http://127.0.0.1/{name}/in/report.csv"}}])
     assert grid_event.trigger == "azure.blob.eventgrid"
     assert grid_event.read() == b"a,b\n1,2\n"
+
+
+def test_queue_send_async_keeps_the_loop_running(azurite: Azurite) -> None:
+    import asyncio
+
+    queue = _queue(azurite)
+    orders = sdk.destination(f"azure-queue://{queue.queue_name}")
+
+    async def main() -> tuple[list[str], int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticker = asyncio.create_task(tick())
+        ids = await asyncio.gather(*(orders.send_async({"n": n}) for n in range(5)))
+        ticker.cancel()
+        return list(ids), ticks
+
+    ids, ticks = asyncio.run(main())
+    assert ticks > 5  # the loop ran while the sends were in flight
+    assert sorted(m.id for m in _receive(queue)) == sorted(ids)

@@ -84,14 +84,18 @@ class ServiceBus:
     def _build(self) -> _Sender:
         c = self.connection
         key = ("azure.servicebus.client", c.connection_string, c.endpoint)
-        client = cached(key, lambda: ServiceBusClient.from_connection_string(
-            c.connection_string) if c.connection_string else ServiceBusClient(
-            str(c.endpoint).split("://", 1)[-1], credential()))
-        return _Sender(client.get_queue_sender(c.entity))
+        return _Sender(cached(key, self._client).get_queue_sender(c.entity))
+
+    def _client(self) -> ServiceBusClient:
+        """One client (one AMQP connection) per namespace, shared by its senders."""
+        c = self.connection
+        if c.connection_string:
+            return ServiceBusClient.from_connection_string(c.connection_string)
+        return ServiceBusClient(str(c.endpoint).split("://", 1)[-1], credential())
 
     def prepare(self, message: OutgoingMessage) -> tuple[ServiceBusMessage, int]:
         system: dict[str, Any] = {name: message.attributes[name] for name in SYSTEM_PROPERTIES
-                  if name in message.attributes}
+                                  if name in message.attributes}
         properties: dict[str | bytes, Any] = {k: v for k, v in message.attributes.items()
                                               if k not in system}
         properties.update(amqp_trace(message.trace))

@@ -7,6 +7,10 @@ its own session, so stopping the process group stops the JVM too.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +34,23 @@ class Firestore(Server):
     @property
     def host_port(self) -> str:
         return f"{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        """Also wait for the JVM: the launcher (the group leader) exits at once on
+        SIGTERM while its Java child is still shutting down."""
+        group = self.process.pid if self.process is not None else None
+        super().stop()
+        if group is None:
+            return
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")
