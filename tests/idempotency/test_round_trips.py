@@ -4,14 +4,15 @@ redis-py writes to its socket (a connection class that counts them; Redis's own
 ``INFO commandstats`` also counts the commands a script runs inside), the
 requests azure-core sends (its ``raw_request_hook``). Each step of the protocol is one round trip:
 
-=============================  ========  =====  ===========
-path                           DynamoDB  Redis  Azure Table
-=============================  ========  =====  ===========
-new event (claim + complete)   2         2      2
-duplicate (completed)          1         1      2
-handler failed (claim + free)  2         2      2
-duplicate, ``local_cache``     0         0      0
-=============================  ========  =====  ===========
+=================================  ========  =====  ===========
+path                               DynamoDB  Redis  Azure Table
+=================================  ========  =====  ===========
+new event (claim + complete)       2         2      2
+duplicate (completed)              1         1      2
+takeover of a crashed claim + run  2         2      4
+handler failed (claim + release)   2         2      2
+duplicate, ``local_cache``         0         0      0
+=================================  ========  =====  ===========
 
 Azure's insert answers a conflict without the row, so a duplicate reads it too.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +29,8 @@ import pytest
 
 import sdk
 from sdk import Message
+from sdk._idempotency._keys import default_key, digest
+from sdk.idempotency import IN_PROGRESS, IdempotencyRecord
 
 pytestmark = pytest.mark.servers
 
@@ -45,7 +49,7 @@ def paths(store: Any, count: Callable[[], int], **options: Any) -> dict[str, int
     fail = {"now": False}
 
     @sdk.function
-    @sdk.idempotent(store=store, **options)
+    @sdk.idempotent(store=store, name="rt", **options)
     def handle(event: Message[Any]) -> dict[str, int]:
         if fail["now"]:
             raise RuntimeError("handler failed")
@@ -62,6 +66,12 @@ def paths(store: Any, count: Callable[[], int], **options: Any) -> dict[str, int
 
     measure("new", 1)
     measure("duplicate", 1)
+    # A claim whose holder crashed, its lease over: the next delivery takes it over.
+    crashed = IdempotencyRecord(digest("rt", default_key(message(3)), "t", "s"), IN_PROGRESS,
+                                time.time() + 0.3)
+    assert store.put_if_absent(crashed, time.time()) is None
+    time.sleep(0.4)
+    measure("takeover", 3)
     fail["now"] = True
     measure("failed", 2)
     return measured
@@ -85,7 +95,7 @@ def botocore_requests(dynamodb_address: str) -> Iterator[tuple[Any, Callable[[],
 
 def test_dynamodb_round_trips(botocore_requests: tuple[Any, Callable[[], int]]) -> None:
     store, count = botocore_requests
-    assert paths(store, count) == {"new": 2, "duplicate": 1, "failed": 2}
+    assert paths(store, count) == {"new": 2, "duplicate": 1, "takeover": 2, "failed": 2}
 
 
 def test_dynamodb_duplicates_cost_nothing_with_the_local_cache(
@@ -113,7 +123,8 @@ def _redis_store(address: str) -> tuple[Any, Callable[[], int]]:
 
 
 def test_redis_round_trips(redis_address: str) -> None:
-    assert paths(*_redis_store(redis_address)) == {"new": 2, "duplicate": 1, "failed": 2}
+    assert paths(*_redis_store(redis_address)) == {"new": 2, "duplicate": 1, "takeover": 2,
+                                                   "failed": 2}
 
 
 def test_redis_duplicates_cost_nothing_with_the_local_cache(redis_address: str) -> None:
@@ -131,4 +142,5 @@ def test_azure_table_round_trips(azure_table_address: str, azurite: Any) -> None
         azurite.connection_string, table_name=table,
         raw_request_hook=lambda request: sent.append(request.http_request.method))
     store = TableStore(table, client=client)
-    assert paths(store, lambda: len(sent)) == {"new": 2, "duplicate": 2, "failed": 2}
+    assert paths(store, lambda: len(sent)) == {"new": 2, "duplicate": 2, "takeover": 4,
+                                                "failed": 2}
