@@ -2,19 +2,21 @@
 requests botocore sends (its ``before-send`` event), the command packets
 redis-py writes to its socket (a connection class that counts them; Redis's own
 ``INFO commandstats`` also counts the commands a script runs inside), the
-requests azure-core sends (its ``raw_request_hook``). Each step of the protocol is one round trip:
+requests azure-core sends (its ``raw_request_hook``), the RPCs the Firestore
+client's gRPC channel carries (an interceptor on its emulator channel).
 
-=================================  ========  =====  ===========
-path                               DynamoDB  Redis  Azure Table
-=================================  ========  =====  ===========
-new event (claim + complete)       2         2      2
-duplicate (completed)              1         1      2
-takeover of a crashed claim + run  2         2      4
-handler failed (claim + release)   2         2      2
-duplicate, ``local_cache``         0         0      0
-=================================  ========  =====  ===========
+=================================  ========  =====  ===========  =========
+path                               DynamoDB  Redis  Azure Table  Firestore
+=================================  ========  =====  ===========  =========
+new event (claim + complete)       2         2      2            2
+duplicate (completed)              1         1      2            2
+takeover of a crashed claim + run  2         2      4            4
+handler failed (claim + release)   2         2      2            2
+duplicate, ``local_cache``         0         0      0            0
+=================================  ========  =====  ===========  =========
 
-Azure's insert answers a conflict without the row, so a duplicate reads it too.
+Table Storage and Firestore refuse a create without returning the existing
+record, so a duplicate reads it too.
 """
 
 from __future__ import annotations
@@ -142,5 +144,33 @@ def test_azure_table_round_trips(azure_table_address: str, azurite: Any) -> None
         azurite.connection_string, table_name=table,
         raw_request_hook=lambda request: sent.append(request.http_request.method))
     store = TableStore(table, client=client)
+    assert paths(store, lambda: len(sent)) == {"new": 2, "duplicate": 2, "takeover": 4,
+                                                "failed": 2}
+
+
+def test_firestore_round_trips(firestore_address: str) -> None:
+    import grpc
+    from google.cloud import firestore
+
+    from adapters.gcp._idempotency import FirestoreStore
+
+    sent: list[str] = []
+
+    class Count(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+        def intercept_unary_unary(self, call: Any, details: Any, request: Any) -> Any:
+            sent.append(details.method)
+            return call(details, request)
+
+        def intercept_unary_stream(self, call: Any, details: Any, request: Any) -> Any:
+            sent.append(details.method)
+            return call(details, request)
+
+    class CountingClient(firestore.Client):  # type: ignore[misc]
+        """The real client, its emulator channel passing every RPC through Count."""
+
+        def _emulator_channel(self, transport: Any) -> Any:
+            return grpc.intercept_channel(super()._emulator_channel(transport), Count())
+
+    store = FirestoreStore(firestore_address.partition("://")[2], client=CountingClient())
     assert paths(store, lambda: len(sent)) == {"new": 2, "duplicate": 2, "takeover": 4,
                                                 "failed": 2}
