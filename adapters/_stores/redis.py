@@ -25,9 +25,8 @@ import time
 from typing import Any
 
 from sdk._idempotency._record import IdempotencyRecord
-from sdk._idempotency._stores import option, public_name, require
+from sdk._idempotency._stores import StoreAddress, option, public_name, require
 from sdk._jsonform import dumps, loads
-from sdk._outputs._address import Address
 
 __all__ = ["RedisStore"]
 
@@ -64,7 +63,7 @@ class RedisStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_address(cls, address: Address) -> RedisStore:
+    def from_address(cls, address: StoreAddress) -> RedisStore:
         require("redis", "redis", address)
         url = address.text.partition("?")[0]
         return cls(url, prefix=option(address, "prefix", "idempotency:") or "",

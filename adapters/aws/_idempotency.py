@@ -25,8 +25,7 @@ import os
 from typing import Any
 
 from sdk._idempotency._record import IdempotencyRecord
-from sdk._idempotency._stores import option, public_name, require
-from sdk._outputs._address import Address
+from sdk._idempotency._stores import StoreAddress, option, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["DynamoDBStore"]
@@ -48,7 +47,7 @@ class DynamoDBStore:
         self._region = region
 
     @classmethod
-    def from_address(cls, address: Address) -> DynamoDBStore:
+    def from_address(cls, address: StoreAddress) -> DynamoDBStore:
         require("boto3", "aws", address)
         return cls(address.name, region=option(address, "region"),
                    key_attribute=option(address, "key") or "id", name=public_name(address))

@@ -26,8 +26,7 @@ import threading
 from typing import Any
 
 from sdk._idempotency._record import IN_PROGRESS, IdempotencyRecord
-from sdk._idempotency._stores import option, public_name, require
-from sdk._outputs._address import Address
+from sdk._idempotency._stores import StoreAddress, option, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["TableStore"]
@@ -54,7 +53,7 @@ class TableStore:
         self._api: tuple[Any, Any, Any, Any] | None = None
 
     @classmethod
-    def from_address(cls, address: Address) -> TableStore:
+    def from_address(cls, address: StoreAddress) -> TableStore:
         require("azure.data.tables", "azure", address)
         setting = option(address, "connection") or "AzureWebJobsStorage"
         connection = os.environ.get(setting)

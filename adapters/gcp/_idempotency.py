@@ -26,8 +26,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sdk._idempotency._record import IN_PROGRESS, IdempotencyRecord
-from sdk._idempotency._stores import option, public_name, require
-from sdk._outputs._address import Address
+from sdk._idempotency._stores import StoreAddress, option, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["FirestoreStore"]
@@ -51,7 +50,7 @@ class FirestoreStore:
         self._api: tuple[Any, Any, Any, Any, Any] | None = None
 
     @classmethod
-    def from_address(cls, address: Address) -> FirestoreStore:
+    def from_address(cls, address: StoreAddress) -> FirestoreStore:
         require("google.cloud.firestore", "gcp", address)
         return cls(address.name, project=option(address, "project"),
                    database=option(address, "database"), name=public_name(address))

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+from typing import TYPE_CHECKING
 
-from .._outputs._address import Address
 from ._record import IdempotencyRecord
+
+if TYPE_CHECKING:
+    from ._stores import StoreAddress
 
 __all__ = ["MemoryStore"]
 
@@ -32,7 +35,7 @@ class MemoryStore:
         self._next = itertools.count(1).__next__
 
     @classmethod
-    def from_address(cls, address: Address) -> MemoryStore:
+    def from_address(cls, address: StoreAddress) -> MemoryStore:
         """``memory://`` is a new store; ``memory://NAME`` the process's store of that name."""
         if not address.netloc:
             return cls(address.text)
