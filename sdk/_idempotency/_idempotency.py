@@ -26,6 +26,7 @@ from ..errors import (
 from . import _results
 from ._cache import LocalCache
 from ._keys import KeyFunction, default_key, digest, fingerprint
+from ._keys import payload_hash as hash_payload
 from ._record import COMPLETED, IN_PROGRESS, IdempotencyRecord, Store
 
 __all__ = ["Idempotency"]
@@ -52,7 +53,7 @@ class Idempotency:
         # Worked out once: begin() runs for every event.
         self._pick: KeyFunction = key or default_key
         self._fingerprint: KeyFunction | None = (
-            None if validate is False else _whole_payload if validate is True
+            None if validate is False else hash_payload if validate is True
             else _part(validate))
 
     # -- keys ---------------------------------------------------------------------
@@ -82,7 +83,12 @@ class Idempotency:
         """``(claim, None)``: run the handler; ``(None, answer)``: a duplicate's answer
         (the stored result, or for HTTP a problem response). Raises what a duplicate
         that must be retried raises."""
-        key = self.key_of(event)
+        if event.__class__ is not list:  # key_of's common case, inlined: once per event
+            value = self._pick(event)
+            key = (f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
+                   if value.__class__ is str and value else self.key_of(event))
+        else:
+            key = self.key_of(event)
         check = self._fingerprint
         payload_hash = None if check is None else check(event)
         now = time.time()
@@ -159,10 +165,6 @@ class Idempotency:
         if isinstance(event, HTTPRequest):
             return _problem(error)
         raise error
-
-
-def _whole_payload(event: Any) -> str:
-    return fingerprint(event, None)
 
 
 def _part(select: KeyFunction) -> KeyFunction:

@@ -23,7 +23,8 @@ from .._jsonform import dumps, jsonable
 from .._kinds import Change, Message, Schedule
 from ..errors import IdempotencyKeyError
 
-__all__ = ["DEFAULT_KEYS", "KeyFunction", "default_key", "digest", "fingerprint", "selector"]
+__all__ = ["DEFAULT_KEYS", "KeyFunction", "default_key", "digest", "fingerprint", "payload_hash",
+           "selector"]
 
 KeyFunction = Callable[[Any], Any]
 #: Separates the parts of a key before hashing (not a character ids contain).
@@ -161,8 +162,14 @@ def fingerprint(event: Any, select: KeyFunction | None) -> str:
     HTTP also the method and path), or what ``select`` picks from the event."""
     if select is not None:
         return sha256(_text(select(event)).encode("utf-8", "surrogatepass")).hexdigest()
-    if isinstance(event, list):
-        return sha256("".join(fingerprint(item, None) for item in event).encode()).hexdigest()
+    return payload_hash(event)
+
+
+def payload_hash(event: Any) -> str:
+    """``fingerprint(event, None)``: the whole payload's sha256 (every event's check
+    by default, so called directly)."""
+    if event.__class__ is list:
+        return sha256("".join(payload_hash(item) for item in event).encode()).hexdigest()
     payload = event.payload_bytes_or_text()
     if not payload and event.data is not None:
         payload = dumps(jsonable(event.data))  # a change's images, no payload
