@@ -118,12 +118,14 @@ def test_servicebus_connection_failure_is_a_publish_error(servicebus: sdk.Destin
 
 
 def test_servicebus_needs_a_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sdk.Destination, not sdk.destination: the latter keeps one object (and its
+    # connection, read once) per address for the process, as a function would.
     monkeypatch.delenv("AzureWebJobsServiceBus", raising=False)
     with pytest.raises(sdk.ConfigurationError,
                        match="AzureWebJobsServiceBus, AzureWebJobsServiceBus__fully"):
-        sdk.destination("servicebus://orders").send("x")
+        sdk.Destination("servicebus://orders").send("x")
     monkeypatch.setenv("Bus__fullyQualifiedNamespace", "ns.servicebus.windows.net")
-    driver = sdk.destination("servicebus://orders?connection=Bus").driver
+    driver = sdk.Destination("servicebus://orders?connection=Bus").driver
     assert driver.connection.endpoint == "ns.servicebus.windows.net"
 
 
@@ -161,7 +163,7 @@ def test_eventhubs_refuses_what_it_cannot_carry(eventhubs: sdk.Destination) -> N
     with pytest.raises(sdk.PublishError, match=r"polyfn\.TooLarge"):
         eventhubs.send(b"x" * (1024 * 1024 + 1))
     with pytest.raises(sdk.ConfigurationError, match=r"connection=SETTING"):
-        sdk.destination("eventhubs://telemetry").send("x")
+        sdk.Destination("eventhubs://telemetry").send("x")
 
 
 # -- Event Grid -------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_queue_connection_named_in_the_address(azurite: Azurite,
     sdk.destination(f"azure-queue://{queue.queue_name}?connection=OrdersStorage").send("hi")
     assert len(_receive(queue)) == 1
     with pytest.raises(sdk.ConfigurationError, match="AzureWebJobsStorage"):
-        sdk.destination(f"azure-queue://{queue.queue_name}").send("hi")
+        sdk.Destination(f"azure-queue://{queue.queue_name}").send("hi")
 
 
 # -- Blob containers --------------------------------------------------------------

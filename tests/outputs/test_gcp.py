@@ -8,15 +8,13 @@ from __future__ import annotations
 import base64
 import json
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from google.protobuf.json_format import MessageToDict
 
 import sdk
-from adapters.gcp import cloudevent_function
+from tests.outputs.gcp_events import PUBLISHED, eventarc, handle, pull, topic_with, unique_name
 from tests.support.ff_server import FunctionsFramework
 from tests.support.servers.gcs import GCS
 from tests.support.servers.pubsub import PROJECT, PubSub
@@ -31,68 +29,15 @@ PAYLOADS = [
     (b"utf-8 bytes stay bytes", "application/octet-stream"),
 ]
 IDS = ["dict", "list", "text", "bytes", "utf8-bytes"]
-PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"
-
-
-def _name(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def _topic(ordered: bool = False, **subscription: Any) -> tuple[str, str]:
-    from google.cloud import pubsub_v1
-
-    topic = pubsub_v1.PublisherClient().create_topic(
-        name=f"projects/{PROJECT}/topics/{_name('t')}").name
-    sub = pubsub_v1.SubscriberClient().create_subscription(request={
-        "name": f"projects/{PROJECT}/subscriptions/{_name('s')}", "topic": topic,
-        "enable_message_ordering": ordered, **subscription}).name
-    return topic, sub
-
-
-def _pull(subscription: str, count: int) -> list[Any]:
-    from google.cloud import pubsub_v1
-
-    subscriber = pubsub_v1.SubscriberClient()
-    received: list[Any] = []
-    for _ in range(20):
-        answer = subscriber.pull(subscription=subscription, max_messages=10, timeout=10)
-        received += answer.received_messages
-        if answer.received_messages:
-            subscriber.acknowledge(subscription=subscription,
-                                   ack_ids=[m.ack_id for m in answer.received_messages])
-        if len(received) >= count:
-            break
-    return received
-
-
-def _eventarc(received: Any, topic: str, subscription: str) -> Any:
-    """The CloudEvent Eventarc delivers for one pulled message
-    (https://cloud.google.com/eventarc/docs/cloudevents#pubsub)."""
-    from cloudevents.http import CloudEvent
-
-    message = MessageToDict(received.message._pb)
-    return CloudEvent({
-        "type": PUBLISHED, "source": f"//pubsub.googleapis.com/{topic}",
-        "id": message["messageId"], "time": message["publishTime"],
-        "specversion": "1.0", "datacontenttype": "application/json",
-    }, {"message": message, "subscription": subscription})
-
-
-def _handle(events: list[Any]) -> list[Any]:
-    seen: list[Any] = []
-    function = cloudevent_function(seen.append)
-    for event in events:
-        function(event)
-    return seen
 
 
 @pytest.mark.parametrize(("data", "content_type"), PAYLOADS, ids=IDS)
 def test_pubsub_round_trip(pubsub: PubSub, data: Any, content_type: str) -> None:
-    topic, sub = _topic(ordered=True)
+    topic, sub = topic_with(ordered=True)
     sent = sdk.destination(f"pubsub://{topic}").send(
         data, attributes={"tenant": "a"}, key="customer-7")
-    (received,) = _pull(sub, 1)
-    (event,) = _handle([_eventarc(received, topic, sub)])
+    (received,) = pull(sub, 1)
+    (event,) = handle([eventarc(received, topic, sub)])
     assert event.trigger == "gcp.pubsub"
     assert event.id == sent
     assert event.data == data and type(event.data) is type(data)
@@ -104,11 +49,11 @@ def test_pubsub_round_trip(pubsub: PubSub, data: Any, content_type: str) -> None
 
 
 def test_pubsub_short_address_and_ordering(pubsub: PubSub) -> None:
-    topic, sub = _topic(ordered=True)
+    topic, sub = topic_with(ordered=True)
     orders = sdk.destination(f"pubsub://{topic.rsplit('/', 1)[1]}")  # project from env
     result = orders.send_many([sdk.Outgoing({"n": n}, key="customer-7") for n in range(12)])
     assert result.ok and len(set(result.ids)) == 12
-    events = _handle([_eventarc(m, topic, sub) for m in _pull(sub, 12)])
+    events = handle([eventarc(m, topic, sub) for m in pull(sub, 12)])
     assert [e.data["n"] for e in events] == list(range(12))  # one key: in order
 
 
@@ -118,14 +63,14 @@ def test_pubsub_errors_and_per_item_results(pubsub: PubSub) -> None:
         missing.send({"card": "4111-1111"})
     assert (caught.value.provider, caught.value.code) == ("gcp.pubsub", "NotFound")
     assert "4111" not in str(caught.value)
-    topic, sub = _topic()
+    topic, sub = topic_with()
     result = sdk.destination(f"pubsub://{topic}").send_many([
         {"n": 1}, sdk.Outgoing({"n": 2}, attributes={"googthing": "x"}),
         sdk.Outgoing({"n": 3}, attributes={"v": "x" * 1025}), {"n": 4}])
     assert [item.ok for item in result] == [True, False, False, True]
     assert {item.error.code for item in result.failed if item.error} == {
         "polyfn.InvalidAttribute"}
-    assert sorted(json.loads(m.message.data)["n"] for m in _pull(sub, 2)) == [1, 4]
+    assert sorted(json.loads(m.message.data)["n"] for m in pull(sub, 2)) == [1, 4]
     with pytest.raises(sdk.PublishError, match=r"polyfn\.UnsupportedField"):
         sdk.destination(f"pubsub://{topic}").send("x", id="mine")
 
@@ -134,11 +79,11 @@ def test_pubsub_trace_context_is_an_attribute(pubsub: PubSub) -> None:
     from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider
 
-    topic, sub = _topic()
+    topic, sub = topic_with()
     with TracerProvider().get_tracer("test").start_as_current_span("produce") as span:
         sdk.destination(f"pubsub://{topic}").send({"n": 1})
         trace_id = trace.format_trace_id(span.get_span_context().trace_id)
-    (event,) = _handle([_eventarc(m, topic, sub) for m in _pull(sub, 1)])
+    (event,) = handle([eventarc(m, topic, sub) for m in pull(sub, 1)])
     assert event.attributes["traceparent"].split("-")[1] == trace_id
 
 
@@ -149,7 +94,7 @@ def test_pubsub_push_to_functions_framework(pubsub: PubSub, tmp_path: Path) -> N
     source = Path(__file__).parent / "gcp_targets" / "record.py"
     with FunctionsFramework(source, "on_message", signature_type="cloudevent",
                             env={"POLYFN_RECORD": str(record)}) as ff:
-        topic, _ = _topic(ordered=True, push_config={"push_endpoint": ff.url + "/"})
+        topic, _ = topic_with(ordered=True, push_config={"push_endpoint": ff.url + "/"})
         orders = sdk.destination(f"pubsub://{topic}")
         sent = [orders.send({"id": "7"}, attributes={"tenant": "a"}),
                 orders.send(b"\x00\xff", key="k-1")]
@@ -175,7 +120,7 @@ def test_pubsub_push_to_functions_framework(pubsub: PubSub, tmp_path: Path) -> N
 def _bucket() -> str:
     from google.cloud import storage
 
-    return str(storage.Client().create_bucket(_name("b")).name)
+    return str(storage.Client().create_bucket(unique_name("b")).name)
 
 
 def test_gcs_write_read_exists_list_delete(gcs: GCS) -> None:
@@ -230,7 +175,7 @@ def test_storage_event_reads_its_object(gcs: GCS) -> None:
         "source": f"//storage.googleapis.com/projects/_/buckets/{name}",
         "subject": "objects/in/report.csv", "id": "1", "time": "2024-05-15T12:00:00Z",
         "datacontenttype": "application/json"}, blob._properties)
-    (seen,) = _handle([event])
+    (seen,) = handle([event])
     assert (seen.bucket, seen.key, seen.operation) == (name, "in/report.csv", "created")
     assert seen.read() == b"a,b\n1,2\n"
     with seen.open() as stream:

@@ -36,6 +36,19 @@ def test_building_them_loads_no_provider_library() -> None:
     assert not top_level(loaded_by(code)) & {"azure", "google", "grpc", "asyncio"}
 
 
+def test_a_driver_loads_its_client_not_the_trigger_adapters() -> None:
+    """A function on one cloud sending to another pays for the client only."""
+    loaded = loaded_by(
+        "from sdk._outputs._address import BUCKETS, DESTINATIONS, driver_class\n"
+        "for kind in ('azure-queue', 'servicebus', 'eventhubs', 'eventgrid', 'pubsub'):\n"
+        "    driver_class(kind, DESTINATIONS)\n"
+        "for kind in ('azure-blob', 'gs'):\n"
+        "    driver_class(kind, BUCKETS)\n")
+    assert {"azure.storage.queue", "azure.servicebus", "google.cloud.pubsub_v1"} <= loaded
+    assert not loaded & {"adapters.azure", "adapters.gcp", "adapters.cloudevents",
+                         "azure.functions", "functions_framework", "flask"}
+
+
 @pytest.mark.parametrize(("blocked", "address", "extra"), [
     ("azure.storage", "azure-queue://q", "azure"), ("azure.servicebus", "servicebus://q", "azure"),
     ("google.cloud.pubsub_v1", "pubsub://projects/p1/topics/t", "gcp"),
@@ -52,7 +65,7 @@ def test_a_missing_client_library_names_the_extra(blocked: str, address: str,
 
 
 def test_connections_follow_the_functions_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.azure._outputs._queue import StorageQueue
+    from adapters._outputs.azure._queue import StorageQueue
 
     monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
     driver = StorageQueue(parse("azure-queue://orders", DESTINATIONS))
@@ -73,14 +86,14 @@ def test_missing_connection_names_the_settings_not_values(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AzureWebJobsStorage", raising=False)
     with pytest.raises(sdk.ConfigurationError, match="AzureWebJobsStorage__accountName"):
-        sdk.destination("azure-queue://orders").send("x")
+        sdk.Destination("azure-queue://orders").send("x")
     with pytest.raises(sdk.ConfigurationError, match="encoding must be"):
         monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
-        sdk.destination("azure-queue://orders?encoding=utf7").send("x")
+        sdk.Destination("azure-queue://orders?encoding=utf7").send("x")
 
 
 def test_eventgrid_endpoint_and_schema() -> None:
-    from adapters.azure._outputs._eventgrid import EventGrid
+    from adapters._outputs.azure._eventgrid import EventGrid
 
     driver = EventGrid(parse("eventgrid://t.westus2-1.eventgrid.azure.net", DESTINATIONS))
     assert driver.endpoint == "https://t.westus2-1.eventgrid.azure.net/api/events"
@@ -93,7 +106,7 @@ def test_eventgrid_endpoint_and_schema() -> None:
 
 
 def test_pubsub_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.gcp._outputs._pubsub import PubSub
+    from adapters._outputs.gcp._pubsub import PubSub
 
     assert PubSub(parse("pubsub://projects/p1/topics/t1", DESTINATIONS)).topic == (
         "projects/p1/topics/t1")

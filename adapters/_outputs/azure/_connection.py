@@ -24,8 +24,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import parse_qs
 
 from sdk._outputs._address import Address
@@ -38,8 +37,7 @@ T = TypeVar("T")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """How one kind finds its connection: the Functions default setting, the
     identity-based members it accepts (in order), and how an ``accountName``
     becomes a URL (Storage only)."""
@@ -49,8 +47,7 @@ class Service:
     account_url: str = ""  # e.g. "https://{}.queue.core.windows.net"
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(NamedTuple):
     """``entity`` (queue, container, hub, topic path) and either a connection
     string or an endpoint URL to use with a credential."""
 
