@@ -22,6 +22,7 @@ MODULES: tuple[str, ...] = (
     "benchmarks.azure_http",
     "benchmarks.outputs",
     "benchmarks.webapp",
+    "benchmarks.idempotency",
 )
 
 

@@ -1,13 +1,14 @@
 """polyfn's uniform model: write a handler once against these, run it anywhere.
 
 ``import sdk`` loads no provider library and no pydantic; a handler that declares a
-data model loads pydantic when it is decorated. ``sdk.asgi`` and ``sdk.wsgi`` (web
-apps as handlers) load on first use.
+data model loads pydantic when it is decorated. Outputs (``sdk.destination``,
+``sdk.bucket``), web apps (``sdk.asgi``, ``sdk.wsgi``) and idempotency
+(``sdk.idempotent``, ``sdk.store``, ``sdk.idempotency``) load on first use.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from ._context import Context
@@ -23,6 +24,11 @@ from .errors import (
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
+    IdempotencyError,
+    IdempotencyInProgressError,
+    IdempotencyKeyError,
+    IdempotencyKeyMismatchError,
+    IdempotencyStoreError,
     LifespanError,
     NotFound,
     PolyfnError,
@@ -34,9 +40,11 @@ from .errors import (
 
 __version__ = "0.1.0"
 
-#: Loaded on first use: outputs (sdk/_outputs) and the web-app bridges (the ASGI
-#: bridge brings asyncio and threading); a handler that only receives pays nothing.
+#: Loaded on first use: outputs (sdk/_outputs), the web-app bridges (the ASGI
+#: bridge brings asyncio and threading) and idempotency (hashing, threads); a
+#: handler that only receives pays nothing for them.
 _LAZY = {
+    "idempotent": "._idempotency", "store": "._idempotency", "idempotency": ".idempotency",
     "Bucket": "._outputs", "Destination": "._outputs", "Outgoing": "._outputs",
     "SendResult": "._outputs", "bucket": "._outputs", "destination": "._outputs",
     "asgi": "._asgi", "wsgi": "._wsgi", "ASGIHandler": "._asgi", "WSGIHandler": "._wsgi",
@@ -49,7 +57,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'sdk' has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(module, __name__), name)
+    loaded = import_module(module, __name__)
+    value = loaded if name == "idempotency" else getattr(loaded, name)
     globals()[name] = value
     return value
 
@@ -72,6 +81,11 @@ __all__ = [
     "Function",
     "HTTPRequest",
     "Headers",
+    "IdempotencyError",
+    "IdempotencyInProgressError",
+    "IdempotencyKeyError",
+    "IdempotencyKeyMismatchError",
+    "IdempotencyStoreError",
     "LifespanError",
     "Logger",
     "Message",
@@ -95,5 +109,15 @@ __all__ = [
     "destination",
     "errors",
     "function",
+    "idempotency",
+    "idempotent",
+    "store",
     "wsgi",
 ]
+
+if TYPE_CHECKING:
+    from . import idempotency
+    from ._asgi import ASGIHandler, asgi
+    from ._idempotency import idempotent, store
+    from ._outputs import Bucket, Destination, Outgoing, SendResult, bucket, destination
+    from ._wsgi import WSGIHandler, wsgi

@@ -6,13 +6,20 @@
     ├─ ConfigurationError        bad decorator/adapter setup (raised at import time)
     ├─ UnsupportedEventError     no trigger matched the payload (also a LookupError)
     ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
-    │  └─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
+    │  ├─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
+    │  └─ IdempotencyKeyError    an @sdk.idempotent handler's event has no key (HTTP: 400)
     ├─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
     ├─ BatchFailedError          records of a batch failed and the whole batch must be retried
     ├─ PublishError              a destination refused a message (or polyfn did, before sending)
     ├─ StorageError              a bucket operation failed
     │  └─ NotFound               the object does not exist (also a LookupError)
-    └─ LifespanError             a bridged ASGI app's lifespan startup failed (also a RuntimeError)
+    ├─ LifespanError             a bridged ASGI app's lifespan startup failed (also a RuntimeError)
+    └─ IdempotencyError          @sdk.idempotent refused or could not record an event
+       ├─ IdempotencyInProgressError    a duplicate arrived while the first still runs:
+       │                                retryable (HTTP: 409)
+       ├─ IdempotencyKeyMismatchError   the key was used before with another payload
+       │                                (also a ValueError; HTTP: 422)
+       └─ IdempotencyStoreError         the store failed before the handler ran: retryable
 
 Messages name the provider, the trigger and the *keys* involved, never payload
 values: payloads carry personal data and secrets, and error messages end up in logs.
@@ -32,6 +39,11 @@ __all__ = [
     "ConfigurationError",
     "DataValidationError",
     "EventDecodeError",
+    "IdempotencyError",
+    "IdempotencyInProgressError",
+    "IdempotencyKeyError",
+    "IdempotencyKeyMismatchError",
+    "IdempotencyStoreError",
     "LifespanError",
     "NotFound",
     "PolyfnError",
@@ -181,6 +193,54 @@ class StorageError(PolyfnError):
 
 class NotFound(StorageError, LookupError):
     """The object (or the bucket) does not exist."""
+
+
+class IdempotencyKeyError(EventDecodeError):
+    """An ``@sdk.idempotent`` handler's event has no idempotency key: the selector or
+    key function found nothing, or the kind has no natural key (no event id)."""
+
+    def __init__(self, trigger: str, source: str) -> None:
+        self.source = source
+        super().__init__(trigger, f"no idempotency key: {source} found none")
+
+
+class IdempotencyError(PolyfnError):
+    """``@sdk.idempotent`` refused an event or could not record it. ``key`` is the
+    hashed key (function name and sha256), which holds no payload value."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
+class IdempotencyInProgressError(IdempotencyError):
+    """A duplicate arrived while the first delivery is still being handled (or its
+    holder crashed and its lease has not expired yet). Raised so the platform
+    redelivers later: a batch reports the record failed; HTTP answers 409."""
+
+    def __init__(self, key: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(key, f"{key}: a delivery with this idempotency key is still in "
+                         f"progress (its lease ends in {retry_after:.1f} s); retry later")
+
+
+class IdempotencyKeyMismatchError(IdempotencyError, ValueError):
+    """The idempotency key was recorded with a different payload (``validate_payload``).
+    Retrying does not help: the second payload is refused until the record expires."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key, f"{key}: this idempotency key was used with a different payload")
+
+
+class IdempotencyStoreError(IdempotencyError):
+    """The idempotency store failed before the handler ran (so retrying is safe).
+    ``__cause__`` is the store library's error."""
+
+    def __init__(self, key: str, store: str, operation: str, cause: BaseException) -> None:
+        self.store = store
+        self.operation = operation
+        super().__init__(key, f"{key}: idempotency store {store} failed to {operation} "
+                         f"({type(cause).__name__})")
 
 
 class LifespanError(PolyfnError, RuntimeError):

@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.support.servers.pubsub",
     "tests.support.servers.gcs",
     "tests.support.servers.firestore",
+    "tests.support.servers.redis",
 ]
