@@ -27,6 +27,9 @@ Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
 Output drivers (``sdk._outputs``; loaded on first use, as the drivers are):
     ``Address`` (a parsed destination or bucket address), ``Limits`` and ``Outcome``
     (what a driver declares and answers), ``OutgoingMessage`` (one message to send).
+Idempotency stores (``sdk._idempotency``; loaded on first use): ``IdempotencyRecord``
+    and ``IN_PROGRESS`` (what a store keeps), ``StoreAddress``, ``option``,
+    ``public_name``, ``require`` (reading a store address, naming the extra).
 Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
@@ -41,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from ._data import Payload, decode_payload, is_json_type
 from ._event import UNSET
 from ._http import BODY, parse_cookie_header
-from ._jsonform import dumps, iso, jsonable
+from ._jsonform import dumps, iso, jsonable, loads
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
@@ -57,6 +60,8 @@ if TYPE_CHECKING:
         reported,
         run_batch,
     )
+    from ._idempotency._record import IN_PROGRESS, IdempotencyRecord
+    from ._idempotency._stores import StoreAddress, option, public_name, require
     from ._outputs import Limits, Outcome, OutgoingMessage
     from ._outputs._address import Address
     from ._redact import enabled as redaction_enabled
@@ -67,11 +72,13 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "FAIL",
     "FAIL_FAST",
+    "IN_PROGRESS",
     "REPORT",
     "REPORT_RESULTS",
     "UNSET",
     "Address",
     "BatchOutcome",
+    "IdempotencyRecord",
     "Limits",
     "Outcome",
     "OutgoingMessage",
@@ -80,19 +87,24 @@ __all__ = [
     "Record",
     "Rendered",
     "ReportedFailure",
+    "StoreAddress",
     "batch_failure",
     "decode_payload",
     "dumps",
     "is_json_type",
     "iso",
     "jsonable",
+    "loads",
+    "option",
     "parse_cookie_header",
     "problem",
+    "public_name",
     "redact_query",
     "redact_url",
     "redaction_enabled",
     "render",
     "reported",
+    "require",
     "run_batch",
     "use_gcp_project",
 ]
@@ -111,7 +123,19 @@ _REDACT = {"redact_query": "redact_query", "redact_url": "redact_url",
 _OUTPUTS = frozenset({"Address", "Limits", "Outcome", "OutgoingMessage"})
 
 
+#: The idempotency stores' names: (module, attribute), loaded on first access.
+_STORES = {"IN_PROGRESS": "._idempotency._record", "IdempotencyRecord": "._idempotency._record",
+           "StoreAddress": "._idempotency._stores", "option": "._idempotency._stores",
+           "public_name": "._idempotency._stores", "require": "._idempotency._stores"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _STORES:
+        from importlib import import_module
+
+        value = getattr(import_module(_STORES[name], "sdk"), name)
+        globals()[name] = value
+        return value
     if name in _OUTPUTS:
         from . import _outputs
         from ._outputs._address import Address

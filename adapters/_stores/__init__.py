@@ -1,5 +1,6 @@
-"""Stores that belong to no cloud (Redis), used by provider-neutral features such as
-``@sdk.idempotent``. Cloud-specific stores live in their provider's package
-(``adapters.aws._idempotency`` ...). Each module imports its client library only
-when a store is first used.
+"""The ``@sdk.idempotent`` stores (``sdk.store`` resolves their schemes, in
+``sdk/_idempotency/_stores.py``): ``dynamodb``, ``azure_table``, ``firestore`` and
+``redis``, one module each. They live here, not in their provider's package, so a
+function that keeps its idempotency records on another cloud loads no trigger
+decoders; each module imports its client library only when a store is first used.
 """

@@ -24,8 +24,7 @@ import math
 import os
 from typing import Any
 
-from sdk._idempotency._record import IdempotencyRecord
-from sdk._idempotency._stores import StoreAddress, option, public_name, require
+from sdk.adapter import IdempotencyRecord, StoreAddress, option, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["DynamoDBStore"]
@@ -57,7 +56,7 @@ class DynamoDBStore:
         """The boto3 DynamoDB client, the process's shared one, built on first use."""
         client = self._client
         if client is None:
-            from ._clients import client as shared
+            from adapters.aws._clients import client as shared
 
             client = self._client = shared("dynamodb", self._region)
         return client

@@ -25,8 +25,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Any
 
-from sdk._idempotency._record import IN_PROGRESS, IdempotencyRecord
-from sdk._idempotency._stores import StoreAddress, option, public_name, require
+from sdk.adapter import IN_PROGRESS, IdempotencyRecord, StoreAddress, option, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["FirestoreStore"]

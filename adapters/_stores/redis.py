@@ -24,9 +24,7 @@ import threading
 import time
 from typing import Any
 
-from sdk._idempotency._record import IdempotencyRecord
-from sdk._idempotency._stores import StoreAddress, option, public_name, require
-from sdk._jsonform import dumps, loads
+from sdk.adapter import IdempotencyRecord, StoreAddress, dumps, loads, option, public_name, require
 
 __all__ = ["RedisStore"]
 

@@ -36,9 +36,9 @@ __all__ = ["SCHEMES", "StoreAddress", "option", "public_name", "register_store",
 #: scheme -> "module:Class"; the class has ``from_address(address: Address)``.
 SCHEMES: dict[str, str] = {
     "memory": "sdk._idempotency._memory:MemoryStore",
-    "dynamodb": "adapters.aws._idempotency:DynamoDBStore",
-    "azure-table": "adapters.azure._idempotency:TableStore",
-    "firestore": "adapters.gcp._idempotency:FirestoreStore",
+    "dynamodb": "adapters._stores.dynamodb:DynamoDBStore",
+    "azure-table": "adapters._stores.azure_table:TableStore",
+    "firestore": "adapters._stores.firestore:FirestoreStore",
     "redis": "adapters._stores.redis:RedisStore",
     "rediss": "adapters._stores.redis:RedisStore",
 }

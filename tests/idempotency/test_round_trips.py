@@ -136,7 +136,7 @@ def test_redis_duplicates_cost_nothing_with_the_local_cache(redis_address: str) 
 def test_azure_table_round_trips(azure_table_address: str, azurite: Any) -> None:
     from azure.data.tables import TableClient
 
-    from adapters.azure._idempotency import TableStore
+    from adapters._stores.azure_table import TableStore
 
     sent: list[str] = []
     table = azure_table_address.partition("://")[2]
@@ -152,7 +152,7 @@ def test_firestore_round_trips(firestore_address: str) -> None:
     import grpc
     from google.cloud import firestore
 
-    from adapters.gcp._idempotency import FirestoreStore
+    from adapters._stores.firestore import FirestoreStore
 
     sent: list[str] = []
 
