@@ -31,5 +31,5 @@ def scenarios() -> list[Scenario]:
     out: list[Scenario] = []
     for name in MODULES:
         module = importlib.import_module(name)
-        out.extend(getattr(module, "SCENARIOS", (module.SCENARIO,)))
+        out.extend(getattr(module, "SCENARIOS", None) or (module.SCENARIO,))
     return out
