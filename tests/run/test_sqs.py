@@ -225,6 +225,6 @@ def test_bad_addresses_and_options_are_one_line(aws: Moto) -> None:
                         (["--source", "sqs://x", "--batch-size", "50"], "batching-window"),
                         (["--source", "sqs://x", "--concurrency", "0"], "at least 1")]:
         process = polyfn_run("tests.run.handlers:ok", *args)
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
         assert process.returncode == 2, (args, err)
         assert err.count("\n") == 1 and words in err, (args, err)
