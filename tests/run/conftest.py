@@ -24,8 +24,10 @@ def run_until_idle(address: str, handler: Callable[..., Any], *, idle: float = 3
     """Run ``handler`` on ``address`` as ``polyfn run`` does, until ``idle`` seconds
     pass without a message; the totals."""
     source = open_source(address, Options(**options))
-    target = handler if inspect.isroutine(handler) else handler.__call__  # a Flaky object
-    source.open(Function(target))
+    if not isinstance(handler, Function):
+        routine = handler if inspect.isroutine(handler) else handler.__call__  # a Flaky
+        handler = Function(routine)
+    source.open(handler)
     progress = Progress(address, stream=io.StringIO())
     Loop(source, progress, concurrency=concurrency, idle=idle).run()
     return progress.total

@@ -228,3 +228,23 @@ def test_bad_addresses_and_options_are_one_line(aws: Moto) -> None:
         _, err = process.communicate(timeout=60)
         assert process.returncode == 2, (args, err)
         assert err.count("\n") == 1 and words in err, (args, err)
+
+
+def test_s3_notifications_through_sqs_arrive_as_storage_events(aws: Moto) -> None:
+    """moto delivers S3 event notifications to SQS (the bucket's notification
+    configuration); ``unwrap`` turns each into the storage event Lambda's adapter gives."""
+    url, _ = queue("uploads")
+    arn = sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="inbox")
+    s3.put_bucket_notification_configuration(Bucket="inbox", NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": arn["Attributes"]["QueueArn"],
+                                 "Events": ["s3:ObjectCreated:*"]}]})
+    s3.put_object(Bucket="inbox", Key="a/report.csv", Body=b"x,y\n")
+    seen: list[Any] = []
+    run_until_idle("sqs://uploads", seen.append, unwrap=True, idle=1.0)
+
+    stored = [e for e in seen if e.kind == "storage"]
+    assert [(e.bucket, e.key, e.trigger) for e in stored] == [("inbox", "a/report.csv",
+                                                               "aws.sqs")]
+    assert drain(url) == []
