@@ -223,7 +223,10 @@ def test_bad_addresses_and_options_are_one_line(aws: Moto) -> None:
     for args, words in [(["--source", "ftp://x"], "unknown address scheme"),
                         (["--source", "sqs://missing"], "NonExistentQueue"),
                         (["--source", "sqs://x", "--batch-size", "50"], "batching-window"),
-                        (["--source", "sqs://x", "--concurrency", "0"], "at least 1")]:
+                        (["--source", "sqs://x", "--concurrency", "0"], "at least 1"),
+                        (["--source", "sqs://x", "--max-dequeue", "3"], "redrive policy"),
+                        (["--source", "sns://topic"], "cannot read sns addresses"),
+                        (["--source", "sqs://x", "--timeout", "soon"], "expected seconds")]:
         process = polyfn_run("tests.run.handlers:ok", *args)
         _, err = process.communicate(timeout=60)
         assert process.returncode == 2, (args, err)
@@ -248,3 +251,14 @@ def test_s3_notifications_through_sqs_arrive_as_storage_events(aws: Moto) -> Non
     assert [(e.bucket, e.key, e.trigger) for e in stored] == [("inbox", "a/report.csv",
                                                                "aws.sqs")]
     assert drain(url) == []
+
+
+def test_an_unreachable_broker_is_one_line(tmp_path: Path) -> None:
+    from tests.support.servers._base import free_port
+
+    process = polyfn_run("tests.run.handlers:ok", "--source", "sqs://orders", env={
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}", "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_MAX_ATTEMPTS": "1"})
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.count("\n") == 1 and "sqs://orders" in err and "Traceback" not in err
