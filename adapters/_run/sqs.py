@@ -92,15 +92,19 @@ class SQSSource:
             raise SourceError(f"{self.address}: {exc}") from None
 
     def receive(self, slots: int) -> list[Batch]:
-        """One batch: what one receive (or the batching window) gathered."""
+        """One batch: what one receive returned or, with a batching window, what
+        arrived within the window from the first record (up to ``--batch-size``)."""
+        messages = self._receive(min(_MAX_BATCH, self.batch_size), self.options.poll_wait)
         deadline = time.monotonic() + self.options.batching_window
-        messages: list[dict[str, Any]] = []
-        while len(messages) < self.batch_size:
+        while messages and len(messages) < self.batch_size:
             left = deadline - time.monotonic()
-            wait = self.options.poll_wait if not messages else max(0, min(20, int(left)))
-            messages += self._receive(min(_MAX_BATCH, self.batch_size - len(messages)), wait)
-            if not self.options.batching_window or time.monotonic() >= deadline:
+            if left <= 0:
                 break
+            messages += self._receive(min(_MAX_BATCH, self.batch_size - len(messages)),
+                                      min(20, max(1, int(left))))
+            # a window longer than the visibility timeout receives a message again
+            # (AWS: visibility >= 6 x timeout + window): keep its latest receipt once
+            messages = list({m["MessageId"]: m for m in messages}.values())
         return [Batch(messages)] if messages else []
 
     def _receive(self, count: int, wait: int) -> list[dict[str, Any]]:

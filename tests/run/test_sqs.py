@@ -262,3 +262,21 @@ def test_an_unreachable_broker_is_one_line(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert err.count("\n") == 1 and "sqs://orders" in err and "Traceback" not in err
+
+
+def test_a_batching_window_gathers_records_into_one_invocation(aws: Moto) -> None:
+    url, _ = queue("window", visibility=10)
+    for n in range(3):
+        sqs().send_message(QueueUrl=url, MessageBody=json.dumps({"n": n}))
+    source = open_source("sqs://window", Options(batch_size=20, batching_window=3))
+    source.open(Function(lambda event: None))
+    late = threading.Timer(1.0, lambda: [sqs().send_message(
+        QueueUrl=url, MessageBody=json.dumps({"n": n})) for n in range(3, 6)])
+    late.start()
+    started = time.monotonic()
+    (batch,) = source.receive(1)
+    late.join()
+
+    assert sorted(json.loads(m["Body"])["n"] for m in batch.messages) == list(range(6))
+    assert time.monotonic() - started >= 1.0
+    assert source.process(batch).processed == 6
