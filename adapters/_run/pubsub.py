@@ -57,9 +57,12 @@ class PubSubSource:
         self.function: Any = None
 
     def open(self, function: Function[Any]) -> None:
-        if self.options.batching_window or self.options.max_dequeue:
-            raise SourceError("--batching-window and --max-dequeue do not apply to Pub/Sub "
-                              "(its dead-letter policy counts deliveries)")
+        o = self.options
+        if o.batching_window or o.max_dequeue or o.batch_size:
+            raise SourceError("--batch-size, --batching-window and --max-dequeue do not apply "
+                              "to Pub/Sub: Eventarc delivers one message per invocation "
+                              "(--concurrency sets how many at once) and the dead-letter "
+                              "policy counts deliveries")
         from google.api_core.exceptions import GoogleAPIError
 
         from adapters.gcp import cloudevent_function

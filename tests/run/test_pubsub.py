@@ -152,3 +152,20 @@ def test_sigterm_loses_nothing(pubsub: PubSub, tmp_path: Path) -> None:
     assert process.returncode == 0, err
     done = [int(line) for line in log.read_text().split()]
     assert sorted(done + [m["n"] for m in pulled(subscription)]) == list(range(8))
+
+
+@pytest.mark.parametrize("options", [{"batch_size": 5}, {"batching_window": 2.0},
+                                     {"max_dequeue": 3}])
+def test_options_of_other_platforms_are_refused(options: dict[str, Any]) -> None:
+    from adapters._run import SourceError
+
+    source = open_source("pubsub://projects/test-proj/subscriptions/s", Options(**options))
+    with pytest.raises(SourceError, match="do not apply to Pub/Sub"):
+        source.open(Function(lambda event: None))
+
+
+def test_a_topic_address_is_not_a_subscription() -> None:
+    from adapters._run import SourceError
+
+    with pytest.raises(SourceError, match="reads a subscription"):
+        open_source("pubsub://projects/test-proj/topics/orders", Options())
