@@ -19,11 +19,10 @@ and the host.json ``extensions.queues`` settings
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 from typing import Any
 
+from adapters._base64 import b64_bytes
 from sdk import Function
 
 from ._source import Batch, Options, SourceError, Tally, call_with_timeout, destination
@@ -129,8 +128,8 @@ class StorageQueueSource:
         if not self.driver.base64:
             return content
         try:
-            raw = base64.b64decode(content.encode("ascii"), validate=True)
-        except (binascii.Error, UnicodeEncodeError):
+            raw = b64_bytes(content)
+        except ValueError:
             raise ValueError("the message is not Base64 (messageEncoding base64)") from None
         try:
             return raw.decode("utf-8")
