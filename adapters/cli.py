@@ -6,6 +6,9 @@
     polyfn invoke MODULE:HANDLER --event FILE [--provider ...] [--traceback]
     polyfn serve MODULE:HANDLER [--port 8080] [--host 127.0.0.1] [--threads 8]
                  [--timeout 30] [--max-body 6MiB]
+    polyfn run MODULE:HANDLER --source ADDRESS [--batch-size N] [--batching-window S]
+               [--concurrency N] [--visibility-timeout S] [--max-dequeue N] [--timeout S]
+               [--unwrap] [--exit-when-idle S]
     polyfn samples [PROVIDER [TRIGGER]] [--set FIELD=VALUE ...] [--list]
 
 Exit codes: 0 ok, 1 the handler failed (one ``error: <Type>: <message>`` line on
@@ -31,6 +34,7 @@ from ._cli.event import EventCommand
 from ._cli.invoke import InvokeCommand
 from ._cli.options import OneLineParser
 from ._cli.output import one_line
+from ._cli.run import RunCommand
 from ._cli.samples import SamplesCommand
 from ._cli.serve import ServeCommand
 
@@ -38,7 +42,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Every subcommand, in ``--help`` order.
 COMMANDS: tuple[Command, ...] = (EventCommand(), InvokeCommand(), ServeCommand(),
-                                 SamplesCommand())
+                                 RunCommand(), SamplesCommand())
 
 
 def build_parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
