@@ -69,7 +69,7 @@ class StorageQueueSource:
         from azure.core.exceptions import ResourceExistsError
         from azure.storage.queue import QueueClient
 
-        from adapters.azure._outputs._connection import credential
+        from adapters._outputs.azure._connection import credential
 
         c, name = self.driver.connection, f"{self.name}-poison"
         poison = (QueueClient.from_connection_string(c.connection_string, name)

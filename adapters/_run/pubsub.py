@@ -39,7 +39,7 @@ def _subscription_path(address: str) -> str:
     if len(parts) == 4 and parts[0] == "projects" and parts[2] == "subscriptions" and all(parts):
         return name
     if name and "/" not in name:
-        from adapters.gcp._outputs._pubsub import _project
+        from adapters._outputs.gcp._pubsub import _project
 
         return f"projects/{_project()}/subscriptions/{name}"
     raise SourceError(f"{address}: polyfn run reads a subscription: "
@@ -66,7 +66,7 @@ class PubSubSource:
         from google.api_core.exceptions import GoogleAPIError
 
         from adapters.gcp import cloudevent_function
-        from adapters.gcp._outputs._clients import cached
+        from adapters._outputs.gcp._clients import cached
 
         pubsub_v1: Any = import_module("google.cloud.pubsub_v1")  # untyped
         self.client = cached("pubsub-subscriber", "PUBSUB_EMULATOR_HOST",

@@ -27,7 +27,7 @@ import json
 import time
 from typing import Any
 
-from adapters._cli.lambda_context import FakeLambdaContext
+from adapters.testing._lambda_context import FakeLambdaContext
 from sdk import Function
 from sdk.errors import PublishError
 
