@@ -24,6 +24,9 @@ Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
     (query values out of log lines), ``redaction_enabled`` (``POLYFN_LOG_REDACT``).
 Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
+Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
+    tracing is off: a dictionary lookup), ``tracing_invocation`` (an invocation's
+    span), ``tracing_batch`` (how its records' spans are described).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
 never pays for it): ``run_batch`` and its ``Policy`` values ``REPORT``,
     ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``; ``batch_failure``, ``reported``.
@@ -40,6 +43,9 @@ from ._jsonform import dumps, iso, jsonable
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
+from ._tracing import Batch as tracing_batch
+from ._tracing import invocation as tracing_invocation
+from ._tracing import tracer
 
 if TYPE_CHECKING:
     from ._batch import (
@@ -60,7 +66,7 @@ __all__ = [
     "BatchOutcome", "Payload", "Policy", "Record", "Rendered", "ReportedFailure",
     "batch_failure", "decode_payload", "dumps", "is_json_type", "iso", "jsonable", "problem",
     "redact_query", "redact_url", "redaction_enabled", "render", "reported", "run_batch",
-    "use_gcp_project",
+    "tracer", "tracing_batch", "tracing_invocation", "use_gcp_project",
 ]
 
 #: Names loaded with the batch runner, on first access.
