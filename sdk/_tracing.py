@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Any
 
 __all__ = ["BATCH", "Batch", "attempt", "attempt_async", "current_ids", "disable", "enable",
-           "extract", "fail", "invocation", "tracer"]
+           "exception", "extract", "fail", "invocation", "tracer"]
 
 #: ``POLYFN_OTEL``: ``1`` imports OpenTelemetry and traces, ``0`` never traces.
 _SWITCH = "POLYFN_OTEL"
@@ -95,6 +95,16 @@ def current_ids() -> tuple[str, str] | None:
     if not span.is_valid:
         return None
     return f"{span.trace_id:032x}", f"{span.span_id:016x}"
+
+
+def exception(error: BaseException) -> None:
+    """Add ``error`` to the span being recorded (a handler failure an HTTP
+    trigger answers with 500 is logged, not raised)."""
+    from opentelemetry import trace
+
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.record_exception(error)
 
 
 def extract(carrier: Mapping[str, str] | None) -> Any:
