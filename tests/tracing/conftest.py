@@ -8,14 +8,14 @@ import pytest
 
 pytest.importorskip("opentelemetry.sdk.trace", reason="the otel extra (dev) is not installed")
 
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
     InMemorySpanExporter,
 )
 
-import sdk._tracing  # noqa: E402
-import sdk.tracing  # noqa: E402
+import sdk._tracing
+import sdk.tracing
 
 
 class Spans:
