@@ -30,6 +30,8 @@ __all__ = ["BATCH", "Batch", "attempt", "attempt_async", "current_ids", "disable
 #: ``POLYFN_OTEL``: ``1`` imports OpenTelemetry and traces, ``0`` never traces.
 _SWITCH = "POLYFN_OTEL"
 _VERSION = "0.1.0"
+#: A provider named by the variable the API loads one from on first use.
+_named = bool(os.environ.get("OTEL_PYTHON_TRACER_PROVIDER"))
 _SCHEMA = "https://opentelemetry.io/schemas/1.26.0"
 
 #: [the tracer] once a configured provider gave one; [] while tracing is off.
@@ -76,7 +78,12 @@ def tracer() -> Any:
         except ImportError:  # the otel extra is not installed
             return None
         trace = imported
-    provider = _provider[0] if _provider else trace.get_tracer_provider()
+    if _provider:
+        provider = _provider[0]
+    elif getattr(trace, "_TRACER_PROVIDER", True) is None and not _named:
+        return None  # none set: get_tracer_provider() reads os.environ, µs per call
+    else:
+        provider = trace.get_tracer_provider()
     if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         return None  # asked again next time: a provider may be set later
     found = provider.get_tracer("polyfn", _VERSION, schema_url=_SCHEMA)
