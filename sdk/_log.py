@@ -136,8 +136,8 @@ class Logger:
         """
         if self.level > _ERROR:  # nothing below is worth computing for a dropped line
             return
-        if _tracing._tracer:
-            _tracing.exception(exc)  # the span being recorded shows the failure too
+        if _tracing._tracer and _tracing.BATCH.get() is None:
+            _tracing.exception(exc)  # a failure answered, not raised (HTTP 500): on the span
         fields.setdefault("error_type", type(exc).__qualname__)
         fields.setdefault("error_message", str(exc))
         if "stack" not in fields:

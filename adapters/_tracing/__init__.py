@@ -50,7 +50,8 @@ def traced(found: Any, trigger: str, raw: Any, context: Context) -> Iterator[Any
     row = table.CARRIERS.get(trigger, table.DEFAULT)
     attributes = row.attributes(raw, context, trigger)
     name = row.span_name(attributes, context, trigger)
-    batch = tracing_batch(found, row.record_span_name(attributes), row.describer(attributes))
+    batch = None if row.faas == "http" else tracing_batch(
+        found, row.record_span_name(attributes), row.describer(attributes))
     with tracing_invocation(found, name, row.kind(attributes), attributes,
                             [*table.parents(raw, context, row), *row.producer(raw)],
                             batch=batch) as span:

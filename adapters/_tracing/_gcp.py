@@ -26,9 +26,8 @@ def parents(raw: Any, context: Context, row: Carrier) -> list[Headers | None]:
 
 
 def _http(raw: Any) -> dict[str, Any]:
-    rule = getattr(raw, "url_rule", None)
-    return {"http.request.method": raw.method, "url.path": raw.path,
-            "http.route": getattr(rule, "rule", None)}
+    # No http.route: functions-framework's catch-all rule says nothing of the app's routes.
+    return {"http.request.method": raw.method, "url.path": raw.path}
 
 
 def _status(result: Any) -> int | None:

@@ -149,3 +149,36 @@ def test_log_lines_carry_xray_and_span_ids(spans: Any, monkeypatch: Any, capsys:
     assert line["xray_trace_id"] == "1-5759e988-bd862e3fe1be46a994272793"
     assert line["trace_id"] == f"{span.context.trace_id:032x}"
     assert line["span_id"] == f"{span.context.span_id:016x}"
+
+
+def test_reported_record_failure_is_not_repeated_on_the_invocation_span(spans: Any) -> None:
+    def fail(message: Message) -> None:
+        if message.data == "b":
+            raise ValueError("x")
+
+    lambda_handler(fail)(batch(aws.sqs("a"), aws.sqs("b")), None)
+    root = spans.root()
+    assert root.events == ()
+    assert root.status.status_code is StatusCode.UNSET  # reported: the invocation succeeded
+    assert [c.status.status_code for c in spans.children(root)] == [StatusCode.UNSET,
+                                                                    StatusCode.ERROR]
+
+
+def test_async_handler_records_have_spans_too(spans: Any) -> None:
+    async def handle(message: Message) -> None:
+        if message.data == "bad":
+            raise ValueError("bad")
+
+    answer = lambda_handler(handle)(batch(aws.sqs("ok", message_id="m1"),
+                                          aws.sqs("bad", message_id="m2")), None)
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
+    children = sorted(spans.children(spans.root()),
+                      key=lambda s: s.attributes["messaging.message.id"])
+    assert [c.status.status_code for c in children] == [StatusCode.UNSET, StatusCode.ERROR]
+
+
+def test_kafka_records(spans: Any) -> None:
+    lambda_handler(lambda e: None)(aws.kafka(), None)
+    root = spans.root()
+    assert root.attributes["messaging.system"] == "kafka"
+    assert spans.children(root)
