@@ -182,3 +182,20 @@ def test_kafka_records(spans: Any) -> None:
     root = spans.root()
     assert root.attributes["messaging.system"] == "kafka"
     assert spans.children(root)
+
+
+def test_faas_and_cloud_attributes_from_the_lambda_context(spans: Any, monkeypatch: Any) -> None:
+    from adapters.aws import _context
+    from adapters.testing import lambda_context
+
+    monkeypatch.setattr(_context.COLD, "cold", True)
+    handler = lambda_handler(lambda request: {"ok": 1})
+    handler(aws.apigw_v2(), lambda_context(function_name="orders", request_id="req-1"))
+    handler(aws.apigw_v2(), lambda_context(function_name="orders", request_id="req-2"))
+    first, second = spans.all
+    assert first.attributes["faas.name"] == "orders"
+    assert first.attributes["faas.invocation_id"] == "req-1"
+    assert first.attributes["faas.version"] == "$LATEST"
+    assert first.attributes["cloud.region"]
+    assert (first.attributes["faas.coldstart"], second.attributes["faas.coldstart"]) == (
+        True, False)
