@@ -86,6 +86,8 @@ def test_eventhubs_batch_a_child_per_event_failure_marked(spans: Any) -> None:
     (azure.queue_message("x"), "msg", "pubsub"),
     (azure.timer_request(), "timer", "timer"),
     (azure.blob_stream(b"x"), "blob", "datasource"),
+    (azure.cosmos_documents([{"id": "1"}]), "docs", "datasource"),
+    (azure.eventgrid_event(azure.eventgrid()[0]), "event", "pubsub"),
 ])
 def test_other_triggers(spans: Any, native: Any, arg: str, faas: str) -> None:
     bind(ignore, arg)(native, WorkerContext())
