@@ -81,7 +81,9 @@ def tracer() -> Any:
     if _provider:
         provider = _provider[0]
     elif getattr(trace, "_TRACER_PROVIDER", True) is None and not _named:
-        return None  # none set: get_tracer_provider() reads os.environ, µs per call
+        # None set (the API's own global, there since 1.0; public call if it goes):
+        # get_tracer_provider() would read os.environ, microseconds per invocation.
+        return None
     else:
         provider = trace.get_tracer_provider()
     if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
