@@ -20,6 +20,7 @@ MODULES: tuple[str, ...] = (
     "benchmarks.typed_message",
     "benchmarks.pubsub_legacy",
     "benchmarks.azure_http",
+    "benchmarks.outputs",
 )
 
 

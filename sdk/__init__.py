@@ -20,19 +20,42 @@ from .errors import (
     ConfigurationError,
     DataValidationError,
     EventDecodeError,
+    NotFound,
     PolyfnError,
+    PublishError,
     ResponseEncodeError,
+    StorageError,
     UnsupportedEventError,
 )
 
 __version__ = "0.1.0"
 
+#: Outputs (sdk/_outputs), imported on first use: a handler that only receives
+#: pays nothing for them.
+_OUTPUTS = frozenset({"Bucket", "Destination", "Outgoing", "SendResult", "bucket",
+                      "destination"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _OUTPUTS:
+        from . import _outputs
+
+        return getattr(_outputs, name)
+    raise AttributeError(f"module 'sdk' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_OUTPUTS})
+
+
 __all__ = [
     "BatchFailedError",
+    "Bucket",
     "Change",
     "ConfigurationError",
     "Context",
     "DataValidationError",
+    "Destination",
     "Event",
     "EventDecodeError",
     "Function",
@@ -40,15 +63,22 @@ __all__ = [
     "Headers",
     "Logger",
     "Message",
+    "NotFound",
+    "Outgoing",
     "PolyfnError",
+    "PublishError",
     "Query",
     "Response",
     "ResponseEncodeError",
     "Schedule",
+    "SendResult",
+    "StorageError",
     "StorageEvent",
     "UnsupportedEventError",
     "__version__",
     "as_function",
+    "bucket",
+    "destination",
     "errors",
     "function",
 ]

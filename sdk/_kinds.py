@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from ._data import Payload
 from ._event import UNSET, Event, T
+
+if TYPE_CHECKING:
+    from ._outputs import Bucket
 
 __all__ = ["Change", "Message", "Schedule", "StorageEvent"]
 
@@ -123,6 +126,27 @@ class StorageEvent(Event[T]):
         self.version = version
         self._set(provider, trigger, id, source, type, subject, time, data, payload,
                   data_content_type, attributes, raw, native)
+
+    def read(self) -> bytes:
+        """The bytes of the object this event names, read from the cloud it came
+        from (``sdk.bucket``'s driver for that provider; ``NotFound`` if it is gone)."""
+        return self._bucket().read(self._object_key())
+
+    def open(self) -> IO[bytes]:
+        """The object this event names as a binary stream (read as it goes)."""
+        return self._bucket().open(self._object_key())
+
+    def _bucket(self) -> Bucket:
+        from ._outputs import event_bucket
+
+        return event_bucket(self.trigger, self.bucket)
+
+    def _object_key(self) -> str:
+        if not self.key:
+            from .errors import ConfigurationError
+
+            raise ConfigurationError(f"{self.trigger}: the event names no object key")
+        return self.key
 
 
 class Schedule(Event[T]):

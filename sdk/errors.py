@@ -8,7 +8,10 @@
     ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
     │  └─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
     ├─ ResponseEncodeError       a result can't be rendered for this trigger (also a TypeError)
-    └─ BatchFailedError          records of a batch failed and the whole batch must be retried
+    ├─ BatchFailedError          records of a batch failed and the whole batch must be retried
+    ├─ PublishError              a destination refused a message (or polyfn did, before sending)
+    └─ StorageError              a bucket operation failed
+       └─ NotFound               the object does not exist (also a LookupError)
 
 Messages name the provider, the trigger and the *keys* involved, never payload
 values: payloads carry personal data and secrets, and error messages end up in logs.
@@ -27,8 +30,11 @@ __all__ = [
     "ConfigurationError",
     "DataValidationError",
     "EventDecodeError",
+    "NotFound",
     "PolyfnError",
+    "PublishError",
     "ResponseEncodeError",
+    "StorageError",
     "UnsupportedEventError",
     "describe_keys",
 ]
@@ -132,3 +138,42 @@ class BatchFailedError(PolyfnError):
         self.first = first
         cause = f" (first: {type(first).__name__})" if first is not None else ""
         super().__init__(f"{trigger}: {failed} of {total} record(s) failed{cause}")
+
+
+class PublishError(PolyfnError):
+    """A destination did not take a message.
+
+    ``destination`` is the address as configured, ``provider`` the driver's name
+    (``aws.sqs``, ``cloudevents.http``...) and ``code`` the provider's error code
+    (``AccessDenied``, ``InvalidParameterValue``, an HTTP status) or polyfn's own
+    for a refusal before sending (``polyfn.TooLarge``, ``polyfn.UnsupportedField``,
+    ``polyfn.InvalidData``). The message never quotes the payload.
+    """
+
+    def __init__(self, destination: str, provider: str, code: str, detail: str = "") -> None:
+        self.destination = destination
+        self.provider = provider
+        self.code = code
+        self.detail = detail
+        tail = f": {detail}" if detail else ""
+        super().__init__(f"{provider} {destination}: {code}{tail}")
+
+
+class StorageError(PolyfnError):
+    """A bucket operation failed: ``bucket`` (the address), ``provider``, ``key``
+    (the object key, or ``None``) and the provider's error ``code``."""
+
+    def __init__(self, bucket: str, provider: str, code: str, key: str | None = None,
+                 detail: str = "") -> None:
+        self.bucket = bucket
+        self.provider = provider
+        self.code = code
+        self.key = key
+        self.detail = detail
+        where = f" key {key!r}" if key is not None else ""
+        tail = f": {detail}" if detail else ""
+        super().__init__(f"{provider} {bucket}{where}: {code}{tail}")
+
+
+class NotFound(StorageError, LookupError):
+    """The object (or the bucket) does not exist."""

@@ -10,7 +10,9 @@ Partial batch responses: https://docs.aws.amazon.com/lambda/latest/dg/services-s
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any, ClassVar
 
 from adapters._base64 import b64_bytes
@@ -19,8 +21,9 @@ from sdk import Context, Event
 from sdk.adapter import BatchOutcome, Record
 from sdk.errors import EventDecodeError
 
-__all__ = ["ALL_FAILED", "PartialBatchTrigger", "ShardTrigger", "arn_name", "arn_resource",
-           "b64_bytes", "bytes_text", "epoch_seconds", "first_record", "record_list"]
+__all__ = ["ALL_FAILED", "CONTENT_TYPE", "TRANSFER_ENCODING", "PartialBatchTrigger",
+           "ShardTrigger", "arn_name", "arn_resource", "b64_bytes", "bytes_text",
+           "epoch_seconds", "first_record", "record_list", "typed_payload"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -123,3 +126,20 @@ class ShardTrigger(PartialBatchTrigger):
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         raise NotImplementedError
+
+
+#: Message attributes polyfn's outputs set on SQS and SNS messages (whose bodies
+#: are text) so the receiving side decodes what was sent: the MIME type of the
+#: body, and ``base64`` when the body is the base64 text of bytes. The decoders
+#: take them out of ``attributes`` into ``data_content_type`` and ``data``.
+CONTENT_TYPE = "content-type"
+TRANSFER_ENCODING = "content-transfer-encoding"
+
+
+def typed_payload(attributes: dict[str, str], body: str
+                  ) -> tuple[str | Callable[[], bytes], str | None]:
+    """``(payload, content type)`` of a body, popping polyfn's two attributes."""
+    content_type = attributes.pop(CONTENT_TYPE, None)
+    if attributes.pop(TRANSFER_ENCODING, None) == "base64":
+        return partial(b64_bytes, body), content_type
+    return body, content_type

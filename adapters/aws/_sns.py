@@ -22,7 +22,7 @@ from sdk.adapter import Record
 from sdk.errors import EventDecodeError
 
 from ._native import powertools
-from ._records import arn_name, first_record, record_list
+from ._records import arn_name, first_record, record_list, typed_payload
 
 __all__ = ["SNS", "is_notification", "sns_message"]
 
@@ -40,11 +40,13 @@ def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable
     if not isinstance(body, str):
         raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
     topic_arn = doc.get("TopicArn")
+    attributes = _attributes(doc.get("MessageAttributes"), trigger)
+    payload, content_type = typed_payload(attributes, body) if attributes else (body, None)
     return Message(
         topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
         source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
-        time=maybe_time(doc.get("Timestamp")), payload=body,
-        attributes=_attributes(doc.get("MessageAttributes"), trigger),
+        time=maybe_time(doc.get("Timestamp")), payload=payload,
+        data_content_type=content_type, attributes=attributes,
         raw=raw, native=native, **fields,
     )
 

@@ -28,7 +28,16 @@ from sdk.errors import EventDecodeError
 
 from . import _s3, _sns
 from ._native import PayloadView, powertools
-from ._records import ALL_FAILED, PartialBatchTrigger, arn_name, first_record, record_list
+from ._records import (
+    ALL_FAILED,
+    CONTENT_TYPE,
+    TRANSFER_ENCODING,
+    PartialBatchTrigger,
+    arn_name,
+    first_record,
+    record_list,
+    typed_payload,
+)
 
 __all__ = ["SQS"]
 
@@ -139,7 +148,12 @@ class SQSMessage(Message[Any], PayloadView):
         # Checked here, not when read: a malformed attribute fails its record at
         # decode, so a ``list[...]`` handler is never handed it.
         attributes = item.get("messageAttributes")
-        self.attributes = _attributes(attributes, trigger) if attributes else {}
+        if attributes:
+            self.attributes = _attributes(attributes, trigger)
+            if CONTENT_TYPE in self.attributes or TRANSFER_ENCODING in self.attributes:
+                self._payload, self.data_content_type = typed_payload(self.attributes, body)
+        else:
+            self.attributes = {}
         self.raw = item
         self._native = None
 

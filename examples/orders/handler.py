@@ -6,9 +6,17 @@ message fails alone, never its batch: when its data does not fit the model (a
 ``qty`` of 0 or less) or when the handler raises (a flagged SKU). SQS gets it back
 through ``batchItemFailures``, Service Bus abandons it, Pub/Sub redelivers it, until
 the dead-letter policy takes it.
+
+An accepted order is forwarded to the destination named by ``ACCEPTED_ORDERS``
+(``sqs://accepted-orders``, ``pubsub://projects/P/topics/accepted``,
+``servicebus://...``: configuration, not code; docs/outputs.md). A failed send
+raises, so the incoming message is retried like any other failure.
 """
 
 from __future__ import annotations
+
+import os
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -37,3 +45,13 @@ def handle(message: Message[Order], context: Context) -> None:
         log.warning("order rejected", sku=order.sku, delivery_count=message.delivery_count)
         raise OrderRejected(f"order {order.id}: SKU {order.sku} is flagged")
     log.info("order accepted", sku=order.sku, qty=order.qty)
+    address = os.environ.get("ACCEPTED_ORDERS")
+    if address:
+        sent = _destination(address).send(order, attributes={"order_id": order.id})
+        log.info("order forwarded", destination=address, forwarded_id=sent)
+
+
+@lru_cache(maxsize=4)
+def _destination(address: str) -> sdk.Destination:
+    """One destination (and so one client) per address, reused by warm invocations."""
+    return sdk.destination(address)

@@ -1,0 +1,1 @@
+"""Real servers on loopback for the tests (see ``_base`` for the pattern)."""
