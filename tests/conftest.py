@@ -2,4 +2,8 @@
 
 pytest_plugins = [
     "tests.support.servers.moto",
+    "tests.support.servers.azurite",
+    "tests.support.servers.pubsub",
+    "tests.support.servers.gcs",
+    "tests.support.servers.firestore",
 ]

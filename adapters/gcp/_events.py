@@ -204,10 +204,14 @@ class PubSubMessage(Message[Any]):
             attributes["subscription"] = subscription
             queue = last_segment(subscription, "/subscriptions/")
         own = message.get("attributes")
+        content_type = None
         if own:  # they win a clash: they are what the publisher sent
             for name, value in own.items():
                 attributes[name if name.__class__ is str else str(name)] = (
                     value if value.__class__ is str else str(value))
+            # Pub/Sub has no content type: polyfn's outputs (and the knative-gcp
+            # CloudEvents binding) send it as the content-type attribute.
+            content_type = attributes.pop("content-type", None)
         self.queue = queue
         self.topic = last_segment(source, "/topics/")
         self.delivery_count = None if attempt is None else _int(attempt, PUBSUB,
@@ -225,7 +229,8 @@ class PubSubMessage(Message[Any]):
         self._data = UNSET
         self._payload = _BASE64 if encoded else None
         self._encoded = encoded
-        self.data_content_type = None  # the envelope's JSON type says nothing of the message
+        # the envelope's JSON type says nothing of the message's own
+        self.data_content_type = content_type
         self.attributes = attributes
         self.raw = raw
         self._native = native

@@ -33,14 +33,20 @@ DESTINATIONS: dict[str, str] = {
     "kinesis": "adapters.aws._outputs_streams:Kinesis",
     "http": "adapters.cloudevents._sink:Sink",
     "https": "adapters.cloudevents._sink:Sink",
-    # Azure and GCP destinations (adapters/azure/_outputs.py, adapters/gcp/_outputs.py),
-    # schemes agreed: "azure-queue", "servicebus", "eventhubs", "eventgrid", "pubsub".
+    # Azure and GCP destinations (adapters/_outputs/: no trigger decoders imported):
+    "azure-queue": "adapters._outputs.azure._queue:StorageQueue",
+    "servicebus": "adapters._outputs.azure._servicebus:ServiceBus",
+    "eventhubs": "adapters._outputs.azure._eventhubs:EventHubs",
+    "eventgrid": "adapters._outputs.azure._eventgrid:EventGrid",
+    "pubsub": "adapters._outputs.gcp._pubsub:PubSub",
 }
 
 #: Bucket kind -> its driver.
 BUCKETS: dict[str, str] = {
     "s3": "adapters.aws._storage:S3",
-    # Azure and GCP buckets, schemes agreed: "azure-blob", "gs".
+    # Azure and GCP buckets:
+    "azure-blob": "adapters._outputs.azure._blob:BlobContainer",
+    "gs": "adapters._outputs.gcp._gcs:GCS",
 }
 
 #: ARN service field -> kind (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
@@ -110,6 +116,8 @@ def parse(text: str, table: dict[str, str]) -> Address:
 
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
+#: pyproject.toml's provider extras, named in the error for a missing library.
+_EXTRAS = ("aws", "azure", "gcp", "cloudevents")
 
 
 def driver_class(kind: str, table: dict[str, str]) -> Any:
@@ -124,7 +132,9 @@ def driver_class(kind: str, table: dict[str, str]) -> Any:
         try:
             found = getattr(import_module(module), name)
         except ImportError as exc:
-            extra = module.split(".")[1] if module.count(".") >= 1 else module
+            # The provider segment: adapters.aws._outputs, adapters._outputs.gcp._pubsub.
+            parts = module.split(".")
+            extra = next((p for p in parts if p in _EXTRAS), parts[min(1, len(parts) - 1)])
             raise ConfigurationError(
                 f"{kind}:// needs {exc.name or 'a provider library'}: "
                 f"pip install 'polyfn[{extra}]'") from exc

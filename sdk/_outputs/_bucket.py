@@ -19,8 +19,7 @@ __all__ = ["STORAGE_SCHEMES", "Bucket", "bucket", "event_bucket"]
 
 #: A storage event's trigger family -> the bucket scheme of its cloud. An event
 #: names its bucket (container) and key; the cloud comes from its trigger.
-#: Azure and GCP add ``"azure": "azure-blob"`` and ``"gcp": "gs"``.
-STORAGE_SCHEMES: dict[str, str] = {"aws": "s3"}
+STORAGE_SCHEMES: dict[str, str] = {"aws": "s3", "azure": "azure-blob", "gcp": "gs"}
 
 
 class Bucket:
