@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
+from . import _tracing
 from ._context import Context
 from ._event import Event
 from ._function import Function, _run
@@ -185,7 +186,14 @@ def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Conte
 
 def _attempt(fn: Function[Any], record: Record, context: Context) -> BaseException | None:
     """THE per-record call site: handle a record's events one by one, keep the last
-    result on the record; the exception that stopped it, if any."""
+    result on the record; the exception that stopped it, if any. While the
+    invocation is traced, in a span of its own (:mod:`sdk._tracing`)."""
+    if _tracing.BATCH.get() is not None:
+        return _tracing.attempt(_handle, fn, record, context)
+    return _handle(fn, record, context)
+
+
+def _handle(fn: Function[Any], record: Record, context: Context) -> BaseException | None:
     try:
         result = None
         for event in record.events():
@@ -224,6 +232,13 @@ async def _run_concurrently(fn: Function[Any], records: Sequence[Record], contex
 async def _attempt_async(fn: Function[Any], record: Record, context: Context
                          ) -> BaseException | None:
     """:func:`_attempt` for an async handler."""
+    if _tracing.BATCH.get() is not None:
+        return await _tracing.attempt_async(_handle_async, fn, record, context)
+    return await _handle_async(fn, record, context)
+
+
+async def _handle_async(fn: Function[Any], record: Record, context: Context
+                        ) -> BaseException | None:
     try:
         result = None
         for event in record.events():

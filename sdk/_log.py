@@ -18,6 +18,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar
 
+from . import _tracing
 from ._jsonform import dumps
 from ._redact import enabled as redacting
 from ._redact import redact_fields
@@ -67,10 +68,13 @@ class Logger:
         if _LEVELS[level] < self.level:
             return
         record: dict[str, Any]
+        span = _tracing.current_ids() if _tracing._tracer else None  # tracing on: a lookup
         if self._provider == "gcp":
             record = {"severity": _GCP_SEVERITY[level], "message": message}
-            if self._trace_id:
-                self._gcp_trace(record)
+            if span is not None:
+                self._gcp_trace(record, *span)
+            elif self._trace_id:
+                self._gcp_trace(record, self._trace_id, self._span_id)
             if self._request_id:
                 record["execution_id"] = self._request_id
         else:
@@ -79,6 +83,9 @@ class Logger:
                 record["requestId"] = self._request_id
             if self._trace_id:
                 record["traceId"] = self._trace_id
+                _CORRELATION.get(self._provider, _nothing)(record, self._trace_id)
+            if span is not None:
+                record["trace_id"], record["span_id"] = span
         if self._bound or fields:  # polyfn's own fields above need no redaction
             on = redacting()
             if self._bound:
@@ -94,17 +101,17 @@ class Logger:
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
 
-    def _gcp_trace(self, record: dict[str, Any]) -> None:
+    def _gcp_trace(self, record: dict[str, Any], trace: str, span: str | None) -> None:
         """Cloud Logging's trace fields (https://cloud.google.com/logging/docs/structured-logging#special-payload-fields):
         the trace as ``projects/PROJECT/traces/TRACE_ID``, which links the line to
         Cloud Trace; without a known project, the bare id under ``trace_id``."""
         project = gcp_project()
         if project is None:
-            record["trace_id"] = self._trace_id
+            record["trace_id"] = trace
             return
-        record["logging.googleapis.com/trace"] = f"projects/{project}/traces/{self._trace_id}"
-        if self._span_id:
-            record["logging.googleapis.com/spanId"] = self._span_id
+        record["logging.googleapis.com/trace"] = f"projects/{project}/traces/{trace}"
+        if span:
+            record["logging.googleapis.com/spanId"] = span
         if self._sampled is not None:
             record["logging.googleapis.com/trace_sampled"] = self._sampled
 
@@ -129,11 +136,35 @@ class Logger:
         """
         if self.level > _ERROR:  # nothing below is worth computing for a dropped line
             return
+        if _tracing._tracer and _tracing.BATCH.get() is None:
+            _tracing.exception(exc)  # a failure answered, not raised (HTTP 500): on the span
         fields.setdefault("error_type", type(exc).__qualname__)
         fields.setdefault("error_message", str(exc))
         if "stack" not in fields:
             fields["stack"] = stack(exc)
         self._emit("error", message, fields)
+
+
+def _xray(record: dict[str, Any], trace: str) -> None:
+    """Lambda: the X-Ray trace id alone (``Root=1-...`` of ``_X_AMZN_TRACE_ID``), as
+    ``xray_trace_id``, the field powertools' logger writes."""
+    root = trace.partition("Root=")[2].partition(";")[0]
+    if root:
+        record["xray_trace_id"] = root
+
+
+def _operation(record: dict[str, Any], trace: str) -> None:
+    """Azure: the trace id is Application Insights' operation id (``operation_Id``)."""
+    record["operation_Id"] = trace
+
+
+def _nothing(record: dict[str, Any], trace: str) -> None:
+    return None
+
+
+#: Provider -> the cloud's own correlation field for the invocation's trace id.
+_CORRELATION: dict[str, Callable[[dict[str, Any], str], None]] = {
+    "aws": _xray, "azure": _operation}
 
 
 #: Variables naming the Google Cloud project, in the order read (the first two are

@@ -32,6 +32,9 @@ Idempotency stores (``sdk._idempotency``; loaded on first use): ``IdempotencyRec
     ``public_name``, ``require`` (reading a store address, naming the extra).
 Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
+Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
+    tracing is off: a dictionary lookup), ``tracing_invocation`` (an invocation's
+    span), ``tracing_batch`` (how its records' spans are described).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
 never pays for it): ``run_batch`` and its ``Policy`` values ``REPORT``,
     ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``; ``batch_failure``, ``reported``.
@@ -48,6 +51,9 @@ from ._jsonform import dumps, iso, jsonable, loads
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
+from ._tracing import Batch as tracing_batch
+from ._tracing import invocation as tracing_invocation
+from ._tracing import tracer
 
 if TYPE_CHECKING:
     from ._batch import (
@@ -106,6 +112,9 @@ __all__ = [
     "reported",
     "require",
     "run_batch",
+    "tracer",
+    "tracing_batch",
+    "tracing_invocation",
     "use_gcp_project",
 ]
 

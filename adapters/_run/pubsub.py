@@ -65,8 +65,8 @@ class PubSubSource:
                               "policy counts deliveries")
         from google.api_core.exceptions import GoogleAPIError
 
-        from adapters.gcp import cloudevent_function
         from adapters._outputs.gcp._clients import cached
+        from adapters.gcp import cloudevent_function
 
         pubsub_v1: Any = import_module("google.cloud.pubsub_v1")  # untyped
         self.client = cached("pubsub-subscriber", "PUBSUB_EMULATOR_HOST",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adapters._http import HTTPTrigger
+from adapters._tracing import invoke as _invoke
 from adapters._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
@@ -122,8 +123,8 @@ def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
         ctx = lambda_context(context)
         if isinstance(trigger, HTTPTrigger):  # options are for records: no dict per request
             last[:] = (trigger,)
-            return trigger.invoke(fn, event, ctx)
-        return trigger.invoke(fn, event, ctx, **options)
+            return _invoke(trigger, fn, event, ctx)
+        return _invoke(trigger, fn, event, ctx, **options)
 
     handler.__wrapped__ = fn  # type: ignore[attr-defined]
     handler.__name__ = getattr(fn, "__name__", "handler")

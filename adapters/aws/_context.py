@@ -26,7 +26,8 @@ def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
     cold = COLD.take()
     if raw is None:
         return Context(provider="aws", request_id=event_request_id,
-                       region=os.environ.get("AWS_REGION"), cold_start=cold)
+                       region=os.environ.get("AWS_REGION"), cold_start=cold,
+                       trace_id=os.environ.get("_X_AMZN_TRACE_ID"))
     context = _new(_LambdaContext)  # no __init__ frame: once per invocation
     context._pending = (raw, cold, event_request_id)
     return context

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from adapters._http import HTTPTrigger
+from adapters._tracing import invoke
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import as_function
@@ -120,7 +121,7 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
             look_up[0] = False  # the app's decorators have run by the first call
             detect[0] = _Dispatch(_triggers(partition_key, binding_entity(function)))
             trigger = detect[0](native)
-        result = trigger.invoke(fn, native, azure_context(raw_context))
+        result = invoke(trigger, fn, native, azure_context(raw_context))
         return result if returns or isinstance(trigger, HTTPTrigger) else None
 
     function.__signature__ = _signature(arg_name)  # type: ignore[attr-defined]

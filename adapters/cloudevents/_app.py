@@ -17,8 +17,9 @@ from http import HTTPStatus
 from typing import Any
 
 from adapters._context import ColdStart, traceparent_id
+from adapters._tracing import traced
 from sdk import Context, Event, Function, as_function
-from sdk.adapter import Rendered, problem
+from sdk.adapter import Rendered, problem, tracer
 from sdk.errors import ConfigurationError
 
 from ._binding import HTTPMessage
@@ -107,8 +108,20 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
         message = HTTPMessage(_environ_headers(environ), _read_body(environ),
                               environ.get("REQUEST_METHOD") or "GET")
         events = _early(message)
-        rendered = (events if isinstance(events, Rendered) else _refused(fn, events)
-                    or run(fn, events, request_context(message, events)))
+        refused = None if isinstance(events, Rendered) else _refused(fn, events)
+        if isinstance(events, Rendered):
+            rendered = events
+        elif refused is not None:
+            rendered = refused
+        else:
+            context = request_context(message, events)
+            found = tracer()
+            if found is None:
+                rendered = run(fn, events, context)
+            else:
+                with traced(found, "cloudevents.events", events, context) as span:
+                    rendered = run(fn, events, context)
+                    span.answer(rendered)
         start_response(_status_line(rendered.status), _response_headers(rendered))
         return [rendered.body]
 
@@ -156,8 +169,20 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
         events = _early(message)
-        rendered = (events if isinstance(events, Rendered) else _refused(fn, events)
-                    or await run_async(fn, events, request_context(message, events)))
+        refused = None if isinstance(events, Rendered) else _refused(fn, events)
+        if isinstance(events, Rendered):
+            rendered = events
+        elif refused is not None:
+            rendered = refused
+        else:
+            context = request_context(message, events)
+            found = tracer()
+            if found is None:
+                rendered = await run_async(fn, events, context)
+            else:
+                with traced(found, "cloudevents.events", events, context) as span:
+                    rendered = await run_async(fn, events, context)
+                    span.answer(rendered)
         await send({"type": "http.response.start", "status": rendered.status,
                     "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
                                 for n, v in _response_headers(rendered)]})

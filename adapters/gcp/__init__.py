@@ -18,9 +18,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from adapters._tracing import invoke as _invoke
+from adapters._tracing import traced as _traced
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
+from sdk.adapter import tracer as _tracer
 
 from ._cloudevent import CloudEvent, StructuredCloudEvent, run_events
 from ._context import gcp_context
@@ -80,7 +83,7 @@ def http_function(handle: Callable[..., Any]) -> Callable[[Any], Any]:
         headers = request.headers
         context = gcp_context(request_id=request_id(headers), **_trace_context(headers),
                               raw=request)
-        return _HTTP.invoke(fn, request, context)
+        return _invoke(_HTTP, fn, request, context)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function
@@ -99,7 +102,13 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
             or cloud_event.get("id"),
             **_trace_context(headers, cloud_event.get("traceparent")),
             attempt=attempt(cloud_event.data), raw=cloud_event)
-        _CLOUDEVENT.invoke(fn, cloud_event, context)
+        found = _tracer()
+        if found is None:
+            _CLOUDEVENT.invoke(fn, cloud_event, context)
+            return
+        events = _CLOUDEVENT.decode(cloud_event, context)
+        with _traced(found, "gcp.events", events, context):
+            run_events(fn, events, context, _CLOUDEVENT.name)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function
@@ -119,7 +128,12 @@ def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None
             request_id=(request_id(headers) if headers is not None else None)
             or getattr(context, "event_id", None),
             **_trace_context(headers), attempt=attempt(raw), raw=context)
-        run_events(fn, events, ctx, Background.name)
+        found = _tracer()
+        if found is None:
+            run_events(fn, events, ctx, Background.name)
+            return
+        with _traced(found, "gcp.events", events, ctx):
+            run_events(fn, events, ctx, Background.name)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function

@@ -98,3 +98,29 @@ def test_the_web_bridges_load_on_first_use_and_bring_no_framework() -> None:
     assert not top_level(loaded) & (PROVIDER_LIBS | {"pydantic", "starlette", "fastapi",
                                                       "django", "mangum"})
     assert "asgi" in dir(sdk) and "wsgi" in dir(sdk)
+
+
+#: A first invocation of each kind: an HTTP request and an SQS batch.
+_FIRST_INVOCATIONS = (
+    "import adapters.aws, sdk\n"
+    "from adapters.testing import aws\n"
+    "h = adapters.aws.lambda_handler(lambda event: None)\n"
+    "h(aws.apigw_v2('GET', '/x'), None)\n"
+    "h(aws.sqs('x'), None)\n"
+)
+
+
+@pytest.mark.parametrize("code", ["import sdk", "import adapters.aws", _FIRST_INVOCATIONS])
+def test_tracing_off_loads_no_opentelemetry(code: str) -> None:
+    """Not imported by the user, OpenTelemetry is never imported (the otel extra is
+    installed in the dev environment, so this is what it would load)."""
+    assert "opentelemetry" not in loaded_after(code)
+
+
+def test_opentelemetry_without_a_provider_loads_no_more_of_it() -> None:
+    """Imported but with no tracer provider configured (the API's proxy): no span,
+    and nothing of the SDK or the propagators loads."""
+    loaded = loaded_by("import opentelemetry.trace\n" + _FIRST_INVOCATIONS
+                       + "import sdk.tracing\nassert not sdk.tracing.enabled()\n")
+    assert not {name for name in loaded
+                if name.startswith(("opentelemetry.sdk", "opentelemetry.propagators"))}

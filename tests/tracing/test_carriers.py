@@ -1,0 +1,46 @@
+"""The carrier rules of adapters/_tracing: what counts as a producer context."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from adapters._tracing._carrier import from_attributes, traceparent
+from tests.support.samples import PROJECT_ROOT
+
+W3C = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def test_traceparent_keeps_its_state() -> None:
+    assert traceparent(W3C, "congo=t61rcWkgMzE") == {"traceparent": W3C,
+                                                     "tracestate": "congo=t61rcWkgMzE"}
+
+
+@pytest.mark.parametrize("value", [None, 7, "", "|4bf92f3577b34da6.1.", "not-a-trace"])
+def test_what_is_no_traceparent(value: object) -> None:
+    """The hierarchical Request-Id form older Azure SDKs wrote as Diagnostic-Id is not one."""
+    assert traceparent(value) is None
+
+
+@pytest.mark.parametrize("key", ["traceparent", "googclient_traceparent", "Diagnostic-Id"])
+def test_attribute_keys(key: str) -> None:
+    assert from_attributes({key: W3C, "other": "x"}) == {"traceparent": W3C}
+
+
+def test_googclient_tracestate_goes_with_its_parent() -> None:
+    found = from_attributes({"googclient_traceparent": W3C, "googclient_tracestate": "a=b"})
+    assert found == {"traceparent": W3C, "tracestate": "a=b"}
+
+
+def test_the_tracing_benchmark_runs_its_three_modes() -> None:
+    answer = subprocess.run(
+        [sys.executable, "-m", "benchmarks.tracing", "--rounds", "1", "--min-time", "0.001"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert answer.returncode == 0, answer.stderr
+    lines = answer.stdout.splitlines()
+    assert lines[0].split()[1:4] == ["off", "no-provider", "sdk"]
+    assert [line.split()[0] for line in lines[1:]] == ["http.v2", "sqs.batch-10"]

@@ -1,0 +1,84 @@
+"""Producer -> SQS (the moto server) -> consumer, traced: the span of the handler
+that sends and the span of the handler that receives are in one trace.
+
+The producer is an HTTP handler behind ``adapters.aws.lambda_handler`` calling
+``sdk.destination("sqs://...").send``, which injects the current span's context as
+the ``traceparent`` message attribute. The messages are received from moto as
+Lambda's event source mapping does and given to a second ``lambda_handler``: a
+one-message delivery continues the producer's trace (its parent), and every
+record's span links its producer's span (docs/tracing.md, "One message, one trace").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+import sdk
+from adapters.aws import lambda_handler
+from adapters.testing import aws as samples
+from tests.outputs.lambda_events import sqs_event
+
+pytestmark = pytest.mark.servers
+
+
+def _queue(name: str) -> tuple[str, str]:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return url, arn["Attributes"]["QueueArn"]
+
+
+def _receive(url: str, count: int) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs")
+    messages: list[dict[str, Any]] = []
+    for _ in range(10):
+        messages += sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+            MessageAttributeNames=["All"], MessageSystemAttributeNames=["All"],
+        ).get("Messages", [])
+        if len(messages) >= count:
+            break
+    assert len(messages) == count
+    return messages
+
+
+def _producer(count: int) -> Any:
+    def produce(request: Any) -> dict[str, int]:
+        for n in range(count):
+            sdk.destination("sqs://traced").send({"n": n})
+        return {"sent": count}
+
+    return lambda_handler(produce)
+
+
+def test_one_message_is_one_trace_from_producer_to_consumer(aws: Any, spans: Any) -> None:
+    url, arn = _queue("traced")
+    _producer(1)(samples.apigw_v2("POST", "/orders"), None)
+    (produced,) = spans.all
+    seen: list[Any] = []
+    lambda_handler(seen.append)(sqs_event(_receive(url, 1), arn), None)
+    consumed = spans.all[-1]
+    (record,) = spans.children(consumed)
+    assert consumed.context.trace_id == produced.context.trace_id
+    assert consumed.parent is not None and consumed.parent.span_id == produced.context.span_id
+    assert [link.context.span_id for link in record.links] == [produced.context.span_id]
+    assert record.attributes["messaging.message.id"] == seen[0].id
+    assert consumed.attributes["messaging.destination.name"] == "traced"
+
+
+def test_a_batch_links_each_record_to_its_producer(aws: Any, spans: Any) -> None:
+    url, arn = _queue("traced")
+    _producer(2)(samples.apigw_v2("POST", "/orders"), None)
+    (produced,) = spans.all
+    lambda_handler(lambda message: None)(sqs_event(_receive(url, 2), arn), None)
+    consumed = spans.all[-1]
+    records = spans.children(consumed)
+    assert consumed.attributes["messaging.batch.message_count"] == 2
+    assert len(records) == 2
+    for record in records:
+        (link,) = record.links
+        assert link.context.trace_id == produced.context.trace_id
+        assert link.context.span_id == produced.context.span_id
