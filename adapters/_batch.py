@@ -78,6 +78,10 @@ class LazyRecord(Record):
         self._build = build
         self._item = item
         self._decoded: list[Event[Any]] | None = None
+        self.position = None
+
+    def decoded(self) -> list[Event[Any]] | None:
+        return self._decoded
 
     def events(self) -> list[Event[Any]]:
         events = self._decoded

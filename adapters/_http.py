@@ -6,6 +6,9 @@ model validation and handler failures answer the same way everywhere:
 * body not parseable for the handler's model -> 400 problem+json
 * data fails the model -> 422 problem+json with pydantic's error locations
 * malformed request (bad base64 body...) -> 400 problem+json
+* the handler takes another kind of event (a ``StorageEvent`` handler behind an
+  HTTP trigger) -> 415 problem+json, nothing runs (:func:`wrong_kind`, the one
+  answer ``polyfn serve`` and the CloudEvents apps give too)
 * handler raised -> 500 problem+json, no traceback in the body, logged with the
   request id
 """
@@ -17,12 +20,12 @@ from typing import Any
 
 from sdk import Context, Event, Function, HTTPRequest
 from sdk.adapter import Rendered, problem, render
-from sdk.errors import MALFORMED, DataValidationError, EventDecodeError, malformed
+from sdk.errors import MALFORMED, DataValidationError, EventDecodeError, WrongKindError, malformed
 
 from ._trigger import Trigger
 
 __all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "failure_answer",
-           "forwarded_client", "parse_query", "validation_problem"]
+           "forwarded_client", "parse_query", "refusal", "validation_problem", "wrong_kind"]
 
 
 def parse_query(text: str) -> list[tuple[str, str]]:
@@ -183,6 +186,24 @@ class HTTPTrigger(Trigger):
                                        f"request id {context.request_id}."), raw)
 
 
+def wrong_kind(exc: WrongKindError) -> Rendered:
+    """The one answer to an event of a kind the handler does not take: 415
+    problem+json (a 4xx: resending the same delivery cannot help). The message
+    names handler, trigger and kinds only, never values: safe to return."""
+    return problem(415, "Unsupported Media Type", str(exc))
+
+
+def refusal(fn: Function[Any], events: list[Event[Any]]) -> WrongKindError | None:
+    """The :class:`WrongKindError` for the first event of a delivery ``fn`` does not
+    take, checked before anything runs; ``None`` when it takes them all."""
+    for event in events:
+        try:
+            fn.check(event)
+        except WrongKindError as exc:
+            return exc
+    return None
+
+
 def failure_answer(exc: BaseException, context: Context, trigger: str) -> Rendered:
     """The one HTTP answer for a failure (module docstring), on every HTTP path: data
     not matching the model 422, a malformed request 400 (its message names trigger
@@ -192,6 +213,8 @@ def failure_answer(exc: BaseException, context: Context, trigger: str) -> Render
         return validation_problem(exc)
     if isinstance(exc, EventDecodeError):
         return problem(400, "Bad Request", str(exc))
+    if isinstance(exc, WrongKindError):
+        return wrong_kind(exc)
     context.logger.exception("handler failed", exc, trigger=trigger)
     return problem(500, "Internal Server Error", "The function failed; see its "
                    f"logs for request id {context.request_id}.")

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 from ._context import Context
 from ._event import UNSET, Event
 from ._kinds import Change
-from .errors import ConfigurationError, DataValidationError
+from .errors import ConfigurationError, DataValidationError, WrongKindError
 
 __all__ = ["Function", "as_function", "function"]
 
@@ -187,7 +187,7 @@ class Function(Generic[F]):
 
     def check(self, event: Event[Any]) -> None:
         if not isinstance(event, self.kind):
-            raise ConfigurationError(
+            raise WrongKindError(
                 f"{self.name} takes {self.kind.kind} events, but {event.trigger} "
                 f"delivers {event.kind} events"
             )

@@ -19,31 +19,48 @@ Events = list[Event[Any]] | Callable[[], list[Event[Any]]]
 class Record:
     """One provider record: ``key`` is what its failure is reported by (SQS message
     id, stream sequence number...; ``None`` when the record lacks one), ``events``
-    the events it holds or a callable decoding them on first use."""
+    the events it holds or a callable decoding them on first use. ``position``
+    (``azure.servicebus[0]``) names a record with neither label nor key only until
+    it decoded: then its events' ids do (a Service Bus message id, an Event Hubs
+    sequence number), what an operator looks the message up by."""
 
-    __slots__ = ("_events", "_label", "group", "key", "result")
+    __slots__ = ("_events", "_label", "group", "key", "position", "result")
 
     def __init__(self, key: Any, events: Events, *, group: Hashable | None = None,
-                 label: str | None = None) -> None:
+                 label: str | None = None, position: str | None = None) -> None:
         self.key = key
         #: the handler's result for the record's last event, once it was handled
         self.result: Any = None
         self._events = events
         self.group = group
         self._label = label
+        self.position = position
 
     @property
     def label(self) -> str | None:
-        """How log lines name the record: the label given, else the key as text
-        (worked out when a line needs it, not for every record of every batch)."""
+        """How log lines name the record: the label given, else the key as text,
+        else the decoded events' ids, else the position (worked out when a line
+        needs it, not for every record of every batch)."""
         label = self._label
         if label is None and self.key is not None:
             label = self._label = str(self.key)
-        return label
+        return label if label is not None else self._decoded_ids() or self.position
 
     @label.setter
     def label(self, value: str | None) -> None:
         self._label = value
+
+    def decoded(self) -> list[Event[Any]] | None:
+        """The record's events if they were decoded (``None``: never decoded, or
+        decoding failed)."""
+        events = self._events
+        return None if callable(events) else events
+
+    def _decoded_ids(self) -> str | None:
+        """The ids of the record's events, when they were decoded and have ids."""
+        events = self.decoded()
+        ids = [event.id for event in events if event.id] if events else []
+        return ",".join(ids) if ids else None
 
     def events(self) -> list[Event[Any]]:
         """The record's events (decoded once; a malformed record raises here)."""

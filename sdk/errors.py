@@ -4,6 +4,7 @@
 
     PolyfnError
     ├─ ConfigurationError        bad decorator/adapter setup (raised at import time)
+    │  └─ WrongKindError         an event of a kind the handler does not take (HTTP: 415)
     ├─ UnsupportedEventError     no trigger matched the payload (also a LookupError)
     ├─ EventDecodeError          a trigger matched, its payload is malformed (also a ValueError)
     │  ├─ DataValidationError    data failed the handler's model (HTTP: 422 problem+json)
@@ -51,6 +52,7 @@ __all__ = [
     "ResponseEncodeError",
     "StorageError",
     "UnsupportedEventError",
+    "WrongKindError",
     "describe_keys",
     "malformed",
 ]
@@ -74,6 +76,14 @@ class PolyfnError(Exception):
 
 class ConfigurationError(PolyfnError):
     """The handler or adapter is set up wrongly (raised when the module is imported)."""
+
+
+class WrongKindError(ConfigurationError):
+    """The delivery's event is not the kind the handler takes (a CloudEvent or a
+    plain HTTP request to a ``StorageEvent`` handler, a storage event to an
+    ``HTTPRequest`` one): nothing runs. Every HTTP entry point answers it 415
+    problem+json, the one status for it (docs/design.md). The message names the
+    handler, the trigger and both kinds, never payload values."""
 
 
 class UnsupportedEventError(PolyfnError, LookupError):

@@ -12,8 +12,7 @@ import uuid
 from typing import Any
 
 from adapters.gcp._http import HTTP
-from sdk import Context, Function, HTTPRequest, Message, Schedule
-from sdk.adapter import problem
+from sdk import Context, Function, HTTPRequest
 
 from ._log import LOCAL_HTTP
 
@@ -32,20 +31,13 @@ class LocalHTTP(HTTP):
 
 
 _TRIGGER = LocalHTTP()
-#: What a plain request can be delivered as (``adapters.gcp._http.HTTP.event_for``).
-_DELIVERED = (HTTPRequest, Message, Schedule)
-
-
 def serve_http(fn: Function[Any], environ: dict[str, Any]) -> Any:
     """The werkzeug ``Response`` for one request: the handler's Response, or
-    problem+json (400/422 bad input, 500 handler error, as on every provider)."""
+    problem+json (400/422 bad input, 415 a handler of another kind, 500 handler error,
+    as on every provider: ``HTTPTrigger.invoke``)."""
     from werkzeug.wrappers import Request
 
     request = Request(environ)
-    if not any(issubclass(kind, fn.kind) for kind in _DELIVERED):
-        return _TRIGGER.encode(problem(415, "Unsupported Media Type", f"{fn.name} takes "
-                                       f"{fn.kind.kind} events, but {LOCAL_HTTP} delivers "
-                                       "http events"), request)
     context = Context(provider="local",
                       request_id=request.headers.get("X-Request-Id") or str(uuid.uuid4()),
                       function_name=fn.name, raw=request)

@@ -67,5 +67,7 @@ class RecordsTrigger(Trigger):
         def build(item: Any) -> list[Event[Any]]:
             return [self.event(item, index, shared)]
 
-        return Record(index, lazy(self.name, build, item), group=self.group(item),
-                      label=f"{self.name}[{index}]")
+        # No key (nothing reads it: a failure raises): a failure line names the
+        # event's id once it decoded (message id, sequence number), else the position.
+        return Record(None, lazy(self.name, build, item), group=self.group(item),
+                      position=f"{self.name}[{index}]")

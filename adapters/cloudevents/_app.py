@@ -17,10 +17,10 @@ from http import HTTPStatus
 from typing import Any
 
 from adapters._context import ColdStart, traceparent_id
+from adapters._http import refusal, wrong_kind
 from adapters._tracing import traced
 from sdk import Context, Event, Function, as_function
 from sdk.adapter import Rendered, problem, tracer
-from sdk.errors import ConfigurationError
 
 from ._binding import HTTPMessage
 from ._run import failure, run, run_async
@@ -79,12 +79,8 @@ def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
     """415 when the handler does not take the kind of an event of the delivery (a
     CloudEvent to an ``HTTPRequest`` handler): nothing runs, and a 4xx tells the
     sender a retry cannot help (``polyfn serve`` answers the same)."""
-    for event in events:
-        try:
-            fn.check(event)
-        except ConfigurationError as exc:  # names the handler and kinds, no values
-            return problem(415, "Unsupported Media Type", str(exc))
-    return None
+    refused = refusal(fn, events)
+    return None if refused is None else wrong_kind(refused)
 
 
 def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:

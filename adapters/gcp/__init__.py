@@ -18,12 +18,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from adapters._http import refusal, wrong_kind
 from adapters._tracing import invoke as _invoke
 from adapters._tracing import traced as _traced
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
 from sdk.adapter import tracer as _tracer
+from sdk.errors import WrongKindError
 
 from ._cloudevent import CloudEvent, StructuredCloudEvent, run_events
 from ._context import gcp_context
@@ -91,7 +93,15 @@ def http_function(handle: Callable[..., Any]) -> Callable[[Any], Any]:
 
 def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
     """A ``functions_framework.cloud_event`` target running ``handle``. A handler
-    exception propagates: functions-framework answers 500 and the event is retried."""
+    exception propagates: functions-framework answers 500 and the event is retried.
+
+    A CloudEvent of a kind the handler does not take (an ``HTTPRequest`` handler
+    deployed with an Eventarc trigger) runs nothing: one ``event refused`` line, then,
+    under functions-framework, the 415 problem+json every HTTP entry point answers
+    (raised as a werkzeug ``HTTPException``, which flask renders as it is, as
+    functions-framework's own ``abort(400)`` is); called directly, the
+    :class:`~sdk.errors.WrongKindError`.
+    """
     fn = as_function(handle)
 
     def function(cloud_event: Any) -> None:
@@ -102,16 +112,31 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
             or cloud_event.get("id"),
             **_trace_context(headers, cloud_event.get("traceparent")),
             attempt=attempt(cloud_event.data), raw=cloud_event)
+        events = _CLOUDEVENT.decoded(cloud_event, context)
+        refused = refusal(fn, events)
+        if refused is not None:
+            context.logger.error("event refused", trigger=_CLOUDEVENT.name, reason=str(refused))
+            raise _refusal_answer(refused, request)
         found = _tracer()
         if found is None:
-            _CLOUDEVENT.invoke(fn, cloud_event, context)
+            run_events(fn, events, context, _CLOUDEVENT.name)
             return
-        events = _CLOUDEVENT.decode(cloud_event, context)
         with _traced(found, "gcp.events", events, context):
             run_events(fn, events, context, _CLOUDEVENT.name)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function
+
+
+def _refusal_answer(refused: WrongKindError, request: Any) -> Exception:
+    """What ``cloudevent_function`` raises for ``refused``: inside a flask request an
+    ``HTTPException`` carrying the 415 response (functions-framework lets it reach
+    flask, which answers with it), else the error itself."""
+    if request is None:
+        return refused
+    from werkzeug.exceptions import UnsupportedMediaType
+
+    return UnsupportedMediaType(response=_HTTP.encode(wrong_kind(refused), request))
 
 
 def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None]:

@@ -115,6 +115,18 @@ def test_service_bus_batch_keeps_session_order_and_raises_after() -> None:
     assert [e.data for e in seen] == ["a1", "bad", "b1"]
 
 
+def test_a_failed_service_bus_message_is_logged_by_its_message_id(
+        caplog: pytest.LogCaptureFixture) -> None:
+    batch = [ai.servicebus_message("ok", message_id="id-ok"),
+             ai.servicebus_message("bad", message_id="id-bad")]
+    handle, _ = recorder(Message, fail={"bad"})
+    with pytest.raises(ValueError, match="failed bad"):
+        bind(handle, "msgs")(batch)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "polyfn"]
+    assert [(x["message"], x["record"]) for x in lines] == [("record failed", "id-bad")]
+
+
+
 # ----------------------------------------------------------------------- event hubs
 
 

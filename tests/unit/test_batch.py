@@ -124,6 +124,33 @@ def test_failures_are_logged_with_type_and_record_never_the_payload(
     assert "hunter2" not in json.dumps(lines)
 
 
+def _decode_fails() -> list[Any]:
+    raise EventDecodeError("test.queue", "no body")
+
+
+def test_a_record_without_key_is_named_by_its_event_id_else_its_position(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    batch = [Record(None, lambda: [message(0)], position="test.queue[0]"),
+             Record(None, _decode_fails, position="test.queue[1]"),
+             Record("k2", [message(2)], position="test.queue[2]"),  # a key still wins
+             Record(None, [message(3)], label="given", position="test.queue[3]")]
+
+    @sdk.function
+    def handle(event: Message[Any]) -> None:
+        raise Boom("failed")
+
+    run_batch(handle, batch, ctx(), trigger="test.queue")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [x["record"] for x in lines] == ["m0", "test.queue[1]", "k2", "given"]
+
+
+def test_a_record_of_events_without_ids_falls_back_to_its_position() -> None:
+    anonymous = Message(provider="local", trigger="test.queue", id=None, payload="{}")
+    assert Record(None, [anonymous], position="test.queue[4]").label == "test.queue[4]"
+    assert Record(None, [message(5), message(6)]).label == "m5,m6"
+    assert Record(None, [anonymous]).label is None
+
+
 # -- async handlers: concurrent, bounded, same outcome --------------------------------
 class Probe:
     """Counts handler calls in flight."""
