@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ._data import Payload, decode_payload
+from ._fields import UNSET, lazy
 from ._jsonform import iso, jsonable, loads
 from .errors import EventDecodeError
 
@@ -14,20 +15,6 @@ __all__ = ["UNSET", "Event", "T"]
 
 T = TypeVar("T")
 M = TypeVar("M")
-
-
-class _Unset:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-#: Marks data that has not been decoded yet (``None`` is a real value: no data).
-UNSET: Any = _Unset()
 
 
 class Event(Generic[T]):
@@ -110,26 +97,14 @@ class Event(Generic[T]):
         self.raw = raw
         self._native = native
 
-    @property
-    def time(self) -> datetime | None:
+    def _read_time(self) -> datetime | None:
         """When it happened (aware UTC), if the provider says. An adapter may give a
         zero-argument callable instead, converting the provider's form on first read;
         an event that is a view over its payload leaves it ``UNSET`` and converts it
         in ``_read_time`` on first read."""
-        value = self._time
-        if value is UNSET:
-            value = self._time = self._read_time()
-        elif callable(value):
-            value = self._time = value()
-        return value
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
-
-    def _read_time(self) -> datetime | None:
-        """``time`` from the payload, for a view that left it ``UNSET``."""
         return None
+
+    time = lazy("_time", _read_time, factories=True)
 
     # -- data -------------------------------------------------------------------
     @property

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ._data import Payload
-from ._event import UNSET, Event, T
+from ._event import Event, T
+from ._fields import UNSET, lazy
 from ._jsonform import loads
 from ._multidict import Headers, Query
 from .errors import EventDecodeError
 
-__all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
+__all__ = ["HTTPRequest", "parse_cookie_header"]
 
 
 def parse_cookie_header(values: list[str]) -> dict[str, str]:
@@ -43,11 +44,6 @@ def _unquote(value: str) -> str:
     return value
 
 
-#: ``payload`` when it is the body. A marker, not a bound method: that would make
-#: every request a reference cycle only the garbage collector frees.
-BODY: Any = object()
-
-
 class HTTPRequest(Event[T]):
     """An HTTP request (kind ``http``).
 
@@ -68,11 +64,16 @@ class HTTPRequest(Event[T]):
 
     __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_root_path",
                  "_source_ip", "method", "path", "path_params")
-    _content_type: str | None  # UNSET until read: then the Content-Type header
-    _headers: Headers | None  # None, _query None, _source_ip UNSET: see _read_*
-    _query: Query | None
+    # Each lazy field's slot (``sdk/_fields.py``) holds its value, or ``UNSET`` in a
+    # view over a provider's payload until its ``_read_*`` reads it from there.
+    # ``payload`` is ``UNSET`` while the body is the payload (the default); a marker,
+    # not a bound method: that would make every request a reference cycle.
+    _content_type: Any
+    _headers: Any
+    _query: Any
     _source_ip: Any
-    _root_path: Any  # a str, or UNSET in a view until ``_read_root_path``
+    _root_path: Any
+    _cookies: Any
 
     def __init__(
         self,
@@ -108,91 +109,45 @@ class HTTPRequest(Event[T]):
         self._headers = headers if headers is not None else Headers()
         self._query = query if query is not None else Query()
         self._body = body
-        self._cookies = cookies
+        self._cookies = UNSET if cookies is None else cookies
         self.path_params: Mapping[str, str] = path_params or {}
         self._source_ip = source_ip
         self._root_path = root_path
-        self._set(provider, trigger, id, source, type, subject, time, data,
-                  BODY if payload is UNSET else payload, data_content_type,
-                  attributes, raw, native)
-
-    # headers, query, source_ip and cookies are properties so that a view over a
-    # provider's payload can leave them unset (None, or UNSET for source_ip) and
-    # build them in ``_read_*`` on first read; they stay settable like any field.
-    @property
-    def headers(self) -> Headers:
-        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
-        headers = self._headers
-        if headers is None:
-            headers = self._headers = self._read_headers()
-        return headers
-
-    @headers.setter
-    def headers(self, value: Headers) -> None:
-        self._headers = value
+        self._set(provider, trigger, id, source, type, subject, time, data, payload,
+                  data_content_type, attributes, raw, native)
 
     def _read_headers(self) -> Headers:
+        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
         return Headers()
 
-    @property
-    def query(self) -> Query:
-        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
-        query = self._query
-        if query is None:
-            query = self._query = self._read_query()
-        return query
-
-    @query.setter
-    def query(self, value: Query) -> None:
-        self._query = value
+    headers = lazy("_headers", _read_headers)
 
     def _read_query(self) -> Query:
+        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
         return Query()
 
-    @property  # Event's attribute, read from the headers
-    def data_content_type(self) -> str | None:
+    query = lazy("_query", _read_query)
+
+    def _read_content_type(self) -> str | None:  # Event's attribute, from the headers
         """The Content-Type header unless given otherwise (found on first read)."""
-        ctype = self._content_type
-        if ctype is UNSET:
-            ctype = self._content_type = self.headers.get("content-type")
-        return ctype
+        return self.headers.get("content-type")
 
-    @data_content_type.setter
-    def data_content_type(self, value: str | None) -> None:
-        self._content_type = value
-
-    @property
-    def source_ip(self) -> str | None:
-        """The client's address, as the provider reports it."""
-        address = self._source_ip
-        if address is UNSET:
-            address = self._source_ip = self._read_source_ip()
-        return address  # type: ignore[no-any-return]
-
-    @source_ip.setter
-    def source_ip(self, value: str | None) -> None:
-        self._source_ip = value
+    data_content_type = lazy("_content_type", _read_content_type)
 
     def _read_source_ip(self) -> str | None:
+        """The client's address, as the provider reports it."""
         return None
 
-    @property
-    def root_path(self) -> str:
+    source_ip = lazy("_source_ip", _read_source_ip)
+
+    def _read_root_path(self) -> str:
         """The prefix the platform removed from the URL's path before ``path``: an API
         Gateway stage (``/prod``), the Azure route prefix (``/api``); ``""`` when none.
         ``root_path + path`` is the path the client requested (what a web app's
         ``url_for`` needs, ASGI's ``root_path`` / WSGI's ``SCRIPT_NAME``)."""
-        root = self._root_path
-        if root is UNSET:
-            root = self._root_path = self._read_root_path()
-        return root  # type: ignore[no-any-return]
-
-    @root_path.setter
-    def root_path(self, value: str) -> None:
-        self._root_path = value
-
-    def _read_root_path(self) -> str:
         return ""
+
+    root_path = lazy("_root_path", _read_root_path)
 
     @property
     def body(self) -> bytes:
@@ -212,21 +167,16 @@ class HTTPRequest(Event[T]):
         return body
 
     def payload_bytes_or_text(self) -> bytes | str:
-        if self._payload is BODY:  # the default: the body is the payload
+        if self._payload is UNSET:  # the default: the body is the payload
             return self.body
         return super().payload_bytes_or_text()
 
-    @property
-    def cookies(self) -> Mapping[str, str]:
-        """Request cookies by name (first value wins)."""
-        cookies = self._cookies
-        if cookies is None:
-            cookies = self._cookies = self._read_cookies()
-        return cookies
-
     def _read_cookies(self) -> Mapping[str, str]:
-        """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
+        """Request cookies by name (first value wins): those of the ``Cookie`` headers
+        (a view may have them elsewhere)."""
         return parse_cookie_header(self.headers.get_all("cookie"))
+
+    cookies = lazy("_cookies", _read_cookies)
 
     def query_string(self) -> str | None:
         """The query string as the client sent it, when the payload carries it

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Change", "Message", "Schedule", "StorageEvent"]
 
-#: ``Change``: the caller passed no ``data``/``payload`` (``None`` is a value it can pass).
-_NOT_GIVEN: Any = object()
-
-
 class Message(Event[T]):
     """A queue or topic message (kind ``message``): SQS, SNS, Kinesis, Kafka, MQ,
     Queue Storage, Service Bus, Event Hubs, Pub/Sub.
@@ -213,8 +209,8 @@ class Change(Event[T]):
         type: str | None = None,
         subject: str | None = None,
         time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = _NOT_GIVEN,
-        payload: Payload | None = _NOT_GIVEN,
+        data: Any = UNSET,
+        payload: Payload | None = UNSET,
         data_content_type: str | None = None,
         attributes: Mapping[str, str] | None = None,
         raw: Any = None,
@@ -226,9 +222,9 @@ class Change(Event[T]):
         self.old = old
         self.new = new
         # ``data`` is new/old unless the caller gave data or a payload (even None).
-        if data is _NOT_GIVEN:
-            data = (new if new is not None else old) if payload is _NOT_GIVEN else UNSET
-        if payload is _NOT_GIVEN:
+        if payload is UNSET:
             payload = None
+            if data is UNSET:
+                data = new if new is not None else old
         self._set(provider, trigger, id, source, type, subject, time, data, payload,
                   data_content_type, attributes, raw, native)
