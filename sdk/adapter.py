@@ -15,7 +15,8 @@ Cookies (``sdk._http``): ``parse_cookie_header`` (request cookies from ``Cookie`
 Lazy fields (``sdk._fields``): ``UNSET`` (the one sentinel: a value not worked
     out yet; ``None`` is a value), ``lazy`` (a field read on first use by a
     ``_read_*`` method a view overrides), ``field_group`` (several fields a view
-    reads from its payload at once).
+    reads from its payload at once); ``declared`` (marks a kind's ``__init__`` as
+    the declaration its constructor is generated from, ``sdk._event``).
 JSON form (``sdk._jsonform``):
     ``dumps`` (compact JSON of any handler value), ``jsonable``, ``iso`` (RFC 3339
     text of an aware time).
@@ -40,6 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._data import Payload, decode_payload, is_json_type
+from ._event import declared
 from ._fields import UNSET, field_group, lazy
 from ._http import parse_cookie_header
 from ._jsonform import dumps, iso, jsonable
@@ -81,6 +83,7 @@ __all__ = [
     "Rendered",
     "ReportedFailure",
     "batch_failure",
+    "declared",
     "decode_payload",
     "dumps",
     "field_group",

@@ -120,3 +120,34 @@ def test_one_sentinel_in_the_model_and_the_views(name: str) -> None:
         classes = {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
         if path.name != "_fields.py":
             assert name not in assigned | classes, f"{path.relative_to(ROOT)} defines {name}"
+
+
+def test_a_declared_kind_gets_its_fields_and_constructor_from_one_signature() -> None:
+    from sdk import Change, StorageEvent
+
+    assert Message._fields == ("queue", "topic", "delivery_count", "ordering_key",
+                               "partition", "sequence")
+    message = Message(queue="q", provider="aws", trigger="t", payload='{"a": 1}')
+    assert (message.queue, message.topic, message.data) == ("q", None, {"a": 1})
+    assert list(message.to_dict())[8:14] == list(Message._fields)
+    with pytest.raises(TypeError, match="key"):
+        StorageEvent(bucket="b", operation="created", provider="aws", trigger="t")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="colour"):
+        Message(colour="red", provider="aws", trigger="t")  # type: ignore[call-arg]
+    # Change's one difference: data is new/old unless data or a payload was given.
+    assert Change(operation="insert", new={"x": 1}, provider="p", trigger="t").data == {"x": 1}
+    assert Change(operation="delete", old={"x": 1}, provider="p", trigger="t").data == {"x": 1}
+    assert Change(operation="insert", new={"x": 1}, payload=None,
+                  provider="p", trigger="t").data is None
+
+
+def test_a_declared_field_needs_a_slot() -> None:
+    from sdk.adapter import declared
+
+    with pytest.raises(TypeError, match="colour"):
+        class Painted(Message[Any]):
+            __slots__ = ()
+
+            @declared
+            def __init__(self, *, colour: str = "", **event: Any) -> None:
+                """Generated."""
