@@ -69,7 +69,10 @@ def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
     params = [f"{name}=_d_{name}" if name in defaults else name
               for name in (*names, *_ATTRIBUTES)]
     namespace: dict[str, Any] = {f"_d_{name}": value for name, value in defaults.items()}
-    body = [f"    self.{name} = {name}" for name in names]
+    namespace["UNSET"] = UNSET
+    body = [_store(cls, name) for name in names]
+    if hasattr(cls, "_post_init"):  # a kind's own touch to its fields (HTTPRequest)
+        body.append("    self._post_init()")
     body.append(f"    self._set({', '.join(_ATTRIBUTES)})")
     source = f"def __init__(self, *, {', '.join(params)}):\n" + "\n".join(body) + "\n"
     exec(source, namespace)  # our own template; the names come from a class's signature
@@ -78,6 +81,21 @@ def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
     init.__doc__ = declaration.__doc__
     init.__annotations__ = dict(declaration.__annotations__)
     return init
+
+
+def _store(cls: type, name: str) -> str:
+    """The line of a generated ``__init__`` keeping field ``name``: in its slot, or
+    for a property in ``_<name>`` (a lazy field's ``None`` meaning: read it)."""
+    field = getattr(cls, name, None)
+    if not isinstance(field, property):
+        return f"    self.{name} = {name}"
+    if getattr(field.fget, "__lazy__", False):
+        return f"    self._{name} = UNSET if {name} is None else {name}"
+    return f"    self._{name} = {name}"
+
+
+def _slot_of(cls: type, name: str) -> str:
+    return f"_{name}" if isinstance(getattr(cls, name, None), property) else name
 
 
 class Event(Generic[T]):
@@ -115,8 +133,11 @@ class Event(Generic[T]):
         declaration = cls.__dict__.get("__init__")
         if getattr(declaration, "__declared__", False):
             code = declaration.__code__  # type: ignore[union-attr]
-            cls._fields = code.co_varnames[1:1 + code.co_kwonlyargcount]
-            missing = set(cls._fields) - set(cls.__dict__.get("__slots__", ()))
+            names = code.co_varnames[1:1 + code.co_kwonlyargcount]
+            if "_fields" not in cls.__dict__:  # the JSON form's, unless the kind says
+                cls._fields = names
+            slots = cls.__dict__.get("__slots__", ())
+            missing = {name for name in names if _slot_of(cls, name) not in slots}
             if missing:  # a field is a slot of the class declaring it
                 raise TypeError(f"{cls.__name__}: fields without a slot: {sorted(missing)}")
             cls.__init__ = _write_init(cls, declaration)  # type: ignore[method-assign]

@@ -84,6 +84,7 @@ def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False) -> L
     namespace: dict[str, Any] = {"UNSET": UNSET}
     exec(source, namespace)  # our own template; the names come from class bodies
     get, set_ = namespace["get"], namespace["set_"]
+    get.__lazy__ = True  # a declared kind's constructor stores None as UNSET (sdk/_event.py)
     get.__qualname__ = set_.__qualname__ = f"{reader.__qualname__.rpartition('.')[0]}.{slot}"
     return cast("Lazy[V]", property(get, set_, doc=reader.__doc__))
 

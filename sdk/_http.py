@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._data import Payload
-from ._event import Event, T
+from ._event import Event, T, declared
 from ._fields import UNSET, lazy
 from ._jsonform import loads
 from ._multidict import Headers, Query
 from .errors import EventDecodeError
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._event import EventAttributes
 
 __all__ = ["HTTPRequest", "parse_cookie_header"]
 
@@ -74,7 +77,17 @@ class HTTPRequest(Event[T]):
     _source_ip: Any
     _root_path: Any
     _cookies: Any
+    _body: bytes | str | Callable[[], bytes] | None
+    method: str
+    path: str
+    path_params: Mapping[str, str]
 
+    #: ``payload`` is the body and ``data_content_type`` the Content-Type header
+    #: (read when first needed) unless given.
+    _attribute_defaults: ClassVar[dict[str, Any]] = {"payload": UNSET,
+                                                     "data_content_type": UNSET}
+
+    @declared
     def __init__(
         self,
         *,
@@ -87,34 +100,16 @@ class HTTPRequest(Event[T]):
         path_params: Mapping[str, str] | None = None,
         source_ip: str | None = None,
         root_path: str = "",
-        # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
-        # per request. ``data_content_type`` defaults to the Content-Type header
-        # (read when first needed), ``payload`` to the body.
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = UNSET,
-        data_content_type: str | None = UNSET,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.method = method.upper()
-        self.path = path
-        self._headers = headers if headers is not None else Headers()
-        self._query = query if query is not None else Query()
-        self._body = body
-        self._cookies = UNSET if cookies is None else cookies
-        self.path_params: Mapping[str, str] = path_params or {}
-        self._source_ip = source_ip
-        self._root_path = root_path
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
+        """The body is generated from this signature (``sdk/_event.py``); a lazy
+        field given ``None`` is read on first use (empty headers and query, the
+        cookies of the ``Cookie`` headers)."""
+
+    def _post_init(self) -> None:
+        self.method = self.method.upper()
+        if not self.path_params:
+            self.path_params = {}
 
     def _read_headers(self) -> Headers:
         """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
