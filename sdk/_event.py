@@ -4,30 +4,98 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar
 
 from ._data import Payload, decode_payload
+from ._fields import UNSET, lazy
 from ._jsonform import iso, jsonable, loads
 from .errors import MALFORMED, EventDecodeError, malformed
 
-__all__ = ["UNSET", "Event", "T"]
+if TYPE_CHECKING:
+    from typing_extensions import NotRequired
+
+__all__ = ["UNSET", "Event", "EventAttributes", "T", "declared"]
 
 T = TypeVar("T")
 M = TypeVar("M")
+F = TypeVar("F")
 
 
-class _Unset:
-    __slots__ = ()
+class EventAttributes(TypedDict):
+    """:class:`Event`'s keywords, which every kind's constructor also takes
+    (``**event: Unpack[EventAttributes]`` in a kind's declared ``__init__``)."""
 
-    def __repr__(self) -> str:
-        return "UNSET"
+    provider: str
+    trigger: str
+    id: NotRequired[str | None]
+    source: NotRequired[str | None]
+    type: NotRequired[str | None]
+    subject: NotRequired[str | None]
+    time: NotRequired[datetime | Callable[[], datetime | None] | None]
+    data: NotRequired[Any]
+    payload: NotRequired[Payload | None]
+    data_content_type: NotRequired[str | None]
+    attributes: NotRequired[Mapping[str, str] | None]
+    raw: NotRequired[Any]
+    native: NotRequired[Callable[[], Any] | None]
 
-    def __bool__(self) -> bool:
-        return False
+
+#: Event's keywords in ``_set``'s order and their defaults (``provider`` and
+#: ``trigger`` have none): the one list a kind's generated ``__init__`` is written from.
+_ATTRIBUTES = ("provider", "trigger", "id", "source", "type", "subject", "time", "data",
+               "payload", "data_content_type", "attributes", "raw", "native")
+_ATTRIBUTE_DEFAULTS: dict[str, Any] = dict.fromkeys(_ATTRIBUTES[2:])
+_ATTRIBUTE_DEFAULTS["data"] = UNSET
 
 
-#: Marks data that has not been decoded yet (``None`` is a real value: no data).
-UNSET: Any = _Unset()
+def declared(init: F) -> F:
+    """Marks a kind's ``__init__`` as a declaration: its keyword-only parameters
+    (names, annotations, defaults; no default = required) are the kind's fields in
+    the JSON form's order, and :class:`Event` writes the body (see ``_write_init``)."""
+    init.__declared__ = True  # type: ignore[attr-defined]
+    return init
+
+
+def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
+    """The ``__init__`` a ``@declared`` one stands for, generated once per class from
+    source (as ``dataclasses`` does): the kind's fields are set, then Event's
+    attributes go to ``_set`` positionally. One frame, no ``**kwargs`` dict: a
+    forwarding ``super().__init__(**attributes)`` doubled the cost of a message."""
+    code = declaration.__code__
+    names = code.co_varnames[1:1 + code.co_kwonlyargcount]
+    # A kind may change an attribute's default (``Change``: ``payload`` UNSET).
+    defaults = {**(declaration.__kwdefaults__ or {}), **_ATTRIBUTE_DEFAULTS,
+                **getattr(cls, "_attribute_defaults", {})}
+    params = [f"{name}=_d_{name}" if name in defaults else name
+              for name in (*names, *_ATTRIBUTES)]
+    namespace: dict[str, Any] = {f"_d_{name}": value for name, value in defaults.items()}
+    namespace["UNSET"] = UNSET
+    body = [_store(cls, name) for name in names]
+    body.append(f"    self._set({', '.join(_ATTRIBUTES)})")
+    if hasattr(cls, "_post_init"):  # a kind's own touch to its fields (HTTPRequest),
+        body.append("    self._post_init()")  # once the attributes (trigger...) are set
+    source = f"def __init__(self, *, {', '.join(params)}):\n" + "\n".join(body) + "\n"
+    exec(source, namespace)  # our own template; the names come from a class's signature
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = declaration.__doc__
+    init.__annotations__ = dict(declaration.__annotations__)
+    return init
+
+
+def _store(cls: type, name: str) -> str:
+    """The line of a generated ``__init__`` keeping field ``name``: in its slot, or
+    for a property in ``_<name>`` (a lazy field's ``None`` meaning: read it)."""
+    field = getattr(cls, name, None)
+    if not isinstance(field, property):
+        return f"    self.{name} = {name}"
+    if getattr(field.fget, "__lazy__", False):
+        return f"    self._{name} = UNSET if {name} is None else {name}"
+    return f"    self._{name} = {name}"
+
+
+def _slot_of(cls: type, name: str) -> str:
+    return f"_{name}" if isinstance(getattr(cls, name, None), property) else name
 
 
 def _too_deep(trigger: str) -> EventDecodeError:
@@ -45,6 +113,8 @@ class Event(Generic[T]):
     """
 
     kind: ClassVar[str] = "event"
+    #: The kind's own fields in the JSON form's order: a ``@declared`` ``__init__``'s
+    #: keyword-only parameters.
     _fields: ClassVar[tuple[str, ...]] = ()
 
     __slots__ = (
@@ -62,6 +132,20 @@ class Event(Generic[T]):
         "trigger",
         "type",
     )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declaration = cls.__dict__.get("__init__")
+        if getattr(declaration, "__declared__", False):
+            code = declaration.__code__  # type: ignore[union-attr]
+            names = code.co_varnames[1:1 + code.co_kwonlyargcount]
+            if "_fields" not in cls.__dict__:  # the JSON form's, unless the kind says
+                cls._fields = names
+            slots = cls.__dict__.get("__slots__", ())
+            missing = {name for name in names if _slot_of(cls, name) not in slots}
+            if missing:  # a field is a slot of the class declaring it
+                raise TypeError(f"{cls.__name__}: fields without a slot: {sorted(missing)}")
+            cls.__init__ = _write_init(cls, declaration)  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -115,28 +199,14 @@ class Event(Generic[T]):
         self.raw = raw
         self._native = native
 
-    @property
-    def time(self) -> datetime | None:
+    def _read_time(self) -> datetime | None:
         """When it happened (aware UTC), if the provider says. An adapter may give a
         zero-argument callable instead, converting the provider's form on first read;
         an event that is a view over its payload leaves it ``UNSET`` and converts it
         in ``_read_time`` on first read."""
-        value = self._time
-        if value is UNSET or callable(value):
-            try:
-                value = self._read_time() if value is UNSET else value()
-            except MALFORMED as exc:  # a time of the wrong shape (10**400, a list...)
-                raise malformed(self.trigger, exc, keys=["time"]) from None
-            self._time = value
-        return value
-
-    @time.setter
-    def time(self, value: datetime | None) -> None:
-        self._time = value
-
-    def _read_time(self) -> datetime | None:
-        """``time`` from the payload, for a view that left it ``UNSET``."""
         return None
+
+    time = lazy("_time", _read_time, factories=True)
 
     # -- data -------------------------------------------------------------------
     @property

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ._data import Payload
-from ._event import UNSET, Event, T
+from ._event import Event, T, declared
+from ._fields import UNSET, lazy
 from ._jsonform import loads
 from ._multidict import Headers, Query, _MultiDict
-from .errors import MALFORMED, EventDecodeError, malformed
+from .errors import EventDecodeError
 
-__all__ = ["BODY", "HTTPRequest", "parse_cookie_header"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._event import EventAttributes
+
+__all__ = ["HTTPRequest", "parse_cookie_header"]
 
 _R = TypeVar("_R")
 
@@ -45,11 +49,6 @@ def _unquote(value: str) -> str:
     return value
 
 
-#: ``payload`` when it is the body. A marker, not a bound method: that would make
-#: every request a reference cycle only the garbage collector frees.
-BODY: Any = object()
-
-
 class HTTPRequest(Event[T]):
     """An HTTP request (kind ``http``).
 
@@ -70,12 +69,27 @@ class HTTPRequest(Event[T]):
 
     __slots__ = ("_body", "_content_type", "_cookies", "_headers", "_query", "_root_path",
                  "_source_ip", "method", "path", "path_params")
-    _content_type: str | None  # UNSET until read: then the Content-Type header
-    _headers: Headers | None  # None, _query None, _source_ip UNSET: see _read_*
-    _query: Query | None
+    # Each lazy field's slot (``sdk/_fields.py``) holds its value, or ``UNSET`` in a
+    # view over a provider's payload until its ``_read_*`` reads it from there.
+    # ``payload`` is ``UNSET`` while the body is the payload (the default); a marker,
+    # not a bound method: that would make every request a reference cycle.
+    _content_type: Any
+    _headers: Any
+    _query: Any
     _source_ip: Any
-    _root_path: Any  # a str, or UNSET in a view until ``_read_root_path``
+    _root_path: Any
+    _cookies: Any
+    _body: bytes | str | Callable[[], bytes] | None
+    method: str
+    path: str
+    path_params: Mapping[str, str]
 
+    #: ``payload`` is the body and ``data_content_type`` the Content-Type header
+    #: (read when first needed) unless given.
+    _attribute_defaults: ClassVar[dict[str, Any]] = {"payload": UNSET,
+                                                     "data_content_type": UNSET}
+
+    @declared
     def __init__(
         self,
         *,
@@ -88,120 +102,65 @@ class HTTPRequest(Event[T]):
         path_params: Mapping[str, str] | None = None,
         source_ip: str | None = None,
         root_path: str = "",
-        # Event's attributes, spelled out: forwarding ``**attributes`` costs a dict
-        # per request. ``data_content_type`` defaults to the Content-Type header
-        # (read when first needed), ``payload`` to the body.
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = UNSET,
-        data_content_type: str | None = UNSET,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.method = method.upper()
-        self.path = path
-        self._headers = headers if headers is not None else Headers()
-        self._query = query if query is not None else Query()
-        self._body = body
-        self._cookies = cookies
-        self.path_params: Mapping[str, str] = path_params or {}
-        self._source_ip = source_ip
-        self._root_path = root_path
-        self._set(provider, trigger, id, source, type, subject, time, data,
-                  BODY if payload is UNSET else payload, data_content_type,
-                  attributes, raw, native)
-        # Built lazily from the provider's maps: a malformed one names this trigger.
-        if isinstance(headers, _MultiDict):
-            headers._owner = trigger
-        if isinstance(query, _MultiDict):
-            query._owner = trigger
+        """The body is generated from this signature (``sdk/_event.py``); a lazy
+        field given ``None`` is read on first use (empty headers and query, the
+        cookies of the ``Cookie`` headers)."""
 
-    # headers, query, source_ip and cookies are properties so that a view over a
-    # provider's payload can leave them unset (None, or UNSET for source_ip) and
-    # build them in ``_read_*`` on first read; they stay settable like any field.
-    @property
-    def headers(self) -> Headers:
-        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
-        headers = self._headers
-        if headers is None:
-            headers = self._headers = self._lazy("headers", self._read_headers)
-            headers._owner = self.trigger  # what its errors name, should it be malformed
-        return headers
-
-    @headers.setter
-    def headers(self, value: Headers) -> None:
-        self._headers = value
+    def _post_init(self) -> None:
+        self.method = self.method.upper()
+        if not self.path_params:
+            self.path_params = {}
+        # Maps built lazily from the provider's payload: a malformed one names this trigger.
+        for given in (self._headers, self._query):
+            if isinstance(given, _MultiDict):
+                given._owner = self.trigger
 
     def _read_headers(self) -> Headers:
+        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
         return Headers()
 
-    @property
-    def query(self) -> Query:
-        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
-        query = self._query
-        if query is None:
-            query = self._query = self._lazy("query", self._read_query)
-            query._owner = self.trigger
-        return query
+    def _owned_headers(self) -> Headers:
+        """Request headers, case-insensitive, every value kept (:class:`~sdk.Headers`)."""
+        headers = self._read_headers()
+        headers._owner = self.trigger  # what its errors name, should it be malformed
+        return headers
 
-    @query.setter
-    def query(self, value: Query) -> None:
-        self._query = value
+    headers = lazy("_headers", _owned_headers, key="headers")
 
     def _read_query(self) -> Query:
+        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
         return Query()
 
-    @property  # Event's attribute, read from the headers
-    def data_content_type(self) -> str | None:
+    def _owned_query(self) -> Query:
+        """Query-string parameters, every value kept (:class:`~sdk.Query`)."""
+        query = self._read_query()
+        query._owner = self.trigger
+        return query
+
+    query = lazy("_query", _owned_query, key="query")
+
+    def _read_content_type(self) -> str | None:  # Event's attribute, from the headers
         """The Content-Type header unless given otherwise (found on first read)."""
-        ctype = self._content_type
-        if ctype is UNSET:
-            ctype = self._content_type = self.headers.get("content-type")
-        return ctype
+        return self.headers.get("content-type")
 
-    @data_content_type.setter
-    def data_content_type(self, value: str | None) -> None:
-        self._content_type = value
-
-    @property
-    def source_ip(self) -> str | None:
-        """The client's address, as the provider reports it."""
-        address = self._source_ip
-        if address is UNSET:
-            address = self._source_ip = self._lazy("source_ip", self._read_source_ip)
-        return address  # type: ignore[no-any-return]
-
-    @source_ip.setter
-    def source_ip(self, value: str | None) -> None:
-        self._source_ip = value
+    data_content_type = lazy("_content_type", _read_content_type)
 
     def _read_source_ip(self) -> str | None:
+        """The client's address, as the provider reports it."""
         return None
 
-    @property
-    def root_path(self) -> str:
+    source_ip = lazy("_source_ip", _read_source_ip)
+
+    def _read_root_path(self) -> str:
         """The prefix the platform removed from the URL's path before ``path``: an API
         Gateway stage (``/prod``), the Azure route prefix (``/api``); ``""`` when none.
         ``root_path + path`` is the path the client requested (what a web app's
         ``url_for`` needs, ASGI's ``root_path`` / WSGI's ``SCRIPT_NAME``)."""
-        root = self._root_path
-        if root is UNSET:
-            root = self._root_path = self._read_root_path()
-        return root  # type: ignore[no-any-return]
-
-    @root_path.setter
-    def root_path(self, value: str) -> None:
-        self._root_path = value
-
-    def _read_root_path(self) -> str:
         return ""
+
+    root_path = lazy("_root_path", _read_root_path)
 
     @property
     def body(self) -> bytes:
@@ -229,30 +188,16 @@ class HTTPRequest(Event[T]):
         return body
 
     def payload_bytes_or_text(self) -> bytes | str:
-        if self._payload is BODY:  # the default: the body is the payload
+        if self._payload is UNSET:  # the default: the body is the payload
             return self.body
         return super().payload_bytes_or_text()
 
-    @property
-    def cookies(self) -> Mapping[str, str]:
-        """Request cookies by name (first value wins)."""
-        cookies = self._cookies
-        if cookies is None:
-            cookies = self._cookies = self._lazy("cookies", self._read_cookies)
-        return cookies
-
-    def _lazy(self, name: str, read: Callable[[], _R]) -> _R:
-        """A field read from the payload on first use: a payload of the wrong shape
-        raises :class:`EventDecodeError` naming the field (an HTTP trigger answers
-        400), never a TypeError inside the handler."""
-        try:
-            return read()
-        except MALFORMED as exc:
-            raise malformed(self.trigger, exc, keys=[name]) from None
-
     def _read_cookies(self) -> Mapping[str, str]:
-        """The cookies of the ``Cookie`` headers (a view may have them elsewhere)."""
+        """Request cookies by name (first value wins): those of the ``Cookie`` headers
+        (a view may have them elsewhere)."""
         return parse_cookie_header(self.headers.get_all("cookie"))
+
+    cookies = lazy("_cookies", _read_cookies)
 
     def query_string(self) -> str | None:
         """The query string as the client sent it, when the payload carries it

@@ -1,27 +1,28 @@
 """The non-HTTP kinds: messages, storage changes, schedules and database changes.
 
-Each ``__init__`` spells out :class:`~sdk.Event`'s attributes and hands them to
-``Event._set`` positionally, as ``HTTPRequest`` does: forwarding ``**attributes``
-through ``super().__init__`` builds and unpacks a dict per event, which doubled
-the cost of every message of a batch.
+A kind is declared once: its ``@declared`` ``__init__`` lists its fields (names,
+types, defaults, in the JSON form's order) beside :class:`~sdk.Event`'s
+attributes (``**event``); ``Event`` generates the constructor from it, one frame
+that sets each field and hands the attributes to ``Event._set`` positionally
+(``sdk/_event.py``). ``to_dict``, ``repr`` and ``native`` are Event's, over
+``_fields``; the kinds add only behaviour.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from ._data import Payload
-from ._event import UNSET, Event, T
+from ._event import UNSET, Event, T, declared
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._event import EventAttributes
     from ._outputs import Bucket
 
 __all__ = ["Change", "Message", "Schedule", "StorageEvent"]
-
-#: ``Change``: the caller passed no ``data``/``payload`` (``None`` is a value it can pass).
-_NOT_GIVEN: Any = object()
 
 
 class Message(Event[T]):
@@ -35,11 +36,15 @@ class Message(Event[T]):
     """
 
     kind: ClassVar[str] = "message"
-    _fields: ClassVar[tuple[str, ...]] = (
-        "queue", "topic", "delivery_count", "ordering_key", "partition", "sequence",
-    )
     __slots__ = ("delivery_count", "ordering_key", "partition", "queue", "sequence", "topic")
+    queue: str | None
+    topic: str | None
+    delivery_count: int | None
+    ordering_key: str | None
+    partition: str | None
+    sequence: str | None
 
+    @declared
     def __init__(
         self,
         *,
@@ -49,29 +54,9 @@ class Message(Event[T]):
         ordering_key: str | None = None,
         partition: str | None = None,
         sequence: str | None = None,
-        # Event's attributes (see the module docstring).
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = None,
-        data_content_type: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.queue = queue
-        self.topic = topic
-        self.delivery_count = delivery_count
-        self.ordering_key = ordering_key
-        self.partition = partition
-        self.sequence = sequence
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
+        """The body is generated (see the module docstring)."""
 
 
 class StorageEvent(Event[T]):
@@ -83,15 +68,20 @@ class StorageEvent(Event[T]):
     """
 
     kind: ClassVar[str] = "storage"
-    _fields: ClassVar[tuple[str, ...]] = (
-        "bucket", "key", "operation", "size", "etag", "content_type", "version",
-    )
     __slots__ = ("bucket", "content_type", "etag", "key", "operation", "size", "version")
+    bucket: str | None
+    key: str | None
+    operation: str | None
+    size: int | None
+    etag: str | None
+    content_type: str | None
+    version: str | None
 
     OPERATIONS: ClassVar[frozenset[str]] = frozenset(
         {"created", "deleted", "archived", "restore_started", "restored", "metadata_updated"}
     )
 
+    @declared
     def __init__(
         self,
         *,
@@ -102,30 +92,9 @@ class StorageEvent(Event[T]):
         etag: str | None = None,
         content_type: str | None = None,
         version: str | None = None,
-        # Event's attributes (see the module docstring).
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = None,
-        data_content_type: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.bucket = bucket
-        self.key = key
-        self.operation = operation
-        self.size = size
-        self.etag = etag
-        self.content_type = content_type
-        self.version = version
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
+        """The body is generated (see the module docstring)."""
 
     def read(self) -> bytes:
         """The bytes of the object this event names, read from the cloud it came
@@ -154,35 +123,21 @@ class Schedule(Event[T]):
     Cloud Scheduler. A field the provider does not send is ``None``."""
 
     kind: ClassVar[str] = "schedule"
-    _fields: ClassVar[tuple[str, ...]] = ("schedule", "scheduled_time", "past_due")
     __slots__ = ("past_due", "schedule", "scheduled_time")
+    schedule: str | None
+    scheduled_time: datetime | None
+    past_due: bool | None
 
+    @declared
     def __init__(
         self,
         *,
         schedule: str | None = None,
         scheduled_time: datetime | None = None,
         past_due: bool | None = None,
-        # Event's attributes (see the module docstring).
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = None,
-        data_content_type: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.schedule = schedule
-        self.scheduled_time = scheduled_time
-        self.past_due = past_due
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
+        """The body is generated (see the module docstring)."""
 
 
 class Change(Event[T]):
@@ -194,9 +149,14 @@ class Change(Event[T]):
     """
 
     kind: ClassVar[str] = "change"
-    _fields: ClassVar[tuple[str, ...]] = ("operation", "table", "keys", "old", "new")
     __slots__ = ("keys", "new", "old", "operation", "table")
+    operation: str | None
+    table: str | None
+    keys: Mapping[str, Any] | None
+    old: Any
+    new: Any
 
+    @declared
     def __init__(
         self,
         *,
@@ -205,30 +165,21 @@ class Change(Event[T]):
         keys: Mapping[str, Any] | None = None,
         old: Any = None,
         new: Any = None,
-        # Event's attributes (see the module docstring).
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = _NOT_GIVEN,
-        payload: Payload | None = _NOT_GIVEN,
-        data_content_type: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
+        **event: Unpack[EventAttributes],
     ) -> None:
-        self.operation = operation
-        self.table = table
-        self.keys = keys
-        self.old = old
-        self.new = new
+        """The body is generated (see the module docstring)."""
+
+    #: ``payload`` not given is told apart from ``payload=None`` (see ``_set``).
+    _attribute_defaults: ClassVar[dict[str, Any]] = {"payload": UNSET}
+
+    def _set(self, provider: str, trigger: str, id: str | None, source: str | None,
+             type: str | None, subject: str | None, time: Any, data: Any, payload: Any,
+             data_content_type: str | None, attributes: Mapping[str, str] | None,
+             raw: Any, native: Any) -> None:
         # ``data`` is new/old unless the caller gave data or a payload (even None).
-        if data is _NOT_GIVEN:
-            data = (new if new is not None else old) if payload is _NOT_GIVEN else UNSET
-        if payload is _NOT_GIVEN:
+        if payload is UNSET:
             payload = None
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
+            if data is UNSET:
+                data = self.new if self.new is not None else self.old
+        super()._set(provider, trigger, id, source, type, subject, time, data, payload,
+                     data_content_type, attributes, raw, native)

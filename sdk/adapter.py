@@ -12,9 +12,11 @@ Payloads and the data rule (``sdk._data``):
     ``is_json_type``.
 Cookies (``sdk._http``): ``parse_cookie_header`` (request cookies from ``Cookie``
     header values, or a list of ``name=value`` items; the first of a name wins).
-Sentinels (``sdk._event``, ``sdk._http``):
-    ``UNSET`` (a field not given, worked out on first read), ``BODY`` (an HTTP
-    body not read yet).
+Lazy fields (``sdk._fields``): ``UNSET`` (the one sentinel: a value not worked
+    out yet; ``None`` is a value), ``lazy`` (a field read on first use by a
+    ``_read_*`` method a view overrides), ``field_group`` (several fields a view
+    reads from its payload at once); ``declared`` (marks a kind's ``__init__`` as
+    the declaration its constructor is generated from, ``sdk._event``).
 JSON form (``sdk._jsonform``):
     ``dumps`` (compact JSON of any handler value), ``jsonable``, ``iso`` (RFC 3339
     text of an aware time).
@@ -45,8 +47,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._data import Payload, decode_payload, is_json_type
-from ._event import UNSET
-from ._http import BODY, parse_cookie_header
+from ._event import declared
+from ._fields import UNSET, field_group, lazy
+from ._http import parse_cookie_header
 from ._jsonform import dumps, iso, jsonable, loads
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
@@ -74,7 +77,6 @@ if TYPE_CHECKING:
     from ._redact import redact_query, redact_url
 
 __all__ = [
-    "BODY",
     "DEFAULT_CONCURRENCY",
     "FAIL",
     "FAIL_FAST",
@@ -95,11 +97,14 @@ __all__ = [
     "ReportedFailure",
     "StoreAddress",
     "batch_failure",
+    "declared",
     "decode_payload",
     "dumps",
+    "field_group",
     "is_json_type",
     "iso",
     "jsonable",
+    "lazy",
     "loads",
     "option",
     "parse_cookie_header",

@@ -20,9 +20,8 @@ from adapters._http import (
     forwarded_client,
     parse_query,
 )
-from adapters._view import field_group
 from sdk import Context, Event, Function, Headers, HTTPRequest, Query
-from sdk.adapter import BODY, UNSET, Rendered, parse_cookie_header
+from sdk.adapter import UNSET, Rendered, field_group, parse_cookie_header
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
 from ._native import PayloadView, epoch_ms, powertools
@@ -219,8 +218,8 @@ class V2Request(HTTPRequest[Any], PayloadView):
         self._root_path = root
         self.method = (http.get("method") or "GET").upper()
         self.path = path
-        self._headers = None  # headers, query, client address, cookies: on first read
-        self._query = None
+        self._headers = UNSET  # headers, query, client address, cookies: on first read
+        self._query = UNSET
         self._source_ip = UNSET
         body = raw.get("body")
         if body is None or body == "":
@@ -229,15 +228,15 @@ class V2Request(HTTPRequest[Any], PayloadView):
             self._body = b64_body(body) if raw.get("isBase64Encoded") else body
         else:
             self._body = _body(raw)  # raises: a body must be a string
-        self._cookies = None
+        self._cookies = UNSET
         self._content_type = UNSET
-        self._less_read = None  # id, source, type, attributes, path params
+        self._less_read = UNSET  # id, source, type, attributes, path params
         self.provider = "aws"
         self.trigger = trigger
         self.subject = path
         self._time = UNSET
         self._data = UNSET
-        self._payload = BODY
+        self._payload = UNSET  # the body
         self.raw = raw
         self._native = None
         self._native_class = native_class

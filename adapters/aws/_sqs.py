@@ -21,9 +21,8 @@ from functools import partial
 from typing import Any
 
 from adapters._batch import LazyRecord
-from adapters._view import field_group
 from sdk import Context, Event, Message
-from sdk.adapter import UNSET, Record
+from sdk.adapter import UNSET, Record, field_group
 from sdk.errors import EventDecodeError
 
 from . import _s3, _sns
@@ -133,7 +132,7 @@ class SQSMessage(Message[Any], PayloadView):
             raise EventDecodeError(trigger, "body must be a string", keys=["body"])
         if system and system.__class__ is not dict and not isinstance(system, dict):
             raise AttributeError("attributes")  # reading its fields would fail: fail now
-        self._less_read: list[Any] | None = None
+        self._less_read: Any = UNSET
         self.topic = None
         self.partition = None
         self.provider = "aws"

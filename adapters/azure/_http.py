@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from adapters._http import HTTPTrigger, QueryPairs, forwarded_client
 from sdk import Headers, HTTPRequest, Query
-from sdk.adapter import BODY, UNSET, Rendered
+from sdk.adapter import UNSET, Rendered
 from sdk.errors import ResponseEncodeError
 
 from ._native import azure_functions, is_native
@@ -107,12 +107,12 @@ class AzureRequest(HTTPRequest[Any]):
         self._prefix = prefix
         self._path = UNSET  # _host, _path and _query_text: from the URL on first read
         self._subject = UNSET
-        self._headers = None  # headers, query, client address: on first read
-        self._query = None
+        self._headers = UNSET  # headers, query, client address: on first read
+        self._query = UNSET
         self._source_ip = UNSET
         self._root_path = UNSET  # the prefix, when the URL's path starts with it
         self._body = raw.get_body()
-        self._cookies = None
+        self._cookies = UNSET
         self._content_type = UNSET
         self.path_params = dict(route) if route else {}
         self.provider = "azure"
@@ -121,7 +121,7 @@ class AzureRequest(HTTPRequest[Any]):
         self.type = None
         self._time = None
         self._data = UNSET
-        self._payload = BODY
+        self._payload = UNSET  # the body
         self.attributes = {}
         self.raw = raw
         self._native = None  # ``native`` is ``raw``

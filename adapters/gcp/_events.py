@@ -227,7 +227,7 @@ class PubSubMessage(Message[Any]):
         self.subject = subject
         self._time = time
         self._data = UNSET
-        self._payload = _BASE64 if encoded else None
+        self._payload = UNSET if encoded else None  # UNSET: message.data, still base64
         self._encoded = encoded
         # the envelope's JSON type says nothing of the message's own
         self.data_content_type = content_type
@@ -236,13 +236,9 @@ class PubSubMessage(Message[Any]):
         self._native = native
 
     def payload_bytes_or_text(self) -> bytes | str:
-        if self._payload is _BASE64:  # message.data, decoded on first read
+        if self._payload is UNSET:  # message.data, decoded on first read
             self._payload = b64_body(self._encoded or "")
         return super().payload_bytes_or_text()
-
-
-#: ``PubSubMessage._payload`` while ``message.data`` is still base64 text.
-_BASE64: Any = object()
 
 
 @produces("gcp.storage", StorageEvent)

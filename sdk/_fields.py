@@ -1,0 +1,130 @@
+"""The one sentinel and the one way an event works a field out on first read.
+
+``UNSET`` marks a value not worked out yet (``None`` is a real value: no data, no
+client address). A *lazy field* is a property over a slot: while the slot holds
+``UNSET``, the first read calls the class's reader method and keeps its answer in
+the slot; the field stays settable like any other. A view over a provider's
+payload (``V2Request``, ``AzureRequest``...) leaves a slot ``UNSET`` and overrides
+the reader; an event built from keywords fills the slot and never reads.
+
+The getters are generated from source once per field (as ``dataclasses`` does
+for ``__init__``): one frame, the slot and the reader named in the code, so a
+lazy field costs what the hand-written property it replaces cost.
+
+A *field group* (``field_group``) is the same idea for several fields a view reads
+from its payload at once, run the first time any of them is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast, overload
+
+from .errors import MALFORMED, malformed
+
+__all__ = ["UNSET", "Lazy", "field_group", "lazy"]
+
+V = TypeVar("V")
+
+
+class _Unset:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: A value not worked out yet (``None`` is a value): the one sentinel of the model.
+UNSET: Any = _Unset()
+
+
+class Lazy(Generic[V]):
+    """The type of a lazy field, for type checkers: reads give ``V``, writes take it.
+    At run time a lazy field is a plain ``property``."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Lazy[V]: ...
+    @overload
+    def __get__(self, obj: object, owner: type[Any]) -> V: ...
+    def __get__(self, obj: Any, owner: Any) -> Any:  # pragma: no cover - typing only
+        raise NotImplementedError
+
+    def __set__(self, obj: Any, value: V) -> None:  # pragma: no cover - typing only
+        raise NotImplementedError
+
+
+# A payload of the wrong shape read on first use raises EventDecodeError naming
+# the field (an HTTP trigger answers 400), never a TypeError inside the handler.
+_GETTER = """\
+def get(self):
+    value = self.{slot}
+    if value is UNSET:
+        try:
+            value = self.{reader}()
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, keys=[{key!r}]) from None
+        self.{slot} = value
+{factory}    return value
+def set_(self, value):
+    self.{slot} = value
+"""
+
+#: ``factories=True``: a zero-argument callable in the slot is called on first read.
+_FACTORY = """\
+    elif callable(value):
+        try:
+            value = value()
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, keys=[{key!r}]) from None
+        self.{slot} = value
+"""
+
+
+def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False,
+         key: str | None = None) -> Lazy[V]:
+    """A field kept in ``slot`` and worked out by ``reader`` while it is ``UNSET``.
+
+    ``reader`` is called by name, so a subclass overriding it changes the field;
+    its docstring is the field's. With ``factories`` the slot may also hold a
+    zero-argument callable an adapter gave, called (once) on first read.
+    """
+    name = reader.__name__
+    key = key or slot.lstrip("_")  # what a malformed payload's error names
+    source = _GETTER.format(slot=slot, reader=name, key=key,
+                            factory=_FACTORY.format(slot=slot, key=key) if factories else "")
+    namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED, "malformed": malformed}
+    exec(source, namespace)  # our own template; the names come from class bodies
+    get, set_ = namespace["get"], namespace["set_"]
+    get.__lazy__ = True  # a declared kind's constructor stores None as UNSET (sdk/_event.py)
+    get.__qualname__ = set_.__qualname__ = f"{reader.__qualname__.rpartition('.')[0]}.{slot}"
+    return cast("Lazy[V]", property(get, set_, doc=reader.__doc__))
+
+
+def field_group(load: Callable[[Any], list[Any]], cache: str) -> Callable[[int], Any]:
+    """``field = field_group(load, "_slot")``; then ``name = field(i)`` in the class
+    body makes ``name`` the ``i``-th value of ``load(view)``, kept in ``view._slot``
+    (which the view's ``__init__`` sets to ``UNSET``)."""
+
+    def values(view: Any) -> list[Any]:
+        found: Any = getattr(view, cache)
+        if found is UNSET:
+            try:
+                found = load(view)
+            except MALFORMED as exc:  # read inside the handler: an EventDecodeError
+                raise malformed(view.trigger, exc, view.raw) from None
+            setattr(view, cache, found)
+        return found  # type: ignore[no-any-return]
+
+    def field(index: int) -> Any:
+        def get(view: Any) -> Any:
+            return values(view)[index]
+
+        def set_(view: Any, value: Any) -> None:
+            values(view)[index] = value
+
+        return property(get, set_)
+
+    return field
