@@ -27,8 +27,9 @@ Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
     learn the project of their trace field), ``redact_query`` / ``redact_url``
     (query values out of log lines), ``redaction_enabled`` (``POLYFN_LOG_REDACT``).
 Output drivers (``sdk._outputs``; loaded on first use, as the drivers are):
-    ``Address`` (a parsed destination or bucket address), ``Limits`` and ``Outcome``
-    (what a driver declares and answers), ``OutgoingMessage`` (one message to send).
+    ``Address`` (a parsed destination, bucket or store address: ``sdk._address``),
+    ``Limits`` and ``Outcome`` (what a driver declares and answers), ``OutgoingMessage``
+    (one message to send).
 Idempotency stores (``sdk._idempotency``; loaded on first use): ``IdempotencyRecord``
     and ``IN_PROGRESS`` (what a store keeps), ``StoreAddress``, ``option``,
     ``public_name``, ``require`` (reading a store address, naming the extra).
@@ -59,6 +60,7 @@ from ._tracing import invocation as tracing_invocation
 from ._tracing import tracer
 
 if TYPE_CHECKING:
+    from ._address import Address
     from ._batch import (
         FAIL,
         FAIL_FAST,
@@ -72,7 +74,6 @@ if TYPE_CHECKING:
     from ._idempotency._record import IN_PROGRESS, IdempotencyRecord
     from ._idempotency._stores import StoreAddress, option, public_name, require
     from ._outputs import Limits, Outcome, OutgoingMessage
-    from ._outputs._address import Address
     from ._redact import enabled as redaction_enabled
     from ._redact import redact_query, redact_url
 
@@ -151,10 +152,11 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name in _OUTPUTS:
-        from . import _outputs
-        from ._outputs._address import Address
+        from importlib import import_module
 
-        value = Address if name == "Address" else getattr(_outputs, name)
+        # Address is the one address parser's (no outputs package needed).
+        value = getattr(import_module("._address" if name == "Address" else "._outputs", "sdk"),
+                        name)
         globals()[name] = value
         return value
     if name in _REDACT:

@@ -1,12 +1,10 @@
 """``sdk.store(address)``: an idempotency store from an address, its driver loaded lazily.
 
-The pattern of ``sdk.destination`` (``sdk/_outputs/_address.py``, fsspec's
-``known_implementations``): a scheme table of dotted driver names, imported on
-first use. Only the driver of the scheme asked for is imported, and its client
-library only when the store is first used, so ``import sdk`` stays free of every
-provider library. The address is parsed here rather than by the outputs' parser:
-importing that one loads the whole outputs package (and dataclasses, inspect),
-milliseconds of every idempotent function's cold start.
+The one address parser of ``sdk.destination`` (:mod:`sdk._address`, fsspec's
+``known_implementations``) over this feature's table of dotted driver names,
+imported on first use. Only the driver of the scheme asked for is imported, and
+its client library only when the store is first used, so ``import sdk`` stays
+free of every provider library (and of the outputs package).
 Addresses (docs/idempotency.md has every option):
 
 ==========================================  =========================================  ==========
@@ -22,11 +20,10 @@ address                                     store                               
 
 from __future__ import annotations
 
-import threading
-from importlib import import_module
 from typing import Any
-from urllib.parse import urlsplit
 
+from .._address import Address, driver_class
+from .._address import parse as parse_address
 from ..errors import ConfigurationError
 from ._record import Store
 
@@ -51,22 +48,10 @@ def register_store(scheme: str, driver: str) -> None:
     SCHEMES[scheme.lower()] = driver
 
 
-class StoreAddress:
-    """A parsed store address: ``kind`` (the scheme), the ``text`` as configured and
-    its URL parts; ``name`` is netloc + path without slashes (a table, a collection)."""
-
-    __slots__ = ("kind", "netloc", "path", "query", "text")
-
-    def __init__(self, kind: str, text: str, netloc: str, path: str, query: str) -> None:
-        self.kind, self.text, self.netloc, self.path, self.query = (kind, text, netloc, path,
-                                                                    query)
-
-    @property
-    def name(self) -> str:
-        return f"{self.netloc}{self.path}".strip("/")
-
-    def __str__(self) -> str:
-        return self.text
+#: A parsed store address (:class:`sdk._address.Address`, as for destinations): ``kind``
+#: (the scheme), the ``text`` as configured, its URL parts; ``name`` is netloc +
+#: path without slashes (a table, a collection).
+StoreAddress = Address
 
 
 def store(address: str) -> Store:
@@ -78,31 +63,13 @@ def store(address: str) -> Store:
 
 
 def parse(text: str) -> StoreAddress:
-    if not isinstance(text, str) or "://" not in text:
-        raise ConfigurationError(f"an idempotency store address looks like "
-                                 f"'dynamodb://table', not {text!r}")
-    url = urlsplit(text.strip())
-    kind = url.scheme.lower()
-    if kind not in SCHEMES:
-        known = ", ".join(f"{s}://" for s in sorted(SCHEMES))
-        raise ConfigurationError(f"unknown idempotency store scheme {url.scheme!r}; "
-                                 f"known: {known}")
-    return StoreAddress(kind, text.strip(), url.netloc, url.path, url.query)
-
-
-_lock = threading.Lock()
-_loaded: dict[str, Any] = {}
+    return parse_address(text, SCHEMES, what="idempotency store address",
+                         example="dynamodb://table")
 
 
 def _driver(kind: str) -> Any:
     """The driver class for ``kind``, imported once."""
-    spec = SCHEMES[kind]
-    found = _loaded.get(spec)
-    if found is None:
-        with _lock:
-            module, _, name = spec.partition(":")
-            found = _loaded[spec] = getattr(import_module(module), name)
-    return found
+    return driver_class(kind, SCHEMES)
 
 
 def option(address: StoreAddress, name: str, default: str | None = None) -> str | None:

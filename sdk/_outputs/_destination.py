@@ -11,50 +11,61 @@ thread keeps one client, one connection pool and one code path for both.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import PublishError
 from ._address import DESTINATIONS, Address, driver_class, parse
 from ._driver import DestinationDriver, Outcome
 from ._message import OutgoingMessage, outgoing
+from ._value import Value
 
 __all__ = ["Destination", "ItemResult", "Outgoing", "SendResult", "destination"]
 
 
-@dataclass
-class Outgoing:
+class Outgoing(Value):
     """One item of :meth:`Destination.send_many` with its own fields (a plain value
     is an item with ``data`` only)."""
 
-    data: Any
-    attributes: Mapping[str, str] | None = None
-    key: str | None = None
-    id: str | None = None
-    type: str | None = None
-    source: str | None = None
-    subject: str | None = None
-    content_type: str | None = None
+    __slots__ = (
+        "attributes",
+        "content_type",
+        "data",
+        "id",
+        "key",
+        "source",
+        "subject",
+        "type",
+    )
+
+    def __init__(self, data: Any, attributes: Mapping[str, str] | None = None,
+                 key: str | None = None, id: str | None = None, type: str | None = None,
+                 source: str | None = None, subject: str | None = None,
+                 content_type: str | None = None) -> None:
+        self.data, self.attributes, self.key, self.id = data, attributes, key, id
+        self.type, self.source, self.subject = type, source, subject
+        self.content_type = content_type
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(Value):
     """Item ``index`` of a ``send_many``: its message ``id``, or the ``error``."""
 
-    index: int
-    id: str | None
-    error: PublishError | None = None
+    __slots__ = ("error", "id", "index")
+
+    def __init__(self, index: int, id: str | None, error: PublishError | None = None) -> None:
+        self.index, self.id, self.error = index, id, error
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-@dataclass
-class SendResult:
+class SendResult(Value):
     """Per-item results of ``send_many``, in the order given: nothing is dropped."""
 
-    items: list[ItemResult] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[ItemResult] | None = None) -> None:
+        self.items: list[ItemResult] = [] if items is None else items
 
     def __iter__(self) -> Iterator[ItemResult]:
         return iter(self.items)

@@ -30,30 +30,33 @@ raising ``NotFound`` / ``StorageError`` with the provider's code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
 from ._message import OutgoingMessage
+from ._value import Value
 
 __all__ = ["BucketDriver", "DestinationDriver", "Limits", "Outcome"]
 
 
-@dataclass(frozen=True)
-class Limits:
-    """A provider's documented limits: bytes per message, entries and bytes per batch."""
+class Limits(Value):
+    """A provider's documented limits: bytes per message, entries and bytes per batch
+    (``batch_bytes`` 0: ``batch_items * message_bytes``)."""
 
-    message_bytes: int
-    batch_items: int = 1
-    batch_bytes: int = 0  # 0: batch_items * message_bytes
+    __slots__ = ("batch_bytes", "batch_items", "message_bytes")
+
+    def __init__(self, message_bytes: int, batch_items: int = 1, batch_bytes: int = 0) -> None:
+        self.message_bytes, self.batch_items, self.batch_bytes = (message_bytes, batch_items,
+                                                                  batch_bytes)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Value):
     """One batch entry's result: the provider's message ``id``, or its error ``code``."""
 
-    id: str | None = None
-    code: str | None = None
-    detail: str = ""
+    __slots__ = ("code", "detail", "id")
+
+    def __init__(self, id: str | None = None, code: str | None = None,
+                 detail: str = "") -> None:
+        self.id, self.code, self.detail = id, code, detail
 
 
 class DestinationDriver(Protocol):

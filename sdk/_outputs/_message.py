@@ -12,11 +12,11 @@ other side gives bytes back (docs/outputs.md, per provider).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from .._jsonform import dumps
 from ._trace import trace_context
+from ._value import Value
 
 __all__ = ["FIELDS", "OutgoingMessage", "outgoing"]
 
@@ -28,25 +28,37 @@ BINARY = "application/octet-stream"
 FIELDS = ("attributes", "key", "id", "type", "source", "subject")
 
 
-@dataclass
-class OutgoingMessage:
+class OutgoingMessage(Value):
     """One message ready for a driver. ``trace`` holds the W3C ``traceparent`` /
     ``tracestate`` of the current span (empty unless OpenTelemetry is in use);
-    drivers that carry attributes add it to them."""
+    drivers that carry attributes add it to them. ``declared``: ``content_type``
+    was given by the caller (not inferred from ``data``)."""
 
-    data: Any
-    body: bytes
-    content_type: str
-    binary: bool
-    attributes: dict[str, str] = field(default_factory=dict)
-    key: str | None = None
-    id: str | None = None
-    type: str | None = None
-    source: str | None = None
-    subject: str | None = None
-    trace: dict[str, str] = field(default_factory=dict)
-    #: ``content_type`` was given by the caller (not inferred from ``data``).
-    declared: bool = False
+    __slots__ = (
+        "attributes",
+        "binary",
+        "body",
+        "content_type",
+        "data",
+        "declared",
+        "id",
+        "key",
+        "source",
+        "subject",
+        "trace",
+        "type",
+    )
+
+    def __init__(self, data: Any, body: bytes, content_type: str, binary: bool,
+                 attributes: dict[str, str] | None = None, key: str | None = None,
+                 id: str | None = None, type: str | None = None, source: str | None = None,
+                 subject: str | None = None, trace: dict[str, str] | None = None,
+                 declared: bool = False) -> None:
+        self.data, self.body, self.content_type, self.binary = data, body, content_type, binary
+        self.attributes = {} if attributes is None else attributes
+        self.key, self.id, self.type, self.source, self.subject = key, id, type, source, subject
+        self.trace = {} if trace is None else trace
+        self.declared = declared
 
     @property
     def needs_type(self) -> bool:

@@ -98,3 +98,31 @@ def test_the_wsgi_bridge_costs_no_asyncio_or_threading() -> None:
     code = ("import sdk\n"
             "h = sdk.wsgi(lambda env, start: [start('200 OK', []) and b''])\n")
     assert not {"asyncio", "threading", "sdk._asgi"} & loaded_by(code)
+
+
+#: What polyfn's own part of a first send (address, message encoding) and of a
+#: store must not bring. The driver's client library is not counted: a call written
+#: by hand with boto3 loads it too (boto3 itself loads dataclasses and threading).
+OUTPUT_AVOIDED = frozenset({"asyncio", "dataclasses", "inspect", "ast", "dis", "tokenize",
+                            "threading", "concurrent"})
+
+
+@pytest.mark.parametrize("code", [
+    "import sdk\nsdk.destination('sqs://q')\nsdk.bucket('s3://b')\n"
+    "from sdk._outputs._message import outgoing\noutgoing({'a': 1}, attributes={'t': 'a'})\n",
+    "import sdk._outputs\nsdk._outputs.destination('pubsub://p/t')\n",
+], ids=["sqs destination, message encoded", "import sdk._outputs"])
+def test_a_first_send_loads_no_dataclasses_asyncio_or_threading(code: str) -> None:
+    # Issue 13: the first send costs <= 5 ms more than the provider SDK by hand, so
+    # the neutral core imports only what every path needs (asyncio for send_async).
+    loaded = loaded_by(code)
+    assert {name.split(".")[0] for name in loaded} & OUTPUT_AVOIDED == set()
+    assert "sdk._address" in loaded  # the one address parser
+
+
+def test_a_store_loads_the_one_address_parser_not_the_outputs() -> None:
+    # The idempotency cache keeps a lock (threading); the rest holds for stores too.
+    loaded = loaded_by("import sdk\nsdk.store('memory://')\n")
+    assert "sdk._address" in loaded
+    assert not {name for name in loaded if name.startswith("sdk._outputs")}
+    assert {name.split(".")[0] for name in loaded} & OUTPUT_AVOIDED == {"threading"}
