@@ -59,7 +59,9 @@ class Record:
     def _decoded_ids(self) -> str | None:
         """The ids of the record's events, when they were decoded and have ids."""
         events = self.decoded()
-        ids = [event.id for event in events if event.id] if events else []
+        # Text ids only: a payload whose id is not a string says nothing a reader can use.
+        ids = [event.id for event in events if isinstance(event.id, str) and event.id] \
+            if events else []
         return ",".join(ids) if ids else None
 
     def events(self) -> list[Event[Any]]:
