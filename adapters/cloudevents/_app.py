@@ -75,6 +75,16 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
         return failure(exc, context, _TRIGGER.name)
 
 
+def _before_run(fn: Function[Any], message: HTTPMessage) -> Rendered | list[Event[Any]]:
+    """The answer a delivery gets without running the handler (malformed, or of a
+    kind it does not take), else the delivery's events."""
+    events = _early(message)
+    if isinstance(events, Rendered):
+        return events
+    refused = _refused(fn, events)
+    return events if refused is None else refused
+
+
 def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
     """415 when the handler does not take the kind of an event of the delivery (a
     CloudEvent to an ``HTTPRequest`` handler): nothing runs, and a 4xx tells the
@@ -103,12 +113,9 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         message = HTTPMessage(_environ_headers(environ), _read_body(environ),
                               environ.get("REQUEST_METHOD") or "GET")
-        events = _early(message)
-        refused = None if isinstance(events, Rendered) else _refused(fn, events)
+        events = _before_run(fn, message)
         if isinstance(events, Rendered):
             rendered = events
-        elif refused is not None:
-            rendered = refused
         else:
             context = request_context(message, events)
             found = tracer()
@@ -164,12 +171,9 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
             raise RuntimeError(f"the CloudEvents app serves HTTP, not {scope['type']}")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
-        events = _early(message)
-        refused = None if isinstance(events, Rendered) else _refused(fn, events)
+        events = _before_run(fn, message)
         if isinstance(events, Rendered):
             rendered = events
-        elif refused is not None:
-            rendered = refused
         else:
             context = request_context(message, events)
             found = tracer()
