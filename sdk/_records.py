@@ -42,8 +42,9 @@ class Record:
         else the decoded events' ids, else the position (worked out when a line
         needs it, not for every record of every batch)."""
         label = self._label
-        if label is None and self.key is not None:
-            label = self._label = str(self.key)
+        key = self.key
+        if label is None and isinstance(key, (str, int)):  # a text id, or a position
+            label = self._label = str(key)
         return label if label is not None else self._decoded_ids() or self.position
 
     @label.setter

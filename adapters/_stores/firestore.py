@@ -65,7 +65,7 @@ class FirestoreStore:
                         FailedPrecondition,
                         NotFound,
                     )
-                    from google.cloud import firestore
+                    import google.cloud.firestore as firestore
 
                     client = self._client
                     if client is None:

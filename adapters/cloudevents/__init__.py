@@ -29,6 +29,7 @@ from sdk import Context, Event
 
 from . import _dapr  # noqa: F401 - registers its types
 from ._binding import HTTPMessage
+from ._structured import check_attributes as _check_attributes
 from ._structured import from_structured
 from ._triggers import GENERIC_TRIGGER, HTTP, PROVIDER, Batch, Structured
 from ._types import (
@@ -82,8 +83,10 @@ def decode_cloudevent(cloudevent: Any, *, provider: str, trigger: str = GENERIC_
 
     ``trigger`` names a type no decoder claims; ``native`` is the library event.
     """
-    parts = CloudEventParts(dict(cloudevent.get_attributes()), cloudevent.get_data(),
-                            provider=provider, trigger=trigger,
-                            raw=cloudevent if raw is None else raw,
-                            native=lambda: cloudevent)
+    attributes = dict(cloudevent.get_attributes())
+    # The library takes any value for any attribute; the contract is the spec's.
+    time = _check_attributes(attributes, trigger)
+    parts = CloudEventParts(attributes, cloudevent.get_data(), provider=provider,
+                            trigger=trigger, raw=cloudevent if raw is None else raw,
+                            native=lambda: cloudevent, time=time)
     return decode_parts(parts)

@@ -24,16 +24,26 @@ __all__ = ["REQUIRED", "SPEC_VERSIONS", "check_attributes", "from_structured"]
 #: https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
 REQUIRED = ("id", "source", "specversion", "type")
 SPEC_VERSIONS = frozenset({"1.0", "0.3"})
+#: What an attribute value may be: the CloudEvents type system's Boolean, Integer,
+#: String, Binary, URI and Timestamp (a JSON object or array is none of them).
+_SCALARS = (str, int, float, bool, bytes, datetime)
 
 
 def check_attributes(attributes: Mapping[str, Any], trigger: str) -> datetime | None:
     """The event's ``time``, after checking the attributes: :class:`EventDecodeError`
-    naming every required attribute missing or empty, or a malformed ``time``."""
+    naming every required attribute missing or empty, every attribute whose value
+    is not a scalar (an object or an array), or a malformed ``time``."""
     missing = [name for name in REQUIRED
                if not isinstance(attributes.get(name), str) or not attributes[name]]
     if missing:
         raise EventDecodeError(trigger, "not a valid CloudEvent: required attributes are "
                                "missing, empty or not strings", keys=missing)
+    nested = [str(name) for name, value in attributes.items()
+              if value is not None and not isinstance(value, _SCALARS)]
+    if nested:
+        raise EventDecodeError(trigger, "not a valid CloudEvent: attribute values are "
+                               "strings, numbers or booleans, not objects or arrays",
+                               keys=nested)
     if attributes["specversion"] not in SPEC_VERSIONS:
         raise EventDecodeError(trigger, "unsupported specversion (polyfn reads 1.0 and 0.3)",
                                keys=["specversion"])

@@ -191,6 +191,12 @@ class PubSubMessage(Message[Any]):
         if encoded is not None and encoded.__class__ is not str:
             raise EventDecodeError(PUBSUB, "message.data must be a base64 string",
                                    keys=["message.data"])
+        message_id = message_id or message.get("message_id")
+        if message_id is not None and message_id.__class__ is not str:
+            # PubsubMessage.messageId is a string: the id names the message in logs,
+            # retries and idempotency keys.
+            raise EventDecodeError(PUBSUB, "message.messageId must be a string",
+                                   keys=["message.messageId"])
         published = published or message.get("publish_time")
         # Senders mostly stamp the envelope with the publish time: that text is parsed once.
         if published and published != time_text:
@@ -221,7 +227,7 @@ class PubSubMessage(Message[Any]):
         self.sequence = None
         self.provider = provider
         self.trigger = PUBSUB
-        self.id = message_id or message.get("message_id") or envelope_id
+        self.id = message_id or envelope_id
         self.source = source
         self.type = type
         self.subject = subject

@@ -107,6 +107,48 @@ def _deep_json(push: dict[str, Any]) -> str:
     return text.replace('"attributes": {}', '"attributes": ' + '{"a":' * DEEP + "1" + "}" * DEEP)
 
 
+def test_a_deep_pubsub_message_id_is_a_decode_error_not_a_crash_in_the_log_line() -> None:
+    """CI's fuzz found it: a nested ``messageId`` became the event id, and the
+    failure line for a model handler recursed turning it into text."""
+    from cloudevents.http import CloudEvent
+
+    @sdk.function
+    def handle(message: Message) -> None:
+        message.to_dict()
+
+    data = {"message": {"data": "e30=", "messageId": deep()},
+            "subscription": "projects/p/subscriptions/s"}
+    event = CloudEvent({"type": "google.cloud.pubsub.topic.v1.messagePublished",
+                        "source": "//pubsub.googleapis.com/projects/p/topics/t", "id": "1"}, data)
+    with pytest.raises(EventDecodeError, match=r"^gcp\.pubsub: message\.messageId must be a "
+                                               r"string \(keys: message\.messageId\)$"):
+        gcp.cloudevent_function(handle)(event)
+
+
+@pytest.mark.parametrize("value", [deep(), deep("dict"), {"a": 1}, [1]])
+def test_cloudevent_library_objects_get_the_attribute_checks_of_the_json_form(value: Any
+                                                                              ) -> None:
+    """The ``cloudevents`` library takes any value for any attribute; the CloudEvents
+    type system has no objects or arrays, and the required ones are strings."""
+    from cloudevents.http import CloudEvent
+
+    event = CloudEvent({"type": "t", "source": "//s", "id": "1", "subject": value}, {})
+    with pytest.raises(EventDecodeError, match=r"attribute values are strings, numbers or "
+                                               r"booleans.*\(keys: subject\)$"):
+        gcp.decode(event)
+    nameless = CloudEvent({"type": "t", "source": "//s", "id": "1"}, {})
+    nameless._attributes["id"] = value  # the library's own check only wants it present
+    with pytest.raises(EventDecodeError, match=r"required attributes.*\(keys: id\)$"):
+        gcp.decode(nameless)
+
+
+def test_a_record_whose_key_is_not_text_is_named_by_its_position() -> None:
+    from sdk.adapter import Record
+
+    record = Record(deep(), [], position="3")
+    assert record.label == "3"
+
+
 # -- headers: NUL bytes, values that are lists, lone surrogates -----------------------------------
 
 def _wsgi(app: Any, headers: dict[str, str], payload: bytes) -> tuple[int, str, bytes]:
