@@ -60,12 +60,12 @@ class FirestoreStore:
         if api is None:
             with self._lock:
                 if self._api is None:
+                    import google.cloud.firestore as firestore
                     from google.api_core.exceptions import (
                         AlreadyExists,
                         FailedPrecondition,
                         NotFound,
                     )
-                    import google.cloud.firestore as firestore
 
                     client = self._client
                     if client is None:
