@@ -21,8 +21,11 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m examples.demo
 
 # pytest exits 5 when it collected no test: that is a failure here, not a success.
+# Two workers (pytest-xdist): the fuzz suite beside the real-server tests, each group
+# on one worker (tests/conftest.py test_group); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 lint: $(VENV)/.installed

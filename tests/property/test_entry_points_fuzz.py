@@ -35,7 +35,7 @@ from tests.support import fuzz_drivers as drive
 from tests.support.mutate import KEYS, MARKER, mutate
 from tests.support.samples import HAVE_SAMPLES, SAMPLES, load, sample_files, sample_id
 
-from .conftest import PROFILE
+from .conftest import FULL, PROFILE
 
 #: Seconds one payload may take through all of its entry points (a hang fails).
 TIME_LIMIT = 10.0
@@ -57,7 +57,7 @@ COUNT = {"payloads": 0, "tests": 0}
 
 def examples(name: str) -> Any:
     quick, ci = BUDGET[name]
-    return settings(max_examples=ci if PROFILE == "ci" else quick)
+    return settings(max_examples=ci if FULL else quick)
 
 
 class Base:
@@ -384,7 +384,7 @@ def test_the_payload_count() -> None:
     tests in order; a partial run, -k, says so and checks nothing)."""
     ran = COUNT["payloads"]
     print(f"\nfuzz: {ran} payloads through the entry points (profile {PROFILE})")
-    if PROFILE != "ci":
+    if not FULL:
         pytest.skip(f"profile {PROFILE}: {ran} payloads (the ci profile runs {CI_TOTAL}+)")
     if not HAVE_SAMPLES:
         pytest.fail(f"no samples at {SAMPLES}")

@@ -216,9 +216,9 @@ def test_control_messages_call_no_handler() -> None:
 @pytest.mark.parametrize(("data", "problem"), [
     ("!!not base64!!", "is not base64"),
     (base64.b64encode(b"not compressed").decode(), "is not gzip or zlib compressed"),
-    (base64.b64encode(gzip.compress(b"not json")).decode(), "does not hold JSON"),
-    (base64.b64encode(gzip.compress(b"\xff\xfe")).decode(), "does not hold JSON"),
-    (base64.b64encode(gzip.compress(b"[1, 2]")).decode(), "JSON object"),
+    (base64.b64encode(gzip.compress(b"not json", mtime=0)).decode(), "does not hold JSON"),
+    (base64.b64encode(gzip.compress(b"\xff\xfe", mtime=0)).decode(), "does not hold JSON"),
+    (base64.b64encode(gzip.compress(b"[1, 2]", mtime=0)).decode(), "JSON object"),
     (None, "base64 string"),
 ])
 def test_malformed_log_data_names_the_key(data: Any, problem: str) -> None:
