@@ -32,7 +32,7 @@ _SWITCH = "POLYFN_OTEL"
 _VERSION = "0.1.0"
 #: A provider named by the variable the API loads one from on first use.
 _named = bool(os.environ.get("OTEL_PYTHON_TRACER_PROVIDER"))
-_SCHEMA = "https://opentelemetry.io/schemas/1.26.0"
+_SCHEMA = "https://opentelemetry.io/schemas/1.44.0"  # the version docs/tracing.md cites
 
 #: [the tracer] once a configured provider gave one; [] while tracing is off.
 _tracer: list[Any] = []

@@ -44,3 +44,27 @@ def test_the_tracing_benchmark_runs_its_three_modes() -> None:
     lines = answer.stdout.splitlines()
     assert lines[0].split()[1:4] == ["off", "no-provider", "sdk"]
     assert [line.split()[0] for line in lines[1:]] == ["http.v2", "sqs.batch-10"]
+
+
+def _systems() -> set[str]:
+    """Every ``messaging.system`` value the tracing tables can write."""
+    from adapters._tracing import _aws, _azure, _events
+
+    rows = [*_aws.CARRIERS.values(), *_azure.CARRIERS.values()]
+    found = {row.system for row in rows if row.system is not None}
+    found |= set(_events._SYSTEMS.values())
+    found |= {_aws._mq(raw)["messaging.system"] for raw in ({"rmqMessagesByQueue": {}}, {})}
+    return found
+
+
+def test_every_messaging_system_is_a_registered_value() -> None:
+    """The values come from the conventions' registry (the semantic-conventions
+    package's generated enum, the registry's own ``messaging.system`` members)."""
+    from opentelemetry.semconv._incubating.attributes.messaging_attributes import (
+        MessagingSystemValues,
+    )
+
+    registered = {value.value for value in MessagingSystemValues}
+    assert _systems() <= registered
+    assert {"aws.sns", "aws_sqs", "servicebus", "eventhubs", "eventgrid",
+            "gcp_pubsub"} <= _systems()
