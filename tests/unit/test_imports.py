@@ -111,7 +111,8 @@ _FIRST_INVOCATIONS = (
 
 
 #: The records' paths outside the runner's call site: a ``list[...]`` handler (the
-#: runner's and the ASGI CloudEvents app's), and the events of an ASGI batch.
+#: runner's and the ASGI CloudEvents app's), and the events of an ASGI batch; an
+#: ASGI app through ``sdk.asgi`` (its route is read only while tracing).
 _BATCH_PATHS = (
     "import asyncio, json, adapters.aws, sdk\n"
     "from adapters.testing import aws, cloudevents\n"
@@ -130,6 +131,11 @@ _BATCH_PATHS = (
     "        (b'content-type', b'application/cloudevents-batch+json')]}\n"
     "    asyncio.run(asgi_app(handle)(scope, receive, send))\n"
     "    assert sent[0]['status'] == 204, sent\n"
+    "async def web(scope, receive, send):\n"
+    "    await send({'type': 'http.response.start', 'status': 200, 'headers': []})\n"
+    "    await send({'type': 'http.response.body', 'body': b'ok'})\n"
+    "bridged = adapters.aws.lambda_handler(sdk.asgi(web, lifespan='off'))\n"
+    "assert bridged(aws.apigw_v2('GET', '/x'), None)['statusCode'] == 200\n"
 )
 
 
@@ -141,7 +147,7 @@ def test_tracing_off_loads_no_opentelemetry(code: str) -> None:
     record spans (``sdk._tracing_records``)."""
     loaded = loaded_by(code)
     assert "opentelemetry" not in top_level(loaded)
-    assert "sdk._tracing_records" not in loaded
+    assert not {"sdk._tracing_records", "sdk._tracing_web"} & loaded
 
 
 def test_opentelemetry_without_a_provider_loads_no_more_of_it() -> None:
