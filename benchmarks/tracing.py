@@ -183,6 +183,44 @@ def _print_paired(pairs: int, seconds: float) -> None:
             print(f"{base:<14}{mode:>13}{mine:>10.2f}{floor:>10.2f}{ratio:>7.3f}x")
 
 
+# -- the checks alone: each hook against a direct call, in this process --------------
+
+class _Trigger:
+    """The least a trigger does: call the handler."""
+
+    def invoke(self, fn: Any, raw: Any, context: Any, **options: Any) -> Any:
+        return fn(raw)
+
+
+class _Record:
+    def events(self) -> list[Any]:
+        return [None]
+
+
+def checks(pairs: int) -> dict[str, float]:
+    """Nanoseconds each tracing check adds, tracing off (OpenTelemetry not loaded):
+    the invocation's (``adapters._tracing.invoke`` over ``trigger.invoke``) and a
+    batch record's (``sdk._batch._attempt`` over ``_handle``), medians of ``pairs``
+    alternating runs of 10,000 calls."""
+    import timeit
+
+    from adapters._tracing import invoke
+    from sdk import as_function
+    from sdk._batch import _attempt, _handle
+
+    trigger, fn, record = _Trigger(), as_function(lambda event: None), _Record()
+    sides = {"invocation": (lambda: invoke(trigger, fn.fn, None, None),  # type: ignore[arg-type]
+                            lambda: trigger.invoke(fn.fn, None, None)),
+             "record": (lambda: _attempt(fn, record, None),  # type: ignore[arg-type]
+                        lambda: _handle(fn, record, None))}  # type: ignore[arg-type]
+    found: dict[str, float] = {}
+    for name, (hooked, direct) in sides.items():
+        extra = [timeit.timeit(hooked, number=10_000) - timeit.timeit(direct, number=10_000)
+                 for _ in range(pairs)]
+        found[name] = median(extra) / 10_000 * 1e9
+    return found
+
+
 # -- fresh interpreters: each mode as a process starts in it -------------------------
 
 def _setup(mode: str) -> Callable[[], None]:
@@ -231,8 +269,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--paired", type=int, metavar="PAIRS",
                         help="in-process: each tracing-off mode against the floor, PAIRS "
                              "alternating runs of about 5 ms each")
+    parser.add_argument("--checks", type=int, metavar="PAIRS",
+                        help="the nanoseconds each tracing check adds, tracing off")
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)  # one child run
     args = parser.parse_args(argv)
+    if args.checks:
+        for name, ns in checks(args.checks).items():
+            print(f"{name:<11} check: {ns:6.1f} ns  (median of {args.checks} pairs)")
+        return
     if args.paired:
         _print_paired(args.paired, 0.005)
         return

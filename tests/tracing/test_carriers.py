@@ -97,3 +97,9 @@ def test_the_in_process_tracing_modes_set_and_restore_what_decides_them() -> Non
     assert traced[3] is not None
     ratio, ours, theirs = tracing.paired("off", "sqs.batch-10", 2, 0.0005)
     assert ratio > 0 and ours > 0 and theirs > 0
+
+
+def test_the_checks_benchmark_runs() -> None:
+    from benchmarks import tracing
+
+    assert set(tracing.checks(1)) == {"invocation", "record"}
