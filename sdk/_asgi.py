@@ -27,7 +27,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from . import _loop
+from . import _loop, _tracing
 from ._context import Context
 from ._function import Function
 from ._http import HTTPRequest
@@ -174,7 +174,12 @@ class ASGIHandler(Function[Any]):
             scope = http_scope(request, None)
         scope["polyfn.request"] = request
         scope["polyfn.context"] = context
-        return _loop.run(self._exchange(scope, body))
+        rendered = _loop.run(self._exchange(scope, body))
+        if _tracing._tracer:  # traced: the framework's matched route (sdk._tracing_web)
+            from ._tracing_web import asgi_route
+
+            asgi_route(scope)
+        return rendered
 
     async def _exchange(self, scope: dict[str, Any], body: bytes) -> Rendered:
         cycle = _Cycle(body)

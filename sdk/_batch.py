@@ -269,6 +269,7 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     """A ``list[...]`` handler: one call with every event that decoded and validated
     (in an ordered group, only those before the group's first failure). Its result
     is the failed events, or (``policy.results``) the answer, appended to ``answer``."""
+    started = _tracing.started()  # None unless traced: then a span per record
     errors: list[BaseException | None] = [None] * len(records)
     decoded: list[Event[Any]] | BaseException | None = None
     error: BaseException | None = None
@@ -278,7 +279,8 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     for index, record in enumerate(records):
         group = 0 if policy.ordered else record.group
         if group is not None and group in failed_groups:
-            continue  # reported failed below, never handed over out of order
+            errors[index] = SKIPPED  # never handed over out of order
+            continue
         decoded = _prepared(fn, record)
         if isinstance(decoded, BaseException):
             errors[index] = decoded
@@ -299,6 +301,8 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
                 if errors[index] is None:
                     errors[index] = ReportedFailure()
     decoded = error = None  # no reference cycle: see _attempt
+    if started is not None:
+        _tracing.handed_over(started, records, errors)
     try:
         return _skip_after_failures(records, errors, policy.ordered)
     finally:

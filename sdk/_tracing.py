@@ -8,9 +8,12 @@ provider is configured (not the API's ``ProxyTracerProvider`` or
 Otherwise nothing here imports anything: :func:`tracer` is a dictionary lookup.
 
 What a trigger's span carries (attributes, parent, links) is the adapters'
-knowledge (``adapters/_tracing``); this module makes the spans: the invocation
-(:func:`invocation`) and one child per batch record at the runner's call site
-(:func:`attempt`, from ``sdk._batch._attempt``). Semantic conventions:
+knowledge (``adapters/_tracing``); this module makes the invocation's span
+(:func:`invocation`) and is the entry to the records' spans (``sdk._tracing_records``,
+loaded only while tracing): one child per batch record at the runner's call site
+(:func:`attempt`, from ``sdk._batch._attempt``), per record a ``list[...]``
+handler was given (:func:`started`, :func:`handed_over`), per event of a batch
+the ASGI CloudEvents app runs (:func:`event`). Semantic conventions:
 https://opentelemetry.io/docs/specs/semconv/faas/ and
 https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/.
 """
@@ -20,19 +23,20 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
 __all__ = ["BATCH", "Batch", "attempt", "attempt_async", "current_ids", "disable", "enable",
-           "exception", "extract", "fail", "invocation", "tracer"]
+           "event", "exception", "extract", "fail", "handed_over", "invocation", "link",
+           "started", "tracer"]
 
 #: ``POLYFN_OTEL``: ``1`` imports OpenTelemetry and traces, ``0`` never traces.
 _SWITCH = "POLYFN_OTEL"
 _VERSION = "0.1.0"
 #: A provider named by the variable the API loads one from on first use.
 _named = bool(os.environ.get("OTEL_PYTHON_TRACER_PROVIDER"))
-_SCHEMA = "https://opentelemetry.io/schemas/1.26.0"
+_SCHEMA = "https://opentelemetry.io/schemas/1.44.0"  # the version docs/tracing.md cites
 
 #: [the tracer] once a configured provider gave one; [] while tracing is off.
 _tracer: list[Any] = []
@@ -131,7 +135,8 @@ def extract(carrier: Mapping[str, str] | None) -> Any:
     return context
 
 
-def _link(carrier: Mapping[str, str] | None) -> Any:
+def link(carrier: Mapping[str, str] | None) -> Any:
+    """A span link to the producer context ``carrier`` holds; ``None`` when none."""
     from opentelemetry import trace
 
     context = extract(carrier)
@@ -167,12 +172,12 @@ def invocation(tracer: Any, name: str, kind: str, attributes: dict[str, Any],
     from opentelemetry import trace
 
     parent = next((c for c in map(extract, parents) if c is not None), None)
-    found = [link for link in map(_link, links) if link is not None]
+    linked = [item for item in map(link, links) if item is not None]
     token = BATCH.set(batch)
     try:
         with tracer.start_as_current_span(
                 name, context=parent, kind=getattr(trace.SpanKind, _KINDS[kind]),
-                attributes=attributes, links=found) as span:
+                attributes=attributes, links=linked) as span:
             yield span
     finally:
         BATCH.reset(token)
@@ -186,51 +191,49 @@ def fail(span: Any, error: BaseException) -> None:
     span.set_status(Status(StatusCode.ERROR, type(error).__name__))
 
 
-def _record_span(record: Any) -> tuple[Batch, dict[str, Any], list[Any]]:
-    """The batch, a record's attributes and its producer link, for its span."""
+def started() -> int | None:
+    """The time (ns) a ``list[...]`` handler's batch began, for its records' spans
+    (:func:`handed_over`); ``None`` while the invocation is not traced."""
+    if BATCH.get() is None:
+        return None
+    import time
+
+    return time.time_ns()
+
+
+def handed_over(started: int, records: Sequence[Any],
+                errors: Sequence[BaseException | None]) -> None:
+    """A span per record a ``list[...]`` handler ran on (``sdk._tracing_records``)."""
+    from ._tracing_records import handed_over as spans
+
+    spans(started, records, errors)
+
+
+def event(event: Any) -> AbstractContextManager[Any]:
+    """The record span of one event of a traced batch that runs outside the batch
+    runner (the ASGI CloudEvents app); a no-op while the invocation is not traced."""
     batch = BATCH.get()
-    assert batch is not None
-    try:
-        events = record.events()
-    except Exception:
-        events = ()  # handling raises the same error again, inside the span
-    attributes, carrier = batch.describe(events[0]) if events else ({}, None)
-    link = _link(carrier)
-    return batch, attributes, [link] if link is not None else []
+    if batch is None:
+        return _UNTRACED
+    from ._tracing_records import event_span
+
+    return event_span(batch, event)
+
+
+_UNTRACED: AbstractContextManager[Any] = nullcontext()
 
 
 def attempt(handle: Callable[[Any, Any, Any], BaseException | None], fn: Any, record: Any,
             context: Any) -> BaseException | None:
-    """``handle(fn, record, context)`` in a CONSUMER span of its own, a child of the
-    invocation's, linked to the record's producer; a failure marks it failed."""
-    from opentelemetry import trace
+    """``handle(fn, record, context)`` in the record's span (``sdk._tracing_records``)."""
+    from ._tracing_records import attempt as run
 
-    batch, attributes, links = _record_span(record)
-    with batch.tracer.start_as_current_span(
-            batch.name, kind=trace.SpanKind.CONSUMER, attributes=attributes, links=links,
-            record_exception=False, set_status_on_exception=False) as span:
-        error = handle(fn, record, context)
-        if error is not None:
-            fail(span, error)
-    try:
-        return error
-    finally:
-        del error  # no reference cycle: see sdk._batch, "Reference cycles"
+    return run(handle, fn, record, context)
 
 
 async def attempt_async(handle: Callable[[Any, Any, Any], Awaitable[BaseException | None]],
                         fn: Any, record: Any, context: Any) -> BaseException | None:
     """:func:`attempt` for an async handler."""
-    from opentelemetry import trace
+    from ._tracing_records import attempt_async as run
 
-    batch, attributes, links = _record_span(record)
-    with batch.tracer.start_as_current_span(
-            batch.name, kind=trace.SpanKind.CONSUMER, attributes=attributes, links=links,
-            record_exception=False, set_status_on_exception=False) as span:
-        error = await handle(fn, record, context)
-        if error is not None:
-            fail(span, error)
-    try:
-        return error
-    finally:
-        del error
+    return await run(handle, fn, record, context)

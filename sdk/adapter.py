@@ -37,7 +37,10 @@ Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
 Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
     tracing is off: a dictionary lookup), ``tracing_invocation`` (an invocation's
-    span), ``tracing_batch`` (how its records' spans are described).
+    span), ``tracing_batch`` (how its records' spans are described); for a batch
+    run outside ``run_batch``: ``tracing_event`` (an event's span, a no-op while
+    untraced), ``tracing_started`` and ``tracing_handed_over`` (the records' spans
+    of a ``list[...]`` handler).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
 never pays for it): ``run_batch`` and its ``Policy`` values ``REPORT``,
     ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``; ``batch_failure``, ``reported``.
@@ -56,7 +59,10 @@ from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
 from ._tracing import Batch as tracing_batch
+from ._tracing import event as tracing_event
+from ._tracing import handed_over as tracing_handed_over
 from ._tracing import invocation as tracing_invocation
+from ._tracing import started as tracing_started
 from ._tracing import tracer
 
 if TYPE_CHECKING:
@@ -120,7 +126,10 @@ __all__ = [
     "run_batch",
     "tracer",
     "tracing_batch",
+    "tracing_event",
+    "tracing_handed_over",
     "tracing_invocation",
+    "tracing_started",
     "use_gcp_project",
 ]
 

@@ -133,10 +133,11 @@ CARRIERS: dict[str, Carrier] = {
     "aws.alb": _HTTP, "aws.vpc.lattice": _HTTP,
     "aws.sqs": Carrier("pubsub", system="aws_sqs", describe=_records("eventSourceARN"),
                        record=_sqs_record, single=_only(_sqs_item)),
-    "aws.sns": Carrier("pubsub", system="aws_sns", describe=lambda raw: {
+    "aws.sns": Carrier("pubsub", system="aws.sns", describe=lambda raw: {
         "messaging.destination.name": _arn_name(raw["Records"][0]["Sns"].get("TopicArn"))},
         record=_sns_event, single=_only(_sns_item)),
-    "aws.kinesis": Carrier("pubsub", system="aws_kinesis", describe=_records("eventSourceARN")),
+    # Kinesis and EventBridge have no messaging.system in the registry (docs/tracing.md)
+    "aws.kinesis": Carrier("pubsub", describe=_records("eventSourceARN")),
     "aws.dynamodb.stream": Carrier("datasource",
                                      describe=_records("eventSourceARN", _table)),
     "aws.s3": Carrier("datasource"),

@@ -64,16 +64,19 @@ class Carrier:
     timer, other); ``system`` its ``messaging.system``; ``describe(raw)`` the
     delivery's attributes; ``record(event)`` a record's producer carrier;
     ``single(raw)`` the producer carrier of a one-message delivery (its parent when
-    the transport brings none); ``status(result)`` an HTTP answer's status code."""
+    the transport brings none); ``status(result)`` an HTTP answer's status code;
+    ``route(context)`` the ``http.route`` the payload does not say (Azure's binding)."""
 
-    __slots__ = ("describe", "faas", "record", "single", "status", "system")
+    __slots__ = ("describe", "faas", "record", "route", "single", "status", "system")
 
     def __init__(self, faas: str = "other", *, system: str | None = None,
                  describe: Describe | None = None,
                  record: Callable[[Any], Headers | None] = _event_carrier,
                  single: Callable[[Any], Headers | None] | None = None,
-                 status: Callable[[Any], int | None] = _no_status) -> None:
+                 status: Callable[[Any], int | None] = _no_status,
+                 route: Callable[[Context], str | None] | None = None) -> None:
         self.faas = faas
+        self.route = route
         self.system = system
         self.describe = describe
         self.record = record
@@ -101,6 +104,8 @@ class Carrier:
             # a malformed payload fails in the trigger, with its own error
             with suppress(AttributeError, KeyError, TypeError, ValueError, IndexError):
                 found.update(self.describe(raw))
+        if self.route is not None and found.get("http.route") is None:
+            found["http.route"] = self.route(context)
         if found["faas.trigger"] in ("pubsub", "datasource"):
             found["messaging.operation.type"] = "process"
             found["messaging.operation.name"] = "process"

@@ -24,7 +24,7 @@ _FAAS = ((HTTPRequest, "http"), (Message, "pubsub"), (StorageEvent, "datasource"
          (Change, "datasource"), (Schedule, "timer"))
 #: A message's trigger (its first two name parts) -> messaging.system.
 _SYSTEMS = {"gcp.pubsub": "gcp_pubsub", "azure.servicebus": "servicebus",
-            "azure.event": "eventhubs", "aws.sqs": "aws_sqs", "aws.sns": "aws_sns",
+            "azure.event": "eventhubs", "aws.sqs": "aws_sqs", "aws.sns": "aws.sns",
             "aws.kafka": "kafka"}
 
 

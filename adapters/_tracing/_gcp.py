@@ -26,7 +26,8 @@ def parents(raw: Any, context: Context, row: Carrier) -> list[Headers | None]:
 
 
 def _http(raw: Any) -> dict[str, Any]:
-    # No http.route: functions-framework's catch-all rule says nothing of the app's routes.
+    # No http.route: functions-framework's catch-all rule says nothing of the app's
+    # routes (an ASGI app through sdk.asgi sets its own: sdk._tracing_web).
     return {"http.request.method": raw.method, "url.path": raw.path}
 
 

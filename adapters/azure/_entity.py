@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Entity", "binding_entity"]
+__all__ = ["Entity", "binding_entity", "trigger_named"]
 
 #: (queue, topic)
 Entity = tuple[str | None, str | None]
@@ -52,6 +52,19 @@ def _trigger_of(function: Callable[..., Any]) -> Any:
             built = getattr(builder, "_function", None)
             if built is not None and built.get_user_function() is function:
                 return built.get_trigger()
+    return None
+
+
+def trigger_named(name: str) -> Any:
+    """The trigger binding of the app's function called ``name`` (``None``: none)."""
+    try:
+        for app in _apps():
+            for builder in getattr(app, "_function_builders", ()):
+                built = getattr(builder, "_function", None)
+                if built is not None and built.get_function_name() == name:
+                    return built.get_trigger()
+    except Exception:  # an app object we cannot read: no trigger known
+        return None
     return None
 
 

@@ -29,6 +29,9 @@ from sdk.adapter import (
     render,
     reported,
     run_batch,
+    tracing_event,
+    tracing_handed_over,
+    tracing_started,
 )
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
@@ -139,18 +142,23 @@ async def run_async(fn: Function[Any], events: list[Event[Any]], context: Contex
         except Exception as exc:
             return failure(exc, context, trigger)
     if fn.batch:
+        started = tracing_started()  # None unless traced: then a span per event
         ready, failures = _prepare_all(fn, events)
         if ready:
             try:
                 failures += _reported(await _call_batch(fn, ready, context), ready, trigger)
             except Exception as exc:
                 failures += [(event, exc) for event in ready]
+        if started is not None:
+            failed = {id(event): exc for event, exc in failures}
+            tracing_handed_over(started, events, [failed.get(id(event)) for event in events])
         _log(failures, context, trigger)
         return batch_answer(failures, context, trigger)
     failures = []
     for event in events:
         try:
-            await _call(fn, event, context)
+            with tracing_event(event):  # the event's span while traced
+                await _call(fn, event, context)
         except Exception as exc:
             failures.append((event, exc))
     _log(failures, context, trigger)

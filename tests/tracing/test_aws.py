@@ -97,8 +97,8 @@ def test_one_message_without_upstream_context_continues_the_producers_trace(span
 
 
 @pytest.mark.parametrize(("event", "faas", "system"), [
-    (aws.sns("x", topic="alerts"), "pubsub", "aws_sns"),
-    (aws.kinesis("x", stream="clicks"), "pubsub", "aws_kinesis"),
+    (aws.sns("x", topic="alerts"), "pubsub", "aws.sns"),
+    (aws.kinesis("x", stream="clicks"), "pubsub", None),
     (aws.dynamodb_stream({"id": {"S": "1"}}, table="Orders"), "datasource", None),
     (aws.s3("a.txt"), "datasource", None),
 ])

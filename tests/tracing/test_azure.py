@@ -7,9 +7,11 @@ import json
 import logging
 from typing import Any
 
+import azure.functions as func
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
+from adapters._tracing import _azure_route
 from adapters.azure import bind
 from adapters.testing import azure
 from sdk import Message
@@ -119,3 +121,30 @@ def test_log_lines_carry_the_span_while_tracing(spans: Any, caplog: Any) -> None
     record = spans.all[0]  # the record's span was current
     assert line["trace_id"] == INVOCATION_TRACE
     assert line["span_id"] == f"{record.context.span_id:016x}"
+
+
+#: Module globals, as in a function_app.py: where the route template is found.
+app = func.FunctionApp()
+app.route(route="items/{id:int}", methods=["GET"])(bind(ignore, name="get_item"))
+app.route()(bind(ignore, name="ping"))
+FUNCTIONS = {f.get_function_name(): f.get_user_function() for f in app.get_functions()}
+
+
+@pytest.mark.parametrize(("prefix", "function", "route"), [
+    (None, "get_item", "/api/items/{id:int}"),
+    ("", "get_item", "/items/{id:int}"),
+    ("v1/", "ping", "/v1/ping"),  # no route: the function's name
+    (None, "not_in_any_app", None),
+])
+def test_http_route_is_the_binding_template_under_the_prefix(
+        spans: Any, monkeypatch: Any, prefix: str | None, function: str,
+        route: str | None) -> None:
+    _azure_route._ROUTES.clear()  # read once per function: here once per case
+    if prefix is not None:
+        monkeypatch.setenv("POLYFN_AZURE_ROUTE_PREFIX", prefix)
+    target = FUNCTIONS.get(function, bind(ignore))
+    target(azure.http_request("GET", "https://app.azurewebsites.net/api/items/4"),
+           WorkerContext("inv-1", function))
+    (span,) = spans.all
+    assert span.attributes.get("http.route") == route
+    assert span.name == (f"GET {route}" if route else "GET")

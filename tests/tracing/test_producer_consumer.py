@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+from opentelemetry.trace import StatusCode
 
 import sdk
 from adapters.aws import lambda_handler
@@ -82,3 +83,39 @@ def test_a_batch_links_each_record_to_its_producer(aws: Any, spans: Any) -> None
         (link,) = record.links
         assert link.context.trace_id == produced.context.trace_id
         assert link.context.span_id == produced.context.span_id
+
+
+def test_a_list_handler_links_each_record_and_marks_the_reported_one(aws: Any,
+                                                                    spans: Any) -> None:
+    """A ``list[Message]`` consumer: a span per record it was given, each linking
+    the producer's span; the one it reports failed has the error status, and the
+    queue keeps that message for redelivery."""
+    url, arn = _queue("traced-batch")
+
+    def produce(request: Any) -> None:
+        for n in range(2):
+            sdk.destination("sqs://traced-batch").send({"n": n})
+
+    lambda_handler(produce)(samples.apigw_v2("POST", "/orders"), None)
+    (produced,) = spans.all
+
+    def consume(messages: list[sdk.Message]) -> list[sdk.Message]:
+        return [m for m in messages if m.data == {"n": 1}]
+
+    received = _receive(url, 2)
+    answer = lambda_handler(consume)(sqs_event(received, arn), None)
+    (failed,) = answer["batchItemFailures"]
+    records = spans.children(spans.all[-1])
+    assert len(records) == 2
+    for record in records:
+        (link,) = record.links
+        assert link.context.span_id == produced.context.span_id
+    (marked,) = [r for r in records if r.status.status_code is StatusCode.ERROR]
+    assert marked.attributes["messaging.message.id"] == failed["itemIdentifier"]
+    sqs = boto3.client("sqs")  # the event source mapping deletes what succeeded
+    done = [m for m in received if m["MessageId"] != failed["itemIdentifier"]]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=done[0]["ReceiptHandle"])
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=next(
+        m["ReceiptHandle"] for m in received if m not in done), VisibilityTimeout=0)
+    (again,) = _receive(url, 1)
+    assert again["MessageId"] == failed["itemIdentifier"]

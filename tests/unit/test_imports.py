@@ -110,11 +110,44 @@ _FIRST_INVOCATIONS = (
 )
 
 
-@pytest.mark.parametrize("code", ["import sdk", "import adapters.aws", _FIRST_INVOCATIONS])
+#: The records' paths outside the runner's call site: a ``list[...]`` handler (the
+#: runner's and the ASGI CloudEvents app's), and the events of an ASGI batch; an
+#: ASGI app through ``sdk.asgi`` (its route is read only while tracing).
+_BATCH_PATHS = (
+    "import asyncio, json, adapters.aws, sdk\n"
+    "from adapters.testing import aws, cloudevents\n"
+    "from adapters.cloudevents import asgi_app\n"
+    "def whole(messages: list[sdk.Message]) -> None: pass\n"
+    "def one(event: sdk.Event) -> None: pass\n"
+    "def every(events: list[sdk.Event]) -> None: pass\n"
+    "sqs = aws.sqs('x'); sqs['Records'] += aws.sqs('y')['Records']\n"
+    "assert adapters.aws.lambda_handler(whole)(sqs, None) == {'batchItemFailures': []}\n"
+    "body = json.dumps(cloudevents.structured_batch({'a': 1}, size=2)).encode()\n"
+    "for handle in (every, one):\n"
+    "    sent = []\n"
+    "    async def receive(): return {'type': 'http.request', 'body': body}\n"
+    "    async def send(message): sent.append(message)\n"
+    "    scope = {'type': 'http', 'method': 'POST', 'path': '/', 'headers': [\n"
+    "        (b'content-type', b'application/cloudevents-batch+json')]}\n"
+    "    asyncio.run(asgi_app(handle)(scope, receive, send))\n"
+    "    assert sent[0]['status'] == 204, sent\n"
+    "async def web(scope, receive, send):\n"
+    "    await send({'type': 'http.response.start', 'status': 200, 'headers': []})\n"
+    "    await send({'type': 'http.response.body', 'body': b'ok'})\n"
+    "bridged = adapters.aws.lambda_handler(sdk.asgi(web, lifespan='off'))\n"
+    "assert bridged(aws.apigw_v2('GET', '/x'), None)['statusCode'] == 200\n"
+)
+
+
+@pytest.mark.parametrize("code", ["import sdk", "import adapters.aws", _FIRST_INVOCATIONS,
+                                  _BATCH_PATHS])
 def test_tracing_off_loads_no_opentelemetry(code: str) -> None:
     """Not imported by the user, OpenTelemetry is never imported (the otel extra is
-    installed in the dev environment, so this is what it would load)."""
-    assert "opentelemetry" not in loaded_after(code)
+    installed in the dev environment, so this is what it would load), nor polyfn's
+    record spans (``sdk._tracing_records``)."""
+    loaded = loaded_by(code)
+    assert "opentelemetry" not in top_level(loaded)
+    assert not {"sdk._tracing_records", "sdk._tracing_web"} & loaded
 
 
 def test_opentelemetry_without_a_provider_loads_no_more_of_it() -> None:
