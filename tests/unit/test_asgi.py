@@ -385,3 +385,24 @@ def test_lifespan_shuts_down_when_the_process_exits_normally() -> None:
     done = subprocess.run([sys.executable, "-c", _EXITING_PROCESS], capture_output=True,
                           text=True, timeout=60, check=True)
     assert done.stdout.split() == ["lifespan.startup", "200", "lifespan.shutdown"]
+
+
+def test_the_cloudevents_apps_refuse_a_bridged_app_with_a_clear_415() -> None:
+    """They deliver events, not HTTP requests (docs/webapps.md): a CloudEvent POSTed
+    to a bridged app is the kind check's 415, and the app never runs."""
+    from werkzeug.test import Client
+
+    from adapters.cloudevents import wsgi_app
+
+    ran: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        ran.append(scope["type"])
+
+    headers = {"ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "t",
+               "Content-Type": "application/json"}
+    response = Client(wsgi_app(sdk.asgi(app, lifespan="off"))).post("/", headers=headers,
+                                                                      data=b"{}")
+    assert response.status_code == 415
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert ran == []
