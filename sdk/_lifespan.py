@@ -54,20 +54,18 @@ class Lifespan:
         self.ready = False  # startup done (or the app has no lifespan): no more work
         self.supported = False
         self._lock = threading.Lock()
-        self._pid: int | None = None
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._startup: asyncio.Future[str | None] | None = None
         self._shutdown: asyncio.Future[str | None] | None = None
 
     def ensure(self) -> None:
         """Start the app's lifespan unless this process has already."""
-        if self.ready and self._pid == os.getpid():
+        if self.ready:  # a forked child starts again (``_Hooks.forked``)
             return
         with self._lock:
-            if not (self.ready and self._pid == os.getpid()):
+            if not self.ready:
                 self.state = {}
                 _loop.run(self._start())
-                self._pid = os.getpid()
                 self.ready = True
                 _hooks.add(self)
 
@@ -114,7 +112,7 @@ class Lifespan:
     def shutdown(self) -> None:
         """Run the app's shutdown once (atexit, SIGTERM); a failure is reported on
         stderr, as there is no request left to answer."""
-        if not (self.ready and self.supported and self._pid == os.getpid()):
+        if not (self.ready and self.supported):
             return
         self.ready = False
         try:
@@ -168,6 +166,14 @@ class _Hooks:
         for lifespan in reversed(self.started):
             lifespan.shutdown()
 
+    def forked(self) -> None:
+        """In a forked child (gunicorn ``--preload``): the parent's lifespans are
+        the parent's to shut down; each starts again here on its first request."""
+        for lifespan in self.started:
+            lifespan.ready = False
+            lifespan._lock = threading.Lock()
+        self.started.clear()
+
     def _on_sigterm(self, signum: int, frame: Any) -> None:
         self.shutdown()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -175,3 +181,5 @@ class _Hooks:
 
 
 _hooks = _Hooks()
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_hooks.forked)

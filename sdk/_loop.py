@@ -18,7 +18,8 @@ Between invocations nothing runs the loop: tasks an app left running (a periodic
 refresh) wait for the next request, as the environment itself is frozen on
 Lambda. Called from a thread whose own loop is running (async code calling the
 sync handler), the coroutine runs on a helper thread instead. After a ``fork``
-(gunicorn ``--preload``) the child makes a loop of its own.
+(gunicorn ``--preload``) the child makes a loop of its own: ``os.register_at_fork``
+forgets the parent's, so no request pays for a ``getpid`` check.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ class _Runner:
     """The process's loop and who is running it."""
 
     def __init__(self) -> None:
-        self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
         self.mutex = threading.Lock()
         self.running = False  # a thread is inside run_until_complete
@@ -86,16 +86,30 @@ class _Runner:
 
 _lock = threading.Lock()
 _runner: list[_Runner] = []
+#: The parent's runner in a forked child, kept: closing its loop would unregister
+#: the parent's wake-up socket from the epoll instance both processes share.
+_inherited: list[_Runner] = []
 
 
 def _current() -> _Runner:
-    runner = _runner[0] if _runner else None
-    if runner is not None and runner.pid == os.getpid():
-        return runner
-    with _lock:
-        if not _runner or _runner[0].pid != os.getpid():
-            _runner[:] = [_Runner()]
+    if _runner:
         return _runner[0]
+    with _lock:
+        if not _runner:
+            _runner.append(_Runner())
+        return _runner[0]
+
+
+def _forget() -> None:
+    """In a forked child: the parent's loop (and its threads) are not this process's."""
+    _inherited.extend(_runner)
+    _runner.clear()
+    global _lock
+    _lock = threading.Lock()  # held by a thread that does not exist here, maybe
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget)
 
 
 def loop() -> asyncio.AbstractEventLoop:
@@ -105,7 +119,7 @@ def loop() -> asyncio.AbstractEventLoop:
 
 def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """Run ``coro`` on the process's loop and return its result (or raise)."""
-    runner = _current()
+    runner = _runner[0] if _runner else _current()
     if asyncio._get_running_loop() is None:
         return runner.run(coro, timeout)
     out: list[Any] = []

@@ -18,55 +18,56 @@ and the headers with every value. The rules, provider-neutral:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ._http import HTTPRequest
 
-__all__ = ["header_bytes", "header_pairs", "query_string", "request_path", "scheme", "server"]
+__all__ = ["asgi_headers", "header_bytes", "header_pairs", "origin", "query_string",
+           "request_path"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 #: Query names and values that urlencode leaves as they are.
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z").match
 
 
-#: Header values seen before -> what they say: a warm instance sees the same Host
-#: and X-Forwarded-Proto on every request (bounded: cleared when full).
-_SEEN: dict[tuple[str, str, str], Any] = {}
+#: What a warm instance sees on every request, worked out once: the same Host,
+#: X-Forwarded-Proto and X-Forwarded-Port (bounded: cleared when full).
+_SEEN: dict[tuple[Any, ...], Any] = {}
 _SEEN_MAX = 256
 
 
-def _remember(key: tuple[str, str, str], value: Any) -> Any:
-    if len(_SEEN) >= _SEEN_MAX:
-        _SEEN.clear()
-    _SEEN[key] = value
-    return value
+def origin(request: HTTPRequest[Any]) -> tuple[str, tuple[str, int] | None]:
+    """(scheme, server): what the client used and addressed (module docstring);
+    the server is None without a ``Host`` header or a domain name."""
+    get = request.headers.get
+    return _origin_of(request, get("host"), get("x-forwarded-proto"), get("x-forwarded-port"))
 
 
-def scheme(request: HTTPRequest[Any]) -> str:
-    forwarded = request.headers.get("x-forwarded-proto")
-    if forwarded:
-        found = _SEEN.get(("proto", forwarded, ""))
-        if found is None:
-            found = _remember(("proto", forwarded, ""), forwarded.partition(",")[0].strip().lower())
+def _origin_of(request: HTTPRequest[Any], host: str | None, proto: str | None,
+               port: str | None) -> tuple[str, tuple[str, int] | None]:
+    key = (host, proto, port, request.provider == "local")
+    found = _SEEN.get(key)
+    if found is not None:
         return found  # type: ignore[no-any-return]
-    return "http" if request.provider == "local" else "https"
+    found = _origin(request, host, proto, port)
+    if host:  # else the server comes from ``source``, which is not in the key
+        _remember(_SEEN, key, found)
+    return found
 
 
-def server(request: HTTPRequest[Any], scheme: str) -> tuple[str, int] | None:
-    """(host, port) the client addressed; None without a ``Host`` header."""
-    headers = request.headers
-    host = headers.get("host")
+def _origin(request: HTTPRequest[Any], host: str | None, proto: str | None,
+            port: str | None) -> tuple[str, tuple[str, int] | None]:
+    if proto:
+        scheme = proto.partition(",")[0].strip().lower()
+    else:
+        scheme = "http" if request.provider == "local" else "https"
     if not host:
         source = request.source
         if not source or ":" in source or "/" in source or "." not in source:
-            return None  # an ARN, an API id: not a host name
+            return scheme, None  # an ARN, an API id: not a host name
         host = source
-    forwarded = headers.get("x-forwarded-port") or ""
-    key = (host, forwarded, scheme)
-    found = _SEEN.get(key)
-    if found is None:
-        found = _remember(key, _server(host, forwarded, scheme))
-    return found  # type: ignore[no-any-return]
+    return scheme, _server(host, port or "", scheme)
 
 
 def _server(host: str, forwarded: str, scheme: str) -> tuple[str, int]:
@@ -121,22 +122,60 @@ def header_pairs(request: HTTPRequest[Any]) -> list[tuple[str, str]]:
 
 
 def header_bytes(request: HTTPRequest[Any]) -> list[tuple[bytes, bytes]]:
-    """:func:`header_pairs` as ASGI's lower-case byte pairs. A platform that sent one
-    value per name (HTTP API, Azure) is read straight from its map, in one pass."""
+    """:func:`header_pairs` as ASGI's lower-case byte pairs."""
+    return asgi_headers(request)[0]
+
+
+def asgi_headers(request: HTTPRequest[Any]
+                 ) -> tuple[list[tuple[bytes, bytes]], str, tuple[str, int] | None]:
+    """(:func:`header_bytes`, scheme, server), read together. A platform that sent
+    one value per name (HTTP API, function URLs, Azure) is read straight from its
+    map: joined, encoded and split back in a few C calls rather than four per
+    header; the names, the same on every request of a client, are encoded once."""
     headers = request.headers
     single = headers._single
-    if headers._multi is None and headers._pairs is None and single:
+    if single.__class__ is dict and single and headers._multi is None and headers._pairs is None:
+        keys: str | None
         try:
-            out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in single.items()]
-        except (AttributeError, UnicodeEncodeError):  # a list or None value, UTF-8 text
-            pass
-        else:
-            for name, _ in out:
-                if name == b"cookie":
-                    return out
-            out.extend((b"cookie", _latin1(value)) for value in request._read_cookie_header())
-            return out
-    return [(_latin1(name), _latin1(value)) for name, value in header_pairs(request)]
+            keys, texts = "\n".join(single), "\n".join(single.values())
+        except TypeError:  # a value that is not text: the index says what is wrong
+            keys = texts = None
+        last = len(single) - 1
+        if (keys is not None and texts is not None and keys.isascii() and texts.isascii()
+                and keys.count("\n") == last and texts.count("\n") == last):
+            names = _NAMES.get(keys)
+            if names is None:
+                names = _remember(_NAMES, keys, keys.lower().encode().split(b"\n"))
+            out = list(zip(names, texts.encode().split(b"\n"), strict=True))
+            get: Callable[[str], str | None]
+            if keys.islower():  # as HTTP APIs send them: the map's own keys are exact
+                get = single.get
+                sent = "cookie" in single
+            else:
+                get, sent = headers.get, b"cookie" in names
+            if not sent:  # the payload may carry the cookies apart
+                out.extend((b"cookie", _latin1(v)) for v in request._read_cookie_header())
+            proto, addressed = _origin_of(request, get("host"), get("x-forwarded-proto"),
+                                          get("x-forwarded-port"))
+            return out, proto, addressed
+    proto, addressed = origin(request)
+    pairs = header_pairs(request)
+    try:
+        return [(name.encode("latin-1"), value.encode("latin-1"))
+                for name, value in pairs], proto, addressed
+    except UnicodeEncodeError:  # a platform that decoded UTF-8 bytes: send them back
+        return [(_latin1(name), _latin1(value)) for name, value in pairs], proto, addressed
+
+
+#: Header names as sent, joined -> their lower-case bytes (bounded: cleared when full).
+_NAMES: dict[str, list[bytes]] = {}
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(cache) >= _SEEN_MAX:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _latin1(text: str) -> bytes:

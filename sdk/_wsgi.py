@@ -28,10 +28,11 @@ from io import BytesIO
 from typing import Any
 
 from ._context import Context
+from ._event import Event
 from ._function import Function
 from ._http import HTTPRequest
 from ._response import Rendered
-from ._web import header_pairs, query_string, request_path, scheme, server
+from ._web import header_pairs, origin, query_string, request_path
 from .errors import ConfigurationError
 
 __all__ = ["WSGIHandler", "environ", "wsgi"]
@@ -48,8 +49,8 @@ def _native(text: str) -> str:
 def environ(request: HTTPRequest[Any], body: bytes) -> dict[str, Any]:
     """The WSGI environ for ``request`` (``body`` is its decoded body)."""
     root, path = request_path(request)
-    proto = scheme(request)
-    host, port = server(request, proto) or ("localhost", 443 if proto == "https" else 80)
+    proto, addressed = origin(request)
+    host, port = addressed or ("localhost", 443 if proto == "https" else 80)
     env: dict[str, Any] = {
         "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": _native(root),
@@ -137,6 +138,13 @@ class WSGIHandler(Function[Any]):
             return bridge.handle(request, context)
 
         super().__init__(wsgi_app)
+
+    def call(self, event: Event[Any], context: Context) -> Rendered:
+        """What adapters run: ``Function.call`` without its two frames (model,
+        async) that a bridge never needs, the kind check kept."""
+        if not isinstance(event, HTTPRequest):
+            self.check(event)  # raises WrongKindError: a 415
+        return self.handle(event, context)  # type: ignore[arg-type]
 
     def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
         env = environ(request, request.body)  # a malformed body: 400 before the app

@@ -19,6 +19,7 @@ import pytest
 
 import adapters.aws as aws
 import sdk
+from adapters.testing import aws as aws_events
 from adapters.testing import lambda_context
 from sdk import HTTPRequest
 from tests.support import webapps
@@ -214,3 +215,67 @@ def test_google_cloud_http_function_through_each_framework(framework: str) -> No
     assert (seen["method"], seen["route"], seen["root_path"]) == ("PUT", "/hook/x", "")
     assert seen["query"] == {"tag": ["a", "b"]}
     assert seen["item_url"] == "https://fn.a.run.app/items/7"
+
+
+def _aws(make: Any, key: str) -> Any:
+    """An AWS entry point: (status, Set-Cookie values, body bytes) for a path."""
+    def send(app: Any, path: str) -> tuple[int, list[str], bytes]:
+        out = aws.lambda_handler(app)(make(path), lambda_context())
+        cookies = (out.get("cookies") if key == "cookies"
+                   else (out.get("multiValueHeaders") or {}).get("Set-Cookie"))
+        body = out["body"]
+        raw = base64.b64decode(body) if out["isBase64Encoded"] else body.encode()
+        return out["statusCode"], cookies or [], raw
+    return send
+
+
+def _azure(app: Any, path: str) -> tuple[int, list[str], bytes]:
+    from adapters.azure import bind
+    from adapters.testing import azure
+
+    response = bind(app, "req", name="web")(
+        azure.http_request("GET", f"https://app.azurewebsites.net/api{path}"))
+    return response.status_code, response.headers.get_all("Set-Cookie"), response.get_body()
+
+
+def _gcp(app: Any, path: str) -> tuple[int, list[str], bytes]:
+    from adapters.gcp import http_function
+    from adapters.testing import gcp
+
+    response = http_function(app)(gcp.http_request("GET", path))
+    return response.status_code, response.headers.getlist("Set-Cookie"), response.get_data()
+
+
+#: Every entry point whose response format carries several Set-Cookie headers.
+ENTRY_POINTS = {
+    "apigw-v1": _aws(lambda p: aws_events.apigw_v1("GET", p), "multi"),
+    "apigw-v2": _aws(lambda p: aws_events.apigw_v2("GET", p, stage="prod"), "cookies"),
+    "function-url": _aws(lambda p: aws_events.function_url("GET", p), "cookies"),
+    "alb-multi-value": _aws(lambda p: aws_events.alb("GET", p, multi_value=True), "multi"),
+    "azure": _azure,
+    "gcp": _gcp,
+}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+def test_several_set_cookie_and_binary_bodies_on_every_entry_point(entry: str,
+                                                                   framework: str) -> None:
+    send = ENTRY_POINTS[entry]
+    status, cookies, _ = send(handler(framework), "/cookies")
+    assert status == 200
+    assert [c.split(";")[0] for c in cookies] == [c.split(";")[0] for c in webapps.COOKIES]
+    status, _, body = send(handler(framework), "/binary")
+    assert (status, body) == (200, webapps.PNG)
+
+
+@pytest.mark.parametrize("make", [lambda p: aws_events.alb("GET", p),
+                                  lambda p: aws_events.vpc_lattice("GET", p)],
+                         ids=["alb-single-value", "vpc-lattice"])
+def test_formats_with_one_value_per_header_refuse_several_cookies(make: Any) -> None:
+    """ALB without multi-value headers and VPC Lattice cannot carry two Set-Cookie:
+    a 500 naming the fix (logged), never cookies silently joined or dropped."""
+    send = _aws(make, "multi")
+    status, _, body = send(handler("fastapi"), "/cookies")
+    assert status == 500 and b"could not be encoded" in body
+    assert send(handler("fastapi"), "/binary")[::2] == (200, webapps.PNG)

@@ -225,7 +225,8 @@ def flask_app(echo_all: bool = True) -> Any:
 
 
 def django_app() -> Any:
-    """A settings-in-code Django project: the echo and the item routes (ASGI)."""
+    """A settings-in-code Django project: the echo, item, cookies and binary routes
+    (ASGI)."""
     import django
     from django.conf import settings
 
@@ -240,7 +241,7 @@ def django_app() -> Any:
 
 
 def _django_urls() -> list[Any]:
-    from django.http import HttpRequest, JsonResponse
+    from django.http import HttpRequest, HttpResponse, JsonResponse
     from django.urls import path, re_path, reverse
 
     def item(request: HttpRequest, item_id: int) -> JsonResponse:
@@ -261,7 +262,18 @@ def _django_urls() -> list[Any]:
             "scheme": request.scheme,
             "item_url": request.build_absolute_uri(reverse("item", args=[7]))})
 
-    return [path("items/<int:item_id>", item, name="item"), re_path(r"^(?P<rest>.*)$", echo)]
+    def cookies(request: HttpRequest) -> HttpResponse:
+        response = HttpResponse("ok", content_type="text/plain")
+        for cookie in COOKIES:  # Django writes its own attribute order: names compared
+            name, _, rest = cookie.partition("=")
+            response.set_cookie(name, rest.partition(";")[0], path="/")
+        return response
+
+    def binary(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(PNG, content_type="image/png")
+
+    return [path("items/<int:item_id>", item, name="item"), path("cookies", cookies),
+            path("binary", binary), re_path(r"^(?P<rest>.*)$", echo)]
 
 
 def __getattr__(name: str) -> Any:

@@ -350,3 +350,59 @@ def test_header_values_that_are_not_latin_1_go_back_as_utf_8(headers: sdk.Header
     scope = http_scope(request, None)
     assert (b"x-name", "Zoë ✓".encode()) in scope["headers"]
     assert (b"host", b"h.example") in scope["headers"] and scope["server"] == ("h.example", 443)
+
+
+_EXITING_PROCESS = """
+import sys
+import adapters.aws as aws
+import sdk
+from adapters.testing import aws as events, lambda_context
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            print(message["type"], flush=True)
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+handler = aws.lambda_handler(sdk.asgi(app))
+print(handler(events.apigw_v2(), lambda_context())["statusCode"], flush=True)
+sys.exit(0)  # as gunicorn's worker and the Azure worker end: a normal exit
+"""
+
+
+def test_lifespan_shuts_down_when_the_process_exits_normally() -> None:
+    """Where the platform ends the process itself (gunicorn under functions-framework,
+    the Azure worker), ``atexit`` runs the shutdown; SIGTERM under the real Lambda
+    runtime is tests/runtime/test_webapp_runtime.py's."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _EXITING_PROCESS], capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["lifespan.startup", "200", "lifespan.shutdown"]
+
+
+def test_the_cloudevents_apps_refuse_a_bridged_app_with_a_clear_415() -> None:
+    """They deliver events, not HTTP requests (docs/webapps.md): a CloudEvent POSTed
+    to a bridged app is the kind check's 415, and the app never runs."""
+    from werkzeug.test import Client
+
+    from adapters.cloudevents import wsgi_app
+
+    ran: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        ran.append(scope["type"])
+
+    headers = {"ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "t",
+               "Content-Type": "application/json"}
+    response = Client(wsgi_app(sdk.asgi(app, lifespan="off"))).post("/", headers=headers,
+                                                                      data=b"{}")
+    assert response.status_code == 415
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert ran == []
