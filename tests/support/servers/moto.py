@@ -8,8 +8,10 @@ no polyfn-only setting.
 
 from __future__ import annotations
 
+import sys
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +25,9 @@ class Moto(Server):
     hint = "pip install -e '.[dev]' (moto's lean extras, flask, flask-cors)"
 
     def command(self) -> list[str]:
-        return [self.executable("moto_server"), "-H", self.host, "-p", str(self.port)]
+        # moto's own server, with DynamoDB's conditional writes atomic (_moto_serial.py)
+        return [sys.executable, str(Path(__file__).with_name("_moto_serial.py")), self.host,
+                str(self.port)]
 
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
