@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "benchmarks.outputs",
     "benchmarks.webapp",
     "benchmarks.idempotency",
+    "benchmarks.cloudevents_http",
 )
 
 
