@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "benchmarks.webapp",
     "benchmarks.idempotency",
     "benchmarks.cloudevents_http",
+    "benchmarks.async_batch",
 )
 
 
