@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "benchmarks.idempotency",
     "benchmarks.cloudevents_http",
     "benchmarks.async_batch",
+    "benchmarks.azure_triggers",
 )
 
 
