@@ -11,7 +11,6 @@ any other method is 405.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
@@ -49,11 +48,17 @@ def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
     return Context(
         provider=first.provider if first is not None else PROVIDER,
         request_id=(first.id if len(events) == 1 and first is not None else None)
-        or str(uuid.uuid4()),
+        or _new_id(),
         function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
         function_version=os.environ.get("K_REVISION"),
         cold_start=cold, trace_id=trace, raw=message,
     )
+
+
+def _new_id() -> str:
+    import uuid  # a batch or a malformed request only: not at cold start
+
+    return str(uuid.uuid4())
 
 
 def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
@@ -71,7 +76,7 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
     try:
         return _TRIGGER.decoded(message)
     except Exception as exc:  # malformed: 400; e.g. google-events missing: 500, logged
-        context = Context(provider=PROVIDER, request_id=str(uuid.uuid4()), raw=message)
+        context = Context(provider=PROVIDER, request_id=_new_id(), raw=message)
         return failure(exc, context, _TRIGGER.name)
 
 
