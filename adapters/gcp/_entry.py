@@ -1,16 +1,7 @@
-"""Google Cloud Functions (1st and 2nd gen) and Cloud Run functions, through
-functions-framework. In ``main.py``::
-
-    from adapters.gcp import http_function, cloudevent_function, background_function
-    api = http_function(handle)              # --signature-type http (the default)
-    on_event = cloudevent_function(handle)   # --signature-type cloudevent (2nd gen, Eventarc)
-    on_legacy = background_function(handle)  # --signature-type event (1st-gen background)
-
-The platform sets the signature type from the trigger a function is deployed with;
-locally pass ``--signature-type`` to ``functions-framework``. ``import adapters.gcp``
-loads no provider library: flask, werkzeug, cloudevents and functions_framework are
-imported where they are used, and functions-framework has loaded them by then.
-"""
+"""The Google Cloud entry points and detection (``adapters.gcp`` re-exports them;
+see its docstring). Loaded on first use of any of them, not by ``import
+adapters.gcp``: a Google CloudEvent decoded by another adapter needs only the
+type tables (``_events``, ``_changes``)."""
 
 from __future__ import annotations
 
@@ -39,7 +30,7 @@ __all__ = [
     "gcp_context", "http_function",
 ]
 
-PROVIDER = "gcp"
+from . import PROVIDER
 
 #: Every Google Cloud trigger, in the order detection tries them (predicates do not
 #: overlap): a flask request, a CloudEvent object, then the JSON payload shapes.
