@@ -24,6 +24,9 @@ MODULES: tuple[str, ...] = (
     "benchmarks.webapp",
     "benchmarks.idempotency",
     "benchmarks.tracing",
+    "benchmarks.cloudevents_http",
+    "benchmarks.async_batch",
+    "benchmarks.azure_triggers",
 )
 
 

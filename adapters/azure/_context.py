@@ -36,17 +36,48 @@ def _attempt(raw: Any) -> int | None:
 def azure_context(raw: Any = None) -> Context:
     """A :class:`Context` for one invocation from ``func.Context`` (or ``None`` when a
     test calls the function directly). ``cold_start`` is true for the first
-    invocation a worker process serves."""
+    invocation a worker process serves. The fields are read from ``func.Context``
+    when first used (a handler that neither takes the context nor fails never pays
+    for them)."""
     cold = COLD.take()
-    region = os.environ.get("REGION_NAME")
     if raw is None:
-        return Context(provider="azure", region=region, cold_start=cold)
+        return Context(provider="azure", region=os.environ.get("REGION_NAME"), cold_start=cold)
+    context = _new(_AzureContext)  # no __init__ frame: once per invocation
+    context._pending = (raw, cold)
+    return context
+
+
+class _AzureContext(Context):
+    """A :class:`Context` filled in from ``func.Context`` on first read (as the
+    Lambda one is, ``adapters/aws/_context.py``)."""
+
+    __slots__ = ("_pending",)
+
+    _pending: tuple[Any, bool] | None  # set by azure_context
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute not set: before the fill, Context's slots (a
+        # copy made without __init__ has nothing pending).
+        pending = self._pending if name in _SLOTS and hasattr(self, "_pending") else None
+        if pending is None:
+            raise AttributeError(f"'Context' object has no attribute {name!r}")
+        self._pending = None
+        _fill(self, *pending)
+        return getattr(self, name)
+
+
+_SLOTS = frozenset(Context.__slots__)
+_new = object.__new__
+
+
+def _fill(context: Context, raw: Any, cold: bool) -> None:
     trace = getattr(raw, "trace_context", None)
-    return Context(
+    Context.__init__(
+        context,
         provider="azure",
         request_id=getattr(raw, "invocation_id", None),
         function_name=getattr(raw, "function_name", None),
-        region=region,
+        region=os.environ.get("REGION_NAME"),
         cold_start=cold,
         trace_id=trace_id(getattr(trace, "trace_parent", None)),
         attempt=_attempt(raw),

@@ -18,7 +18,6 @@ object, built from raw JSON only when first read.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -123,7 +122,7 @@ class EventGridCloudEvents(RecordsTrigger):
     def event(self, item: Any, index: int, shared: Any) -> Event[Any]:
         if isinstance(item, dict):
             parts = from_structured(item, provider="azure", trigger=self.name)
-            return decode_parts(dataclasses.replace(parts, native=_native(item)))
+            return decode_parts(parts.replace(native=_native(item)))
         # func.CloudEvent keeps members it does not know (data_base64 too) as extensions.
         members = {key: value for key, value in item.extension_attrs.items()
                    if value is not None}
@@ -134,7 +133,7 @@ class EventGridCloudEvents(RecordsTrigger):
             members["data"] = item.get_json()
         parts = from_structured({k: v for k, v in members.items() if v is not None},
                                 provider="azure", trigger=self.name, raw=item)
-        return decode_parts(dataclasses.replace(parts, native=_always(item)))
+        return decode_parts(parts.replace(native=_always(item)))
 
 
 def _always(value: Any) -> Callable[[], Any]:

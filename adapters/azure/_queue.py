@@ -8,14 +8,16 @@ Message metadata: https://learn.microsoft.com/azure/azure-functions/functions-bi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sdk import Message
+from sdk.adapter import UNSET, lazy
 
 from ._native import is_native, maybe_utc, stringify
 from ._records import RecordsTrigger
 
-__all__ = ["Queue"]
+__all__ = ["Queue", "QueueMessage"]
 
 #: QueueMessage property -> attribute name (the rest map onto Message fields).
 _ATTRIBUTES = (
@@ -41,13 +43,45 @@ class Queue(RecordsTrigger):
         return is_native(raw, "QueueMessage")
 
     def event(self, item: Any, index: int, shared: Any) -> Message[Any]:
-        attributes = {key: stringify(value) for name, key in _ATTRIBUTES
-                      if (value := getattr(item, name, None)) is not None}
-        return Message(
-            queue=self.queue,
-            delivery_count=item.dequeue_count,
-            provider="azure", trigger=self.name, id=item.id,
-            time=maybe_utc(item.insertion_time), payload=item.get_body(),
-            attributes=attributes, raw=item, native=lambda: item,
-        )
+        return QueueMessage(item, self.name, self.queue)
 
+
+class QueueMessage(Message[Any]):
+    """A ``func.QueueMessage`` as a :class:`Message`, built positionally from it;
+    ``time`` (the insertion time) and ``attributes`` (the other times as text, the
+    pop receipt) are read from it on first use. ``native`` is the object itself."""
+
+    __slots__ = ("_attributes",)
+
+    def __init__(self, item: Any, trigger: str, queue: str | None) -> None:
+        self.queue = queue
+        self.topic = None
+        self.delivery_count = item.dequeue_count
+        self.ordering_key = None
+        self.partition = None
+        self.sequence = None
+        self.provider = "azure"
+        self.trigger = trigger
+        self.id = item.id
+        self.source = None
+        self.type = None
+        self.subject = None
+        self._time = UNSET
+        payload = item.get_body()
+        self._data = UNSET if payload is not None else None
+        self._payload = payload
+        self.data_content_type = None
+        self._attributes = UNSET
+        self.raw = item
+        self._native = None
+
+    def _read_time(self) -> datetime | None:
+        return maybe_utc(self.raw.insertion_time)
+
+    def _read_attributes(self) -> dict[str, str]:
+        """The message's expiry and next visibility (RFC 3339) and pop receipt."""
+        item = self.raw
+        return {key: stringify(value) for name, key in _ATTRIBUTES
+                if (value := getattr(item, name, None)) is not None}
+
+    attributes = lazy("_attributes", _read_attributes)

@@ -23,12 +23,13 @@ from adapters.cloudevents._types import (
     register,
 )
 from sdk import StorageEvent
+from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
 
 from ._native import is_native, parse_time
 from ._records import RecordsTrigger
 
-__all__ = ["BLOB_EVENTGRID", "OPERATIONS", "Blob", "blob_event"]
+__all__ = ["BLOB_EVENTGRID", "OPERATIONS", "Blob", "BlobEvent", "blob_event"]
 
 #: The trigger name of blob events delivered by Event Grid (sample folder blob-eventgrid).
 BLOB_EVENTGRID = "azure.blob.eventgrid"
@@ -121,17 +122,32 @@ class Blob(RecordsTrigger):
         return is_native(raw, "InputStream")
 
     def event(self, item: Any, index: int, shared: Any) -> StorageEvent[Any]:
+        return BlobEvent(item, self.name)
+
+
+class BlobEvent(StorageEvent[Any]):
+    """A blob trigger's ``func.InputStream`` as a :class:`StorageEvent`, built
+    positionally from it (no keyword call per invocation). ``LastModified`` is read
+    here: a malformed one fails the invocation at decode."""
+
+    __slots__ = ()
+
+    def __init__(self, item: Any, trigger: str) -> None:
         path = item.name or ""
         container, _, blob = path.partition("/")
-        props = item.blob_properties if isinstance(item.blob_properties, Mapping) else {}
+        props = item.blob_properties
+        if not isinstance(props, Mapping):
+            props = {}
         content_type = _str(props.get("ContentType"))
         etag = props.get("ETag")
-        return StorageEvent(
-            bucket=container or None, key=blob or None, operation="created",
-            size=item.length, etag=etag if isinstance(etag, str) else None,
-            content_type=content_type, version=_str(props.get("VersionId")),
-            provider="azure", trigger=self.name, subject=path or None,
-            time=parse_time(props.get("LastModified"), self.name, "Properties.LastModified"),
-            payload=item.read, data_content_type=content_type,
-            attributes={"url": item.uri} if item.uri else {}, raw=item, native=lambda: item,
-        )
+        self.bucket = container or None
+        self.key = blob or None
+        self.operation = "created"
+        self.size = item.length
+        self.etag = etag if isinstance(etag, str) else None
+        self.content_type = content_type
+        self.version = _str(props.get("VersionId"))
+        uri = item.uri
+        self._set("azure", trigger, None, None, None, path or None,
+                  parse_time(props.get("LastModified"), trigger, "Properties.LastModified"),
+                  UNSET, item.read, content_type, {"url": uri} if uri else {}, item, None)

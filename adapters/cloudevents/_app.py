@@ -11,7 +11,6 @@ any other method is 405.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
@@ -43,23 +42,29 @@ def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
     trace id, and the Knative service/revision (or Dapr app id) as the function."""
     cold = COLD.take()
     first = events[0] if events else None
-    parent = message.headers.get("traceparent") or (first.attributes.get("traceparent")
+    parent = message.header("traceparent") or (first.attributes.get("traceparent")
                                                     if first is not None else None)
     trace = traceparent_id(parent)
     return Context(
         provider=first.provider if first is not None else PROVIDER,
         request_id=(first.id if len(events) == 1 and first is not None else None)
-        or str(uuid.uuid4()),
+        or _new_id(),
         function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
         function_version=os.environ.get("K_REVISION"),
         cold_start=cold, trace_id=trace, raw=message,
     )
 
 
+def _new_id() -> str:
+    import uuid  # a batch or a malformed request only: not at cold start
+
+    return str(uuid.uuid4())
+
+
 def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
     """The answer when there is nothing to run, else the delivery's events."""
     if message.method == "OPTIONS":
-        origin = message.headers.get("webhook-request-origin")
+        origin = message.header("webhook-request-origin")
         headers = [("Allow", "POST, OPTIONS")]
         if origin:
             headers += [("WebHook-Allowed-Origin", origin), ("WebHook-Allowed-Rate", "*")]
@@ -71,7 +76,7 @@ def _early(message: HTTPMessage) -> Rendered | list[Event[Any]]:
     try:
         return _TRIGGER.decoded(message)
     except Exception as exc:  # malformed: 400; e.g. google-events missing: 500, logged
-        context = Context(provider=PROVIDER, request_id=str(uuid.uuid4()), raw=message)
+        context = Context(provider=PROVIDER, request_id=_new_id(), raw=message)
         return failure(exc, context, _TRIGGER.name)
 
 
@@ -99,11 +104,19 @@ def _response_headers(rendered: Rendered) -> list[tuple[str, str]]:
     return headers
 
 
+_STATUS_LINES: dict[int, str] = {}
+
+
 def _status_line(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    line = _STATUS_LINES.get(status)
+    if line is None:  # HTTPStatus(...) is an enum lookup: once per status
+        try:
+            line = f"{status} {HTTPStatus(status).phrase}"
+        except ValueError:
+            line = f"{status} Unknown"
+        if len(_STATUS_LINES) < 1000:
+            _STATUS_LINES[status] = line
+    return line
 
 
 def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
@@ -111,8 +124,7 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
     fn = as_function(handle)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        message = HTTPMessage(_environ_headers(environ), _read_body(environ),
-                              environ.get("REQUEST_METHOD") or "GET")
+        message = HTTPMessage.from_environ(environ, _read_body(environ))
         events = _before_run(fn, message)
         if isinstance(events, Rendered):
             rendered = events
@@ -130,15 +142,6 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
 
     app.__wrapped__ = fn  # type: ignore[attr-defined]
     return app
-
-
-def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    headers = [(key[5:].replace("_", "-").lower(), str(value))
-               for key, value in environ.items() if key.startswith("HTTP_")]
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers.append((key.replace("_", "-").lower(), str(environ[key])))
-    return headers
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:

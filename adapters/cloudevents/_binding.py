@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from adapters._base64 import b64_bytes
@@ -31,27 +30,87 @@ HeaderInput = Headers | Mapping[str, str] | Iterable[tuple[str, str]]
 _SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"%')
 
 
-@dataclass(frozen=True, init=False)
 class HTTPMessage:
-    """An HTTP request as received: case-insensitive ``headers``, ``body`` bytes."""
+    """An HTTP request as received: case-insensitive ``headers``, ``body`` bytes.
 
-    headers: Headers
-    body: bytes = field(repr=False)  # payloads stay out of logs
-    method: str = "POST"
+    Read-only by convention. :meth:`from_environ` reads a WSGI environ where it
+    is: the few headers decoding needs are looked up in it, and ``headers`` is
+    built only when something reads it (the handler, through ``event.raw``).
+    """
+
+    __slots__ = ("_environ", "_headers", "body", "method")
 
     def __init__(self, headers: HeaderInput, body: bytes | str = b"",
                  method: str = "POST") -> None:
         if not isinstance(headers, Headers):
             headers = (Headers(headers) if isinstance(headers, Mapping)
                        else Headers(pairs=list(headers)))
-        object.__setattr__(self, "headers", headers)
-        object.__setattr__(self, "body", body.encode("utf-8") if isinstance(body, str) else body)
-        object.__setattr__(self, "method", method.upper())
+        self._headers: Headers | None = headers
+        self._environ: Mapping[str, Any] | None = None
+        self.body: bytes = body.encode("utf-8") if isinstance(body, str) else body
+        self.method: str = method.upper()
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any], body: bytes) -> HTTPMessage:
+        """The request a WSGI environ (PEP 3333) describes, with its body read."""
+        message = cls.__new__(cls)
+        message._headers = None
+        message._environ = environ
+        message.body = body
+        message.method = (environ.get("REQUEST_METHOD") or "GET").upper()
+        return message
+
+    @property
+    def headers(self) -> Headers:
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers(pairs=_environ_pairs(self._environ or {}))
+        return headers
+
+    def header(self, name: str) -> str | None:
+        """The first value of the header ``name`` (lower case), ``None`` if absent."""
+        environ = self._environ
+        if environ is None or self._headers is not None:
+            return self.headers.get(name)
+        key = _ENVIRON_KEYS.get(name)
+        value = environ.get(key or "HTTP_" + name.upper().replace("-", "_"))
+        if value is None or (key is not None and not value):  # an empty CONTENT_TYPE: none
+            return None
+        return str(value)
+
+    def ce_headers(self) -> dict[str, str]:
+        """The ``ce-*`` headers by attribute name (``ce-id`` -> ``id``), as sent."""
+        environ = self._environ
+        if environ is None or self._headers is not None:
+            headers = self.headers
+            return {name[3:]: headers[name] for name in headers
+                    if name.startswith("ce-") and len(name) > 3}
+        # What ``headers`` would hold: HTTP_CE_ID is ce-id (the server upper-cases the
+        # name and turns "-" into "_", PEP 3333 after CGI; some keep the "-").
+        return {key[8:].replace("_", "-").lower(): str(value) for key, value in environ.items()
+                if key.startswith(_CE_KEYS) and len(key) > 8}
 
     @property
     def media_type(self) -> str:
         """The Content-Type without parameters, lower-case (``""`` when absent)."""
-        return (self.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
+
+    def __repr__(self) -> str:  # the body stays out of logs
+        return f"HTTPMessage(method={self.method!r}, headers={dict(self.headers.items())!r})"
+
+
+_CE_KEYS = ("HTTP_CE_", "HTTP_CE-")
+#: Headers a WSGI environ holds without the ``HTTP_`` prefix (PEP 3333).
+_ENVIRON_KEYS = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+
+
+def _environ_pairs(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
+    headers = [(key[5:].replace("_", "-").lower(), str(value))
+               for key, value in environ.items() if key.startswith("HTTP_")]
+    for name, key in _ENVIRON_KEYS.items():
+        if environ.get(key):
+            headers.append((name, str(environ[key])))
+    return headers
 
 
 def parse_http(message: HTTPMessage, *, provider: str, trigger: str, where: str
@@ -67,7 +126,7 @@ def parse_http(message: HTTPMessage, *, provider: str, trigger: str, where: str
             raise EventDecodeError(where, "a CloudEvents batch is a JSON array")
         return [from_structured(item, provider=provider, trigger=trigger, where=where)
                 for item in batch]
-    if "ce-specversion" in message.headers:
+    if message.header("ce-specversion") is not None:
         return [from_binary(message, provider=provider, trigger=trigger, where=where)]
     raise EventDecodeError(where, f"not a CloudEvent: no ce-specversion header and the "
                            f"content type is neither {STRUCTURED} nor {BATCH}",
@@ -78,13 +137,13 @@ def from_binary(message: HTTPMessage, *, provider: str, trigger: str, where: str
                 ) -> CloudEventParts:
     """Binary mode: ``ce-*`` headers are the attributes, the body is the data
     (header values percent-decoded, 3.1.3.2)."""
-    from urllib.parse import unquote
+    attributes: dict[str, Any] = message.ce_headers()
+    for name, value in attributes.items():
+        if "%" in value:
+            from urllib.parse import unquote
 
-    attributes: dict[str, Any] = {
-        name[3:]: unquote(value) for name, value in message.headers.items()
-        if name.startswith("ce-") and len(name) > 3
-    }
-    content_type = message.headers.get("content-type")
+            attributes[name] = unquote(value)
+    content_type = message.header("content-type")
     if content_type:
         attributes["datacontenttype"] = content_type
     time = check_attributes(attributes, where)

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from adapters._http import failure_answer
@@ -121,6 +120,8 @@ def run(fn: Function[Any], events: list[Event[Any]], context: Context) -> Render
 async def _call(fn: Function[Any], event: Event[Any], context: Context) -> Any:
     """Async handlers run on the server's loop; sync ones in a worker thread."""
     if not fn.is_async:
+        import asyncio  # here, not at the top: the WSGI app never loads it
+
         return await asyncio.to_thread(fn.call, event, context)
     fn.prepare(event)
     return await (fn.fn(event, context) if fn.takes_context else fn.fn(event))
@@ -128,6 +129,8 @@ async def _call(fn: Function[Any], event: Event[Any], context: Context) -> Any:
 
 async def _call_batch(fn: Function[Any], events: list[Event[Any]], context: Context) -> Any:
     if not fn.is_async:
+        import asyncio
+
         return await asyncio.to_thread(fn.call_batch, events, context)
     return await (fn.fn(events, context) if fn.takes_context else fn.fn(events))
 

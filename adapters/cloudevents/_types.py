@@ -14,7 +14,6 @@ Attribute names: https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -37,8 +36,8 @@ CORE_ATTRIBUTES = frozenset(
 )
 _NOT_ATTRIBUTES = frozenset({"data", "data_base64"})
 _NOT_EXTENSIONS = CORE_ATTRIBUTES | _NOT_ATTRIBUTES
+_store = object.__setattr__
 
-@dataclass(frozen=True)
 class CloudEventParts:
     """A CloudEvent taken apart: context attributes and data, as received.
 
@@ -55,32 +54,74 @@ class CloudEventParts:
     provider's typed view (replaced by Google's typed data for Google types).
     ``time`` (aware UTC) and ``extensions`` (lower-cased names, string values)
     are derived from ``attributes`` when not given.
+
+    Immutable; :meth:`replace` makes a changed copy. (A slotted class rather than
+    a frozen dataclass: ``dataclasses`` brings ``inspect`` to every cold start
+    that decodes a CloudEvent, and a frozen field store costs per event.)
     """
 
-    attributes: Mapping[str, Any]
-    data: Any = None
-    provider: str = "cloudevents"
-    trigger: str = "cloudevents"
-    raw: Any = None
-    native: Callable[[], Any] | None = None
-    time: datetime | None = None
-    extensions: Mapping[str, str] = field(default_factory=dict)
-    payload: Payload | None = None
+    __slots__ = FIELDS = ("attributes", "data", "provider", "trigger", "raw", "native", "time",
+                          "extensions", "payload")
 
-    def __post_init__(self) -> None:
-        if self.time is None and self.attributes.get("time") not in (None, ""):
-            object.__setattr__(self, "time",
-                               decode_time(self.attributes["time"], self.trigger, "time"))
+    attributes: Mapping[str, Any]
+    data: Any
+    provider: str
+    trigger: str
+    raw: Any
+    native: Callable[[], Any] | None
+    time: datetime | None
+    extensions: Mapping[str, str]
+    payload: Payload | None
+
+    def __init__(self, attributes: Mapping[str, Any], data: Any = None, *,
+                 provider: str = "cloudevents", trigger: str = "cloudevents", raw: Any = None,
+                 native: Callable[[], Any] | None = None, time: datetime | None = None,
+                 extensions: Mapping[str, str] | None = None,
+                 payload: Payload | None = None) -> None:
+        if time is None and attributes.get("time") not in (None, ""):
+            time = decode_time(attributes["time"], trigger, "time")
         # Most events carry no extension: checking that costs half of building none.
-        if not self.extensions and not self.attributes.keys() <= _NOT_EXTENSIONS:
-            object.__setattr__(self, "extensions", {
+        if not extensions:
+            extensions = {} if attributes.keys() <= _NOT_EXTENSIONS else {
                 str(name).lower(): attribute_text(value)
-                for name, value in self.attributes.items()
+                for name, value in attributes.items()
                 if name not in _NOT_EXTENSIONS and value is not None
-            })
-        if self.payload is None and isinstance(self.data, (bytes, bytearray)):
-            object.__setattr__(self, "payload", bytes(self.data))
-            object.__setattr__(self, "data", None)
+            }
+        if payload is None and isinstance(data, (bytes, bytearray)):
+            payload, data = bytes(data), None
+        store = _store
+        store(self, "attributes", attributes)
+        store(self, "data", data)
+        store(self, "provider", provider)
+        store(self, "trigger", trigger)
+        store(self, "raw", raw)
+        store(self, "native", native)
+        store(self, "time", time)
+        store(self, "extensions", extensions)
+        store(self, "payload", payload)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"CloudEventParts is immutable: use replace({name}=...)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("CloudEventParts is immutable")
+
+    def replace(self, **changes: Any) -> CloudEventParts:
+        """A copy with ``changes`` (what ``dataclasses.replace`` did: built anew)."""
+        fields = {name: getattr(self, name) for name in self.FIELDS}
+        fields.update(changes)
+        return CloudEventParts(fields.pop("attributes"), fields.pop("data"), **fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"CloudEventParts({shown})"
 
     def attribute(self, name: str) -> str | None:
         value = self.attributes.get(name)
@@ -137,7 +178,11 @@ def register(type_or_prefix: str, decoder: TypeDecoder) -> None:
 #: imported the first time an event of such a type is decoded (then dropped from
 #: here): ``import adapters.cloudevents`` pays for no provider's table.
 PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
-    "google.": ("adapters.gcp._events", "adapters.gcp._changes"),
+    # Database changes need their own module (and, for Firestore, protobuf's tables):
+    # a Pub/Sub or Cloud Storage event loads only the first one.
+    "google.cloud.firestore.": ("adapters.gcp._changes",),
+    "google.firebase.database.": ("adapters.gcp._changes",),
+    "google.": ("adapters.gcp._events",),
 }
 
 

@@ -11,7 +11,6 @@ are CloudEvents 1.0's: https://github.com/cloudevents/spec/blob/v1.0.2/cloudeven
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from adapters._trigger import Trigger
@@ -93,7 +92,7 @@ class StructuredCloudEvent(EventTrigger):
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
         parts = from_structured(raw, provider="gcp", trigger=TRIGGER)
-        return [decode_parts(replace(parts, native=lambda: _native(parts)))]
+        return [decode_parts(parts.replace(native=lambda: _native(parts)))]
 
 
 def _native(parts: CloudEventParts) -> Any:

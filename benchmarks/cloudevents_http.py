@@ -1,0 +1,215 @@
+"""CloudEvents over HTTP (binary mode, as Eventarc delivers to Cloud Run): a WSGI
+request in, 204 out, for a Pub/Sub message and a Cloud Storage object event.
+
+Every side gets a fresh WSGI environ (its own ``wsgi.input``) per call, as a
+server builds one per request, and does the same reads: the event id and type and
+the message's decoded JSON data (Pub/Sub), or bucket, object name and size
+(Cloud Storage).
+
+* polyfn: ``adapters.cloudevents.wsgi_app(handle)(environ, start_response)``.
+* ``werkzeug+from_http``: what a WSGI app without polyfn writes: werkzeug's
+  ``Request``, ``cloudevents.http.from_http(request.headers, request.get_data())``,
+  the reads (base64 and JSON for the Pub/Sub message), a werkzeug ``Response(status=204)``.
+* floor: plain environ reads, ``json.loads``, ``start_response``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ._core import Impl, Scenario, Target, need
+
+__all__ = ["GCS_BODY", "PUBSUB_BODY", "SCENARIOS", "environ"]
+
+_MESSAGE = {"order_id": 1042, "sku": "BK-1", "quantity": 3}
+PUBSUB_BODY = json.dumps({
+    "message": {
+        "attributes": {"origin": "checkout"},
+        "data": base64.b64encode(json.dumps(_MESSAGE).encode()).decode(),
+        "messageId": "1215011316659232",
+        "publishTime": "2024-03-13T10:15:30.123Z",
+    },
+    "subscription": "projects/sample-project/subscriptions/eventarc-orders-sub",
+}).encode()
+GCS_BODY = json.dumps({
+    "kind": "storage#object", "id": "sample-bucket/invoices/0042.pdf/1710324930123456",
+    "selfLink": "https://www.googleapis.com/storage/v1/b/sample-bucket/o/invoices%2F0042.pdf",
+    "name": "invoices/0042.pdf", "bucket": "sample-bucket", "generation": "1710324930123456",
+    "metageneration": "1", "contentType": "application/pdf",
+    "timeCreated": "2024-03-13T10:15:30.123Z", "updated": "2024-03-13T10:15:30.123Z",
+    "storageClass": "STANDARD", "timeStorageClassUpdated": "2024-03-13T10:15:30.123Z",
+    "size": "48213", "md5Hash": "mI1b3Kz0tV0cXZy0f7E4Hw==", "crc32c": "u3KbZw==",
+    "etag": "CMDj6bK8x4QDEAE=",
+}).encode()
+
+_COMMON = {
+    "REQUEST_METHOD": "POST", "SCRIPT_NAME": "", "PATH_INFO": "/", "QUERY_STRING": "",
+    "SERVER_NAME": "localhost", "SERVER_PORT": "8080", "SERVER_PROTOCOL": "HTTP/1.1",
+    "REMOTE_ADDR": "169.254.1.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
+    "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+    "CONTENT_TYPE": "application/json",
+    "HTTP_HOST": "orders-abc123-ew.a.run.app", "HTTP_USER_AGENT": "APIs-Google",
+    "HTTP_ACCEPT_ENCODING": "gzip, deflate, br",
+    "HTTP_TRACEPARENT": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    "HTTP_X_CLOUD_TRACE_CONTEXT": "4bf92f3577b34da6a3ce929d0e0e4736/67667974448284343;o=1",
+    "HTTP_FORWARDED": 'for="203.0.113.7";proto=https',
+    "HTTP_X_FORWARDED_FOR": "203.0.113.7", "HTTP_X_FORWARDED_PROTO": "https",
+    "HTTP_CE_SPECVERSION": "1.0", "HTTP_CE_TIME": "2024-03-13T10:15:30.123Z",
+}
+_PUBSUB = {
+    **_COMMON,
+    "HTTP_CE_ID": "1215011316659232",
+    "HTTP_CE_SOURCE": "//pubsub.googleapis.com/projects/sample-project/topics/orders",
+    "HTTP_CE_TYPE": "google.cloud.pubsub.topic.v1.messagePublished",
+}
+_GCS = {
+    **_COMMON,
+    "HTTP_CE_ID": "8175621812355633",
+    "HTTP_CE_SOURCE": "//storage.googleapis.com/projects/_/buckets/sample-bucket",
+    "HTTP_CE_TYPE": "google.cloud.storage.object.v1.finalized",
+    "HTTP_CE_SUBJECT": "objects/invoices/0042.pdf", "HTTP_CE_BUCKET": "sample-bucket",
+}
+
+
+def environ(template: dict[str, Any], body: bytes) -> Callable[[], dict[str, Any]]:
+    """A new environ per call: the template's keys, the length and a fresh input."""
+    base = {**template, "CONTENT_LENGTH": str(len(body))}
+
+    def make() -> dict[str, Any]:
+        env = base.copy()
+        env["wsgi.input"] = io.BytesIO(body)
+        return env
+
+    return make
+
+
+def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+    _start_response.status = status  # type: ignore[attr-defined]
+    return None
+
+
+def _wsgi(app: Callable[..., Any], make: Callable[[], dict[str, Any]], seen: list[Any]
+          ) -> Callable[[], Any]:
+    def call() -> Any:
+        seen.clear()
+        body = b"".join(app(make(), _start_response))
+        return _start_response.status, body, tuple(seen)  # type: ignore[attr-defined]
+
+    return call
+
+
+def _canon(result: Any) -> Any:
+    status, body, seen = result
+    return status.split(" ", 1)[0], body, seen
+
+
+# -- Pub/Sub ---------------------------------------------------------------------------
+
+def _pubsub_polyfn() -> Callable[[], Any]:
+    ce = need("adapters.cloudevents")
+    seen: list[Any] = []
+
+    def handle(message: Any) -> None:
+        seen.extend((message.id, message.type, message.data))
+
+    return _wsgi(ce.wsgi_app(handle), environ(_PUBSUB, PUBSUB_BODY), seen)
+
+
+def _pubsub_werkzeug() -> Callable[[], Any]:
+    wrappers = need("werkzeug.wrappers")
+    http = need("cloudevents.http")
+    request_class, response_class, from_http = wrappers.Request, wrappers.Response, http.from_http
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        request = request_class(env)
+        event = from_http(request.headers, request.get_data())
+        message = event.data["message"]
+        seen.extend((message["messageId"], event["type"],
+                     json.loads(base64.b64decode(message["data"]))))
+        return response_class(status=204)(env, start_response)
+
+    return _wsgi(app, environ(_PUBSUB, PUBSUB_BODY), seen)
+
+
+def _pubsub_floor() -> Callable[[], Any]:
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        body = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
+        message = body["message"]
+        seen.extend((message["messageId"], env["HTTP_CE_TYPE"],
+                     json.loads(base64.b64decode(message["data"]))))
+        start_response("204 No Content", [])
+        return [b""]
+
+    return _wsgi(app, environ(_PUBSUB, PUBSUB_BODY), seen)
+
+
+# -- Cloud Storage ------------------------------------------------------------------------
+
+def _gcs_polyfn() -> Callable[[], Any]:
+    ce = need("adapters.cloudevents")
+    seen: list[Any] = []
+
+    def handle(event: Any) -> None:
+        seen.extend((event.id, event.type, event.bucket, event.key, event.size))
+
+    return _wsgi(ce.wsgi_app(handle), environ(_GCS, GCS_BODY), seen)
+
+
+def _gcs_werkzeug() -> Callable[[], Any]:
+    wrappers = need("werkzeug.wrappers")
+    http = need("cloudevents.http")
+    request_class, response_class, from_http = wrappers.Request, wrappers.Response, http.from_http
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        request = request_class(env)
+        event = from_http(request.headers, request.get_data())
+        data = event.data
+        seen.extend((event["id"], event["type"], data["bucket"], data["name"],
+                     int(data["size"])))
+        return response_class(status=204)(env, start_response)
+
+    return _wsgi(app, environ(_GCS, GCS_BODY), seen)
+
+
+def _gcs_floor() -> Callable[[], Any]:
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        data = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
+        seen.extend((env["HTTP_CE_ID"], env["HTTP_CE_TYPE"], data["bucket"], data["name"],
+                     int(data["size"])))
+        start_response("204 No Content", [])
+        return [b""]
+
+    return _wsgi(app, environ(_GCS, GCS_BODY), seen)
+
+
+_PEER = "werkzeug+from_http"
+_TARGETS = (Target(_PEER, ratio=0.8), Target("floor", ratio=2.0))
+
+SCENARIOS = (
+    Scenario(
+        name="cloudevents.pubsub-binary",
+        title="Pub/Sub messagePublished, binary-mode CloudEvent through WSGI",
+        polyfn=Impl("polyfn", _pubsub_polyfn, canon=_canon),
+        peers=(Impl(_PEER, _pubsub_werkzeug, canon=_canon),),
+        floor=Impl("raw-environ", _pubsub_floor, canon=_canon),
+        targets=_TARGETS,
+    ),
+    Scenario(
+        name="cloudevents.gcs-binary",
+        title="Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
+        polyfn=Impl("polyfn", _gcs_polyfn, canon=_canon),
+        peers=(Impl(_PEER, _gcs_werkzeug, canon=_canon),),
+        floor=Impl("raw-environ", _gcs_floor, canon=_canon),
+        targets=_TARGETS,
+    ),
+)
