@@ -224,6 +224,21 @@ class Function(Generic[F]):
             return _run(result)
         return result
 
+    async def call_async(self, event: Event[Any], context: Context) -> Any:
+        """:meth:`call` from a running event loop: an async handler is awaited on it
+        (a sync one is called here; entry points hand those to a thread)."""
+        if not self._plain:
+            self.prepare(event)
+        elif not isinstance(event, self.kind):
+            self.check(event)
+        result = self.fn(event, context) if self.takes_context else self.fn(event)
+        return await result if self.is_async else result
+
+    async def call_batch_async(self, events: list[Event[Any]], context: Context) -> Any:
+        """:meth:`call_batch` from a running event loop."""
+        result = self.fn(events, context) if self.takes_context else self.fn(events)
+        return await result if self.is_async else result
+
 
 def _run(coro: Any) -> Any:
     import asyncio  # ~30 ms of cold start that sync handlers never pay
