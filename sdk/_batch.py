@@ -46,7 +46,7 @@ a ``list[...]`` handler's answer on the outcome (``BatchOutcome.answer``).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _tracing
@@ -201,20 +201,32 @@ def batch_failure(trigger: str, failed: int, total: int,
 
 def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context,
                     ordered: bool) -> list[BaseException | None]:
-    errors: list[BaseException | None] = []
-    failed_groups: set[Hashable] = set()
-    for record in records:
-        group = 0 if ordered else record.group  # ordered: the records are one group
-        if group is not None and group in failed_groups:
-            errors.append(SKIPPED)
-            continue
-        errors.append(_attempt(fn, record, context))
-        if errors[-1] is not None:
-            failed_groups.add(group)
+    errors: list[BaseException | None] = [None] * len(records)
+    for index in _in_order(records, errors, ordered):
+        errors[index] = _attempt(fn, records[index], context)
     try:
         return errors
     finally:
         del errors  # no reference cycle: see _attempt
+
+
+def _in_order(records: Sequence[Record], errors: list[BaseException | None], ordered: bool,
+              indexes: Iterable[int] | None = None) -> Iterator[int]:
+    """Skipping a failed ordered group, the one rule: the indexes of the records to
+    attempt (of ``indexes``, by default all), in order. Once the caller has set a
+    yielded record's error, the later records of its group are not yielded but
+    marked :data:`SKIPPED` (``ordered``: the records are one group; ``group=None``:
+    a record is no sequence)."""
+    failed: set[Hashable] = set()
+    for index in range(len(records)) if indexes is None else indexes:
+        group = 0 if ordered else records[index].group
+        if group is not None and group in failed:
+            if errors[index] is None:
+                errors[index] = SKIPPED
+            continue
+        yield index
+        if group is not None and errors[index] is not None:
+            failed.add(group)
 
 
 # Reference cycles. A caught exception's traceback keeps the frames it went
@@ -259,13 +271,9 @@ async def _run_concurrently(fn: Function[Any], records: Sequence[Record], contex
     limit = asyncio.Semaphore(concurrency)
 
     async def run_unit(indexes: list[int]) -> None:
-        for position, index in enumerate(indexes):
+        for index in _in_order(records, errors, ordered, indexes):
             async with limit:
                 errors[index] = await _attempt_async(fn, records[index], context)
-            if errors[index] is not None:
-                for later in indexes[position + 1:]:
-                    errors[later] = SKIPPED
-                return
 
     units = [list(range(len(records)))] if ordered else _units(records)
     await asyncio.gather(*(run_unit(unit) for unit in units))
@@ -346,15 +354,10 @@ def _gather(fn: Function[Any], records: Sequence[Record], errors: list[BaseExcep
     owner: dict[int, int] = {}
     events: list[Event[Any]] = []
     decoded: list[Event[Any]] | BaseException | None = None
-    failed_groups: set[Hashable] = set()
-    for index, record in enumerate(records):
-        group = 0 if policy.ordered else record.group
-        if group is not None and group in failed_groups:
-            continue  # reported failed later, never handed over out of order
-        decoded = _prepared(fn, record)
+    for index in _in_order(records, errors, policy.ordered):  # none handed over out of order
+        decoded = _prepared(fn, records[index])
         if isinstance(decoded, BaseException):
             errors[index] = decoded
-            failed_groups.add(group)
             continue
         for event in decoded:
             owner[id(event)] = index
@@ -449,17 +452,10 @@ def _reported(result: Any, events: list[Event[Any]], owner: dict[int, int], trig
 
 def _skip_after_failures(records: Sequence[Record], errors: list[BaseException | None],
                          ordered: bool = False) -> list[BaseException | None]:
-    """Skipping a failed ordered group, the one rule: after a record of a group
-    failed, its later records are not attempted (``ordered``: one group)."""
-    failed_groups: set[Hashable] = set()
-    for index, record in enumerate(records):
-        group = 0 if ordered else record.group
-        if group is None:
-            continue
-        if group in failed_groups and errors[index] is None:
-            errors[index] = SKIPPED
-        elif errors[index] is not None:
-            failed_groups.add(group)
+    """After a ``list[...]`` handler reported some records failed: the later records
+    of their groups are marked skipped, by the one rule (:func:`_in_order`)."""
+    for _ in _in_order(records, errors, ordered):
+        pass
     return errors
 
 
