@@ -245,7 +245,7 @@ class Event(Generic[T]):
         :class:`~sdk.errors.DataValidationError` when it does not fit, which an HTTP
         adapter answers with 400 (not JSON) or 422 (does not match) problem+json.
         """
-        from ._function import validator
+        from ._validator import validator
 
         return validator(model).validate(self)  # type: ignore[no-any-return]
 
