@@ -62,7 +62,8 @@ _ATTRIBUTE_DEFAULTS: dict[str, Any] = {
 _PRIVATE = frozenset({"time", "data", "payload", "native"})
 #: The value a constructor keeps of an attribute, when it is not the one given.
 _KEPT = {"data": "data if data is not UNSET or payload is not None else None",
-         "attributes": "attributes if attributes is not None else {}"}
+         "attributes": "attributes if attributes is not None else {}",
+         "native": "UNSET if native is None else native"}  # None: read it (``raw``)
 #: The lines of a generated ``__init__`` keeping the attributes.
 _ATTRIBUTE_STORES = [f"    self.{'_' if name in _PRIVATE else ''}{name} = {_KEPT.get(name, name)}"
                      for name in _ATTRIBUTES]
@@ -157,7 +158,7 @@ class Event(Generic[T]):
     _time: datetime | Callable[[], datetime | None] | None
     _data: Any
     _payload: Payload | None
-    _native: Callable[[], Any] | None
+    _native: Any
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -250,16 +251,14 @@ class Event(Generic[T]):
         return validator(model).validate(self)  # type: ignore[no-any-return]
 
     # -- provider view ----------------------------------------------------------
-    @property
-    def native(self) -> Any:
+    def _read_native(self) -> Any:
         """The provider's own typed view (powertools data class, azure.functions object,
-        CloudEvent, flask request), built on first access; ``raw`` when there is none."""
-        factory = self._native
-        if factory is None:
-            return self.raw
-        value = factory()
-        self._native = lambda: value
-        return value
+        CloudEvent, flask request), built on first access; ``raw`` when there is none.
+        An adapter gives a zero-argument callable building it; a view over its payload
+        leaves it ``UNSET`` and builds it in ``_read_native``."""
+        return self.raw
+
+    native = lazy("_native", _read_native, factories=True)
 
     # -- JSON form --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

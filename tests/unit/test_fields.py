@@ -181,3 +181,34 @@ def test_events_attributes_are_declared_once_and_every_constructor_takes_them() 
                                                                         "trigger"}})
     assert [getattr(event, n) for n in sorted(plain - {"provider", "trigger"})] == [
         f"<{n}>" for n in sorted(plain - {"provider", "trigger"})]
+
+
+def test_native_is_a_lazy_field_and_a_callable_view_is_kept_as_it_is() -> None:
+    """``native``: ``raw`` when no view was given, a factory called once, a view that
+    is itself callable returned (never called) on every read, and a view class
+    building it from its payload in ``_read_native``."""
+    from sdk import Event
+
+    raw = {"k": 1}
+    assert Event(provider="p", trigger="t", raw=raw).native is raw
+    calls: list[int] = []
+
+    class View:
+        def __call__(self) -> str:
+            return "called"
+
+    view = View()
+    event = Event(provider="p", trigger="t", native=lambda: calls.append(1) or view)
+    assert event.native is view and event.native is view and calls == [1]
+
+    class Built(Event[Any]):
+        __slots__ = ()
+
+        def _read_native(self) -> Any:
+            calls.append(2)
+            return ("built", self.raw)
+
+    built = Built(provider="p", trigger="t", raw=raw)
+    assert built.native == ("built", raw) and built.native == ("built", raw)
+    assert calls == [1, 2]
+    assert isinstance(Event.__dict__["native"], property)
