@@ -46,7 +46,7 @@ a ``list[...]`` handler's answer on the outcome (``BatchOutcome.answer``).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _tracing
@@ -66,7 +66,7 @@ from .errors import BatchFailedError, ResponseEncodeError
 __all__ = [
     "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "BatchOutcome",
     "Policy", "Record", "RecordOutcome", "ReportedFailure", "batch_failure", "reported",
-    "run_batch",
+    "run_batch", "run_batch_async",
 ]
 
 
@@ -117,6 +117,49 @@ def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
             running.close()  # never started when called from a running loop
     else:
         errors = _run_one_by_one(fn, records, context, policy.ordered)
+    try:
+        return _finish(records, errors, answer, context, trigger, policy)
+    finally:
+        del errors  # no reference cycle: see _attempt
+
+
+async def run_batch_async(fn: Function[Any], records: Sequence[Record], context: Context, *,
+                          trigger: str, concurrency: int = DEFAULT_CONCURRENCY,
+                          policy: Policy = REPORT) -> BatchOutcome:
+    """:func:`run_batch` from a running event loop (an ASGI app): an async handler
+    runs on that loop, a sync one (the whole batch) in a worker thread, so the loop
+    is never blocked by it. The same records, policies and outcome."""
+    import asyncio  # only async entry points pay for it
+
+    if not fn.is_async:
+        done: list[BatchOutcome] = []
+        await asyncio.to_thread(_run_into, done, fn, records, context, trigger, concurrency,
+                                policy)
+        return done.pop()  # the worker's frames keep ``done``: emptied, no reference cycle
+    answer: list[Any] = []
+    if fn.batch:
+        errors = await _run_whole_async(fn, records, context, trigger, policy, answer)
+    else:
+        errors = await _run_concurrently(fn, records, context, max(1, concurrency),
+                                         policy.ordered)
+    try:
+        return _finish(records, errors, answer, context, trigger, policy)
+    finally:
+        del errors  # no reference cycle: see _attempt
+
+
+def _run_into(done: list[BatchOutcome], fn: Function[Any], records: Sequence[Record],
+              context: Context, trigger: str, concurrency: int, policy: Policy) -> None:
+    """:func:`run_batch` in a worker thread; the outcome put in ``done``, not returned
+    (the executor's frames would keep it, with the errors' tracebacks that reach
+    them: see _attempt)."""
+    done.append(run_batch(fn, records, context, trigger=trigger, concurrency=concurrency,
+                          policy=policy))
+
+
+def _finish(records: Sequence[Record], errors: list[BaseException | None], answer: list[Any],
+            context: Context, trigger: str, policy: Policy) -> BatchOutcome:
+    """The outcome of the records' ``errors``: logged, or (not reporting) raised."""
     outcome = BatchOutcome.of(records, errors)
     del errors  # no reference cycle: see _attempt
     if answer:
@@ -158,20 +201,32 @@ def batch_failure(trigger: str, failed: int, total: int,
 
 def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context,
                     ordered: bool) -> list[BaseException | None]:
-    errors: list[BaseException | None] = []
-    failed_groups: set[Hashable] = set()
-    for record in records:
-        group = 0 if ordered else record.group  # ordered: the records are one group
-        if group is not None and group in failed_groups:
-            errors.append(SKIPPED)
-            continue
-        errors.append(_attempt(fn, record, context))
-        if errors[-1] is not None:
-            failed_groups.add(group)
+    errors: list[BaseException | None] = [None] * len(records)
+    for index in _in_order(records, errors, ordered):
+        errors[index] = _attempt(fn, records[index], context)
     try:
         return errors
     finally:
         del errors  # no reference cycle: see _attempt
+
+
+def _in_order(records: Sequence[Record], errors: list[BaseException | None], ordered: bool,
+              indexes: Iterable[int] | None = None) -> Iterator[int]:
+    """Skipping a failed ordered group, the one rule: the indexes of the records to
+    attempt (of ``indexes``, by default all), in order. Once the caller has set a
+    yielded record's error, the later records of its group are not yielded but
+    marked :data:`SKIPPED` (``ordered``: the records are one group; ``group=None``:
+    a record is no sequence)."""
+    failed: set[Hashable] = set()
+    for index in range(len(records)) if indexes is None else indexes:
+        group = 0 if ordered else records[index].group
+        if group is not None and group in failed:
+            if errors[index] is None:
+                errors[index] = SKIPPED
+            continue
+        yield index
+        if group is not None and errors[index] is not None:
+            failed.add(group)
 
 
 # Reference cycles. A caught exception's traceback keeps the frames it went
@@ -216,13 +271,9 @@ async def _run_concurrently(fn: Function[Any], records: Sequence[Record], contex
     limit = asyncio.Semaphore(concurrency)
 
     async def run_unit(indexes: list[int]) -> None:
-        for position, index in enumerate(indexes):
+        for index in _in_order(records, errors, ordered, indexes):
             async with limit:
                 errors[index] = await _attempt_async(fn, records[index], context)
-            if errors[index] is not None:
-                for later in indexes[position + 1:]:
-                    errors[later] = SKIPPED
-                return
 
     units = [list(range(len(records)))] if ordered else _units(records)
     await asyncio.gather(*(run_unit(unit) for unit in units))
@@ -242,8 +293,7 @@ async def _handle_async(fn: Function[Any], record: Record, context: Context
     try:
         result = None
         for event in record.events():
-            fn.prepare(event)
-            result = await (fn.fn(event, context) if fn.takes_context else fn.fn(event))
+            result = await fn.call_async(event, context)
     except Exception as exc:
         return exc
     record.result = result
@@ -271,42 +321,71 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     is the failed events, or (``policy.results``) the answer, appended to ``answer``."""
     started = _tracing.started()  # None unless traced: then a span per record
     errors: list[BaseException | None] = [None] * len(records)
-    decoded: list[Event[Any]] | BaseException | None = None
-    error: BaseException | None = None
-    owner: dict[int, int] = {}  # id(event) -> record index
-    events: list[Event[Any]] = []
-    failed_groups: set[Hashable] = set()
-    for index, record in enumerate(records):
-        group = 0 if policy.ordered else record.group
-        if group is not None and group in failed_groups:
-            errors[index] = SKIPPED  # never handed over out of order
-            continue
-        decoded = _prepared(fn, record)
-        if isinstance(decoded, BaseException):
-            errors[index] = decoded
-            failed_groups.add(group)
-            continue
-        for event in decoded:
-            owner[id(event)] = index
-            events.append(event)
+    events, owner = _gather(fn, records, errors, policy)
     if events:
         result, error = _call_batch(fn, events, context)
-        if error is not None:
-            for index in set(owner.values()):
-                errors[index] = error
-        elif policy.results:
-            answer.append(result)
-        else:
-            for index in _reported(result, events, owner, trigger):
-                if errors[index] is None:
-                    errors[index] = ReportedFailure()
-    decoded = error = None  # no reference cycle: see _attempt
+        _settle(result, error, events, owner, errors, trigger, policy, answer)
+        error = None  # no reference cycle: see _attempt
     if started is not None:
         _tracing.handed_over(started, records, errors)
     try:
         return _skip_after_failures(records, errors, policy.ordered)
     finally:
         del errors
+
+
+async def _run_whole_async(fn: Function[Any], records: Sequence[Record], context: Context,
+                           trigger: str, policy: Policy, answer: list[Any]
+                           ) -> list[BaseException | None]:
+    """:func:`_run_whole` for an async ``list[...]`` handler, on the running loop."""
+    started = _tracing.started()  # None unless traced: then a span per record
+    errors: list[BaseException | None] = [None] * len(records)
+    events, owner = _gather(fn, records, errors, policy)
+    if events:
+        result, error = await _call_batch_async(fn, events, context)
+        _settle(result, error, events, owner, errors, trigger, policy, answer)
+        error = None  # no reference cycle: see _attempt
+    if started is not None:
+        _tracing.handed_over(started, records, errors)
+    try:
+        return _skip_after_failures(records, errors, policy.ordered)
+    finally:
+        del errors
+
+
+def _gather(fn: Function[Any], records: Sequence[Record], errors: list[BaseException | None],
+            policy: Policy) -> tuple[list[Event[Any]], dict[int, int]]:
+    """The events a ``list[...]`` handler is given, and ``id(event)`` -> record index;
+    a record that did not decode or validate gets its error in ``errors``."""
+    owner: dict[int, int] = {}
+    events: list[Event[Any]] = []
+    decoded: list[Event[Any]] | BaseException | None = None
+    for index in _in_order(records, errors, policy.ordered):  # none handed over out of order
+        decoded = _prepared(fn, records[index])
+        if isinstance(decoded, BaseException):
+            errors[index] = decoded
+            continue
+        for event in decoded:
+            owner[id(event)] = index
+            events.append(event)
+    decoded = None  # no reference cycle: see _attempt (errors holds the exceptions)
+    del errors
+    return events, owner
+
+
+def _settle(result: Any, error: BaseException | None, events: list[Event[Any]],
+            owner: dict[int, int], errors: list[BaseException | None], trigger: str,
+            policy: Policy, answer: list[Any]) -> None:
+    """What a ``list[...]`` handler's call means for its records' ``errors``."""
+    if error is not None:
+        for index in set(owner.values()):
+            errors[index] = error
+    elif policy.results:
+        answer.append(result)
+    else:
+        for index in _reported(result, events, owner, trigger):
+            if errors[index] is None:
+                errors[index] = ReportedFailure()
 
 
 def _prepared(fn: Function[Any], record: Record) -> list[Event[Any]] | BaseException:
@@ -332,6 +411,15 @@ def _call_batch(fn: Function[Any], events: list[Event[Any]], context: Context
     """(a batch handler's result, None), or (None, the exception it raised)."""
     try:
         return fn.call_batch(events, context), None
+    except Exception as exc:
+        return None, exc
+
+
+async def _call_batch_async(fn: Function[Any], events: list[Event[Any]], context: Context
+                            ) -> tuple[Any, BaseException | None]:
+    """:func:`_call_batch` for an async handler."""
+    try:
+        return await fn.call_batch_async(events, context), None
     except Exception as exc:
         return None, exc
 
@@ -370,17 +458,10 @@ def _reported(result: Any, events: list[Event[Any]], owner: dict[int, int], trig
 
 def _skip_after_failures(records: Sequence[Record], errors: list[BaseException | None],
                          ordered: bool = False) -> list[BaseException | None]:
-    """Skipping a failed ordered group, the one rule: after a record of a group
-    failed, its later records are not attempted (``ordered``: one group)."""
-    failed_groups: set[Hashable] = set()
-    for index, record in enumerate(records):
-        group = 0 if ordered else record.group
-        if group is None:
-            continue
-        if group in failed_groups and errors[index] is None:
-            errors[index] = SKIPPED
-        elif errors[index] is not None:
-            failed_groups.add(group)
+    """After a ``list[...]`` handler reported some records failed: the later records
+    of their groups are marked skipped, by the one rule (:func:`_in_order`)."""
+    for _ in _in_order(records, errors, ordered):
+        pass
     return errors
 
 

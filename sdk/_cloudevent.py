@@ -31,7 +31,35 @@ from typing import TYPE_CHECKING, Any
 from ._jsonform import iso, jsonable
 
 if TYPE_CHECKING:
-    from ._event import Event
+    from collections.abc import Mapping
+    from typing import Protocol
+
+    class Described(Protocol):
+        """What the structured form reads of an :class:`~sdk.Event` (this module
+        sits below the event, which imports it)."""
+
+        @property
+        def kind(self) -> str: ...
+        @property
+        def provider(self) -> str: ...
+        @property
+        def trigger(self) -> str: ...
+        @property
+        def id(self) -> str | None: ...
+        @property
+        def source(self) -> str | None: ...
+        @property
+        def type(self) -> str | None: ...
+        @property
+        def subject(self) -> str | None: ...
+        @property
+        def time(self) -> Any: ...
+        @property
+        def data(self) -> Any: ...
+        @property
+        def data_content_type(self) -> str | None: ...
+        @property
+        def attributes(self) -> Mapping[str, str]: ...
 
 __all__ = ["extension_name", "to_cloudevent"]
 
@@ -48,7 +76,7 @@ def extension_name(name: str) -> str | None:
     return f"x{cleaned}" if cleaned in _RESERVED else cleaned
 
 
-def to_cloudevent(event: Event[Any]) -> dict[str, Any]:
+def to_cloudevent(event: Described) -> dict[str, Any]:
     """The CloudEvents 1.0 structured JSON form of ``event`` (a plain dict)."""
     out: dict[str, Any] = {
         "specversion": "1.0",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar
@@ -12,7 +13,7 @@ from ._jsonform import iso, jsonable, loads
 from .errors import MALFORMED, EventDecodeError, malformed
 
 if TYPE_CHECKING:
-    from typing_extensions import NotRequired
+    from typing_extensions import Unpack
 
 __all__ = ["UNSET", "Event", "EventAttributes", "T", "declared"]
 
@@ -21,31 +22,54 @@ M = TypeVar("M")
 F = TypeVar("F")
 
 
-class EventAttributes(TypedDict):
-    """:class:`Event`'s keywords, which every kind's constructor also takes
-    (``**event: Unpack[EventAttributes]`` in a kind's declared ``__init__``)."""
-
+class _Identity(TypedDict):
     provider: str
     trigger: str
-    id: NotRequired[str | None]
-    source: NotRequired[str | None]
-    type: NotRequired[str | None]
-    subject: NotRequired[str | None]
-    time: NotRequired[datetime | Callable[[], datetime | None] | None]
-    data: NotRequired[Any]
-    payload: NotRequired[Payload | None]
-    data_content_type: NotRequired[str | None]
-    attributes: NotRequired[Mapping[str, str] | None]
-    raw: NotRequired[Any]
-    native: NotRequired[Callable[[], Any] | None]
 
 
-#: Event's keywords in ``_set``'s order and their defaults (``provider`` and
-#: ``trigger`` have none): the one list a kind's generated ``__init__`` is written from.
-_ATTRIBUTES = ("provider", "trigger", "id", "source", "type", "subject", "time", "data",
-               "payload", "data_content_type", "attributes", "raw", "native")
-_ATTRIBUTE_DEFAULTS: dict[str, Any] = dict.fromkeys(_ATTRIBUTES[2:])
-_ATTRIBUTE_DEFAULTS["data"] = UNSET
+class EventAttributes(_Identity, total=False):
+    """Event's attributes, declared once: their names, types and order (``provider``
+    and ``trigger`` required, the others optional). Every constructor is generated
+    from this (``Event``'s and each kind's, ``_write_init``), and a kind's declared
+    ``__init__`` takes them as ``**event: Unpack[EventAttributes]``."""
+
+    id: str | None
+    source: str | None
+    type: str | None
+    subject: str | None
+    #: aware UTC; or a zero-argument callable converting the provider's form on first read
+    time: datetime | Callable[[], datetime | None] | None
+    #: the decoded data; not given: decoded from ``payload`` on first read
+    data: Any
+    #: the undecoded payload (str, bytes, or a callable giving them)
+    payload: Payload | None
+    data_content_type: str | None
+    attributes: Mapping[str, str] | None
+    #: the provider's payload as received
+    raw: Any
+    #: a zero-argument callable building the provider's own typed view
+    native: Callable[[], Any] | None
+
+
+#: Event's attributes in their declared order (derived: see EventAttributes).
+_ATTRIBUTES = tuple(EventAttributes.__annotations__)
+#: An optional attribute's default is ``None``; ``data``'s is UNSET (``None`` is data).
+_ATTRIBUTE_DEFAULTS: dict[str, Any] = {
+    name: UNSET if name == "data" else None
+    for name in _ATTRIBUTES if name not in EventAttributes.__required_keys__}
+#: Attributes kept in ``_<name>``: behind a property (``time``, ``data``, ``native``)
+#: or, the payload, not public.
+_PRIVATE = frozenset({"time", "data", "payload", "native"})
+#: The value a constructor keeps of an attribute, when it is not the one given.
+_KEPT = {"data": "data if data is not UNSET or payload is not None else None",
+         "attributes": "attributes if attributes is not None else {}",
+         "native": "UNSET if native is None else native"}  # None: read it (``raw``)
+#: The lines of a generated ``__init__`` keeping the attributes.
+_ATTRIBUTE_STORES = [f"    self.{'_' if name in _PRIVATE else ''}{name} = {_KEPT.get(name, name)}"
+                     for name in _ATTRIBUTES]
+#: Their annotations, as text (``help()`` shows a generated constructor's signature).
+_ATTRIBUTE_HINTS = {name: getattr(hint, "__forward_arg__", hint)
+                    for name, hint in EventAttributes.__annotations__.items()}
 
 
 def declared(init: F) -> F:
@@ -59,8 +83,9 @@ def declared(init: F) -> F:
 def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
     """The ``__init__`` a ``@declared`` one stands for, generated once per class from
     source (as ``dataclasses`` does): the kind's fields are set, then Event's
-    attributes go to ``_set`` positionally. One frame, no ``**kwargs`` dict: a
-    forwarding ``super().__init__(**attributes)`` doubled the cost of a message."""
+    attributes (in their slots: ``_time`` for the property ``time``...). One frame,
+    no ``**kwargs`` dict: a forwarding ``super().__init__(**attributes)`` doubled
+    the cost of a message."""
     code = declaration.__code__
     names = code.co_varnames[1:1 + code.co_kwonlyargcount]
     # A kind may change an attribute's default (``Change``: ``payload`` UNSET).
@@ -71,7 +96,7 @@ def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
     namespace: dict[str, Any] = {f"_d_{name}": value for name, value in defaults.items()}
     namespace["UNSET"] = UNSET
     body = [_store(cls, name) for name in names]
-    body.append(f"    self._set({', '.join(_ATTRIBUTES)})")
+    body += _ATTRIBUTE_STORES
     if hasattr(cls, "_post_init"):  # a kind's own touch to its fields (HTTPRequest),
         body.append("    self._post_init()")  # once the attributes (trigger...) are set
     source = f"def __init__(self, *, {', '.join(params)}):\n" + "\n".join(body) + "\n"
@@ -79,7 +104,8 @@ def _write_init(cls: type, declaration: Any) -> Callable[..., None]:
     init: Callable[..., None] = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = declaration.__doc__
-    init.__annotations__ = dict(declaration.__annotations__)
+    init.__annotations__ = {**{name: declaration.__annotations__.get(name, Any) for name in names},
+                            **_ATTRIBUTE_HINTS, "return": None}
     return init
 
 
@@ -117,21 +143,22 @@ class Event(Generic[T]):
     #: keyword-only parameters.
     _fields: ClassVar[tuple[str, ...]] = ()
 
-    __slots__ = (
-        "_data",
-        "_native",
-        "_payload",
-        "_time",
-        "attributes",
-        "data_content_type",
-        "id",
-        "provider",
-        "raw",
-        "source",
-        "subject",
-        "trigger",
-        "type",
-    )
+    __slots__ = tuple(f"_{name}" if name in _PRIVATE else name for name in _ATTRIBUTES)
+    # The attributes as a handler reads them, for type checkers (the constructor's
+    # keywords are EventAttributes; ``time``, ``data`` and ``native`` are properties).
+    provider: str
+    trigger: str
+    id: str | None
+    source: str | None
+    type: str | None
+    subject: str | None
+    data_content_type: str | None
+    attributes: Mapping[str, str]
+    raw: Any
+    _time: datetime | Callable[[], datetime | None] | None
+    _data: Any
+    _payload: Payload | None
+    _native: Any
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -147,57 +174,9 @@ class Event(Generic[T]):
                 raise TypeError(f"{cls.__name__}: fields without a slot: {sorted(missing)}")
             cls.__init__ = _write_init(cls, declaration)  # type: ignore[method-assign]
 
-    def __init__(
-        self,
-        *,
-        provider: str,
-        trigger: str,
-        id: str | None = None,
-        source: str | None = None,
-        type: str | None = None,
-        subject: str | None = None,
-        time: datetime | Callable[[], datetime | None] | None = None,
-        data: Any = UNSET,
-        payload: Payload | None = None,
-        data_content_type: str | None = None,
-        attributes: Mapping[str, str] | None = None,
-        raw: Any = None,
-        native: Callable[[], Any] | None = None,
-    ) -> None:
-        self._set(provider, trigger, id, source, type, subject, time, data, payload,
-                  data_content_type, attributes, raw, native)
-
-    def _set(
-        self,
-        provider: str,
-        trigger: str,
-        id: str | None,
-        source: str | None,
-        type: str | None,
-        subject: str | None,
-        time: datetime | Callable[[], datetime | None] | None,
-        data: Any,
-        payload: Payload | None,
-        data_content_type: str | None,
-        attributes: Mapping[str, str] | None,
-        raw: Any,
-        native: Callable[[], Any] | None,
-    ) -> None:
-        """``__init__``'s work with positional arguments: a subclass's ``__init__`` on
-        a per-request path calls it rather than pass 13 keywords on."""
-        self.provider = provider
-        self.trigger = trigger
-        self.id = id
-        self.source = source
-        self.type = type
-        self.subject = subject
-        self._time = time
-        self._data: Any = data if data is not UNSET or payload is not None else None
-        self._payload = payload
-        self.data_content_type = data_content_type
-        self.attributes: Mapping[str, str] = attributes if attributes is not None else {}
-        self.raw = raw
-        self._native = native
+    @declared
+    def __init__(self, **event: Unpack[EventAttributes]) -> None:
+        """The body is generated from :class:`EventAttributes` (``_write_init``)."""
 
     def _read_time(self) -> datetime | None:
         """When it happened (aware UTC), if the provider says. An adapter may give a
@@ -260,28 +239,26 @@ class Event(Generic[T]):
         """True while ``data`` has not been decoded from a payload yet."""
         return self._data is UNSET
 
-    def parse(self, model: type[M]) -> M:
+    def parse(self, model: builtins.type[M]) -> M:
         """The payload validated into ``model``, as a ``Message[Model]`` handler gets it.
 
         For handlers that take a model only sometimes (a POST body, not a GET):
         :class:`~sdk.errors.DataValidationError` when it does not fit, which an HTTP
         adapter answers with 400 (not JSON) or 422 (does not match) problem+json.
         """
-        from ._function import validator
+        from ._validator import validator
 
         return validator(model).validate(self)  # type: ignore[no-any-return]
 
     # -- provider view ----------------------------------------------------------
-    @property
-    def native(self) -> Any:
+    def _read_native(self) -> Any:
         """The provider's own typed view (powertools data class, azure.functions object,
-        CloudEvent, flask request), built on first access; ``raw`` when there is none."""
-        factory = self._native
-        if factory is None:
-            return self.raw
-        value = factory()
-        self._native = lambda: value
-        return value
+        CloudEvent, flask request), built on first access; ``raw`` when there is none.
+        An adapter gives a zero-argument callable building it; a view over its payload
+        leaves it ``UNSET`` and builds it in ``_read_native``."""
+        return self.raw
+
+    native = lazy("_native", _read_native, factories=True)
 
     # -- JSON form --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -332,3 +309,6 @@ class Event(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.trigger} id={self.id!r}>"
+
+
+Event.__init__ = _write_init(Event, Event.__init__)  # type: ignore[method-assign]

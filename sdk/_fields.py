@@ -56,6 +56,20 @@ class Lazy(Generic[V]):
         raise NotImplementedError
 
 
+class _Kept:
+    """A callable value kept in the slot of a field that takes factories: a callable
+    there is called on read, so the value worked out is wrapped (``native`` may be
+    a callable object), and calling the wrapper gives the value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self) -> Any:
+        return self.value
+
+
 # A payload of the wrong shape read on first use raises EventDecodeError naming
 # the field (an HTTP trigger answers 400), never a TypeError inside the handler.
 _GETTER = """\
@@ -66,7 +80,7 @@ def get(self):
             value = self.{reader}()
         except MALFORMED as exc:
             raise malformed(self.trigger, exc, keys=[{key!r}]) from None
-        self.{slot} = value
+        self.{slot} = {kept}
 {factory}    return value
 def set_(self, value):
     self.{slot} = value
@@ -75,11 +89,13 @@ def set_(self, value):
 #: ``factories=True``: a zero-argument callable in the slot is called on first read.
 _FACTORY = """\
     elif callable(value):
+        if value.__class__ is _Kept:
+            return value.value
         try:
             value = value()
         except MALFORMED as exc:
             raise malformed(self.trigger, exc, keys=[{key!r}]) from None
-        self.{slot} = value
+        self.{slot} = _Kept(value) if callable(value) else value
 """
 
 
@@ -89,13 +105,17 @@ def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False,
 
     ``reader`` is called by name, so a subclass overriding it changes the field;
     its docstring is the field's. With ``factories`` the slot may also hold a
-    zero-argument callable an adapter gave, called (once) on first read.
+    zero-argument callable an adapter gave, called (once) on first read; a value
+    worked out that is itself callable is kept as it is (``_Kept``).
     """
     name = reader.__name__
     key = key or slot.lstrip("_")  # what a malformed payload's error names
     source = _GETTER.format(slot=slot, reader=name, key=key,
+                            kept="_Kept(value) if callable(value) else value" if factories
+                            else "value",
                             factory=_FACTORY.format(slot=slot, key=key) if factories else "")
-    namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED, "malformed": malformed}
+    namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED, "malformed": malformed,
+                                 "_Kept": _Kept}
     exec(source, namespace)  # our own template; the names come from class bodies
     get, set_ = namespace["get"], namespace["set_"]
     get.__lazy__ = True  # a declared kind's constructor stores None as UNSET (sdk/_event.py)

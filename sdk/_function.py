@@ -3,7 +3,8 @@
 The first parameter's annotation names the kind (``HTTPRequest``, ``Message``...,
 or ``Event`` / none for any), optionally a data model (``Message[Order]``), and a
 ``list[...]`` around it asks for the whole batch. A second parameter receives the
-:class:`~sdk.Context`. The model's validator is built here, once.
+:class:`~sdk.Context`. The model's validator (``sdk/_validator.py``) is built here,
+once.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from types import FunctionType
 from typing import Any, Generic, TypeVar, cast, overload
 
 from ._context import Context
-from ._event import UNSET, Event
+from ._event import Event
 from ._kinds import Change
-from .errors import ConfigurationError, DataValidationError, WrongKindError
+from ._validator import Validator
+from .errors import ConfigurationError, WrongKindError
 
 __all__ = ["Function", "as_function", "function"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-_SCALAR_MODELS = (str, bytes)
 #: No annotation on the event parameter.
 _EMPTY: Any = object()
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
@@ -77,78 +78,6 @@ def _split(annotation: Any, where: str) -> tuple[type[Event[Any]], Any, bool]:
     )
 
 
-class _Validator:
-    """A pydantic validator for one model, built once."""
-
-    __slots__ = ("_error", "_json", "_python", "name", "parse_json")
-
-    def __init__(self, model: Any) -> None:
-        try:
-            import pydantic
-        except ImportError:  # pragma: no cover - depends on the install
-            raise ConfigurationError(
-                "handlers that declare a data model need pydantic: pip install 'polyfn[pydantic]'"
-            ) from None
-        self.name = getattr(model, "__name__", repr(model))
-        self._error: Any = pydantic.ValidationError  # looked up once, not per event
-        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
-            self._python: Callable[[Any], Any] = model.model_validate
-            self._json: Callable[[str | bytes], Any] = model.model_validate_json
-            if model.__pydantic_complete__:
-                # What those two call, without their Python layer (argument checks for
-                # options polyfn does not pass): a quarter of a small model's time.
-                # A model still missing a forward reference keeps the methods, which
-                # complete it on first use.
-                schema = model.__pydantic_validator__
-                self._python, self._json = schema.validate_python, schema.validate_json
-        else:
-            adapter: Any = pydantic.TypeAdapter(model)
-            self._python = adapter.validate_python
-            self._json = adapter.validate_json
-        # A text payload is text for a str model, not a JSON document.
-        self.parse_json = model not in _SCALAR_MODELS
-
-    def validate(self, event: Event[Any]) -> Any:
-        try:
-            if self.parse_json and event._data is UNSET:  # has_undecoded_payload
-                payload = event._payload
-                if payload.__class__ is not str and payload.__class__ is not bytes:
-                    payload = event.payload_bytes_or_text()  # a str or bytes is itself
-                return self._json(payload)
-            return self._python(event.data)
-        except self._error as exc:
-            raise self.failure(event, exc) from None
-
-    def validate_image(self, event: Event[Any], image: str, value: Any) -> Any:
-        """A ``Change``'s ``new`` or ``old`` image validated into the model; errors are
-        located under the image's name (``new.price``)."""
-        try:
-            return self._python(value)
-        except self._error as exc:
-            raise self.failure(event, exc, (image,)) from None
-
-    def failure(self, event: Event[Any], exc: Any, prefix: tuple[str, ...] = ()
-                ) -> DataValidationError:
-        """The DataValidationError for pydantic's ``exc``: locations, types and
-        messages, never the input values (:mod:`sdk._model_errors`)."""
-        from ._model_errors import safe_errors
-
-        errors = safe_errors(exc, prefix)
-        unparseable = any(e.get("type") == "json_invalid" for e in errors)
-        return DataValidationError(event.trigger, self.name, errors, unparseable=unparseable)
-
-
-_VALIDATORS: dict[Any, _Validator] = {}
-
-
-def validator(model: Any) -> _Validator:
-    """The validator for ``model``, built once per model (for ``Event.parse``)."""
-    found = _VALIDATORS.get(model)
-    if found is None:
-        found = _VALIDATORS[model] = _Validator(model)
-    return found
-
-
 class Function(Generic[F]):
     """A handler with what it takes worked out. Calling it calls the handler."""
 
@@ -173,7 +102,7 @@ class Function(Generic[F]):
         hints = _resolve_hints(fn)
         annotation = hints.get(positional[0], _EMPTY)
         self.kind, model, self.batch = _split(annotation, self.name)
-        self.validator = _Validator(model) if model is not None else None
+        self.validator = Validator(model) if model is not None else None
         # Nothing to prepare but the kind check (no model, prepare not overridden).
         self._plain = self.validator is None and type(self).prepare is Function.prepare
         # Whether a Change (whose new/old images are validated too) can reach it.
@@ -223,6 +152,21 @@ class Function(Generic[F]):
         if self.is_async:
             return _run(result)
         return result
+
+    async def call_async(self, event: Event[Any], context: Context) -> Any:
+        """:meth:`call` from a running event loop: an async handler is awaited on it
+        (a sync one is called here; entry points hand those to a thread)."""
+        if not self._plain:
+            self.prepare(event)
+        elif not isinstance(event, self.kind):
+            self.check(event)
+        result = self.fn(event, context) if self.takes_context else self.fn(event)
+        return await result if self.is_async else result
+
+    async def call_batch_async(self, events: list[Event[Any]], context: Context) -> Any:
+        """:meth:`call_batch` from a running event loop."""
+        result = self.fn(events, context) if self.takes_context else self.fn(events)
+        return await result if self.is_async else result
 
 
 def _run(coro: Any) -> Any:

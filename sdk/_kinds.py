@@ -3,8 +3,8 @@
 A kind is declared once: its ``@declared`` ``__init__`` lists its fields (names,
 types, defaults, in the JSON form's order) beside :class:`~sdk.Event`'s
 attributes (``**event``); ``Event`` generates the constructor from it, one frame
-that sets each field and hands the attributes to ``Event._set`` positionally
-(``sdk/_event.py``). ``to_dict``, ``repr`` and ``native`` are Event's, over
+that sets each field and each of Event's attributes (declared once, in
+``sdk._event.EventAttributes``). ``to_dict``, ``repr`` and ``native`` are Event's, over
 ``_fields``; the kinds add only behaviour.
 """
 
@@ -169,17 +169,12 @@ class Change(Event[T]):
     ) -> None:
         """The body is generated (see the module docstring)."""
 
-    #: ``payload`` not given is told apart from ``payload=None`` (see ``_set``).
+    #: ``payload`` not given is told apart from ``payload=None`` (see ``_post_init``).
     _attribute_defaults: ClassVar[dict[str, Any]] = {"payload": UNSET}
 
-    def _set(self, provider: str, trigger: str, id: str | None, source: str | None,
-             type: str | None, subject: str | None, time: Any, data: Any, payload: Any,
-             data_content_type: str | None, attributes: Mapping[str, str] | None,
-             raw: Any, native: Any) -> None:
+    def _post_init(self) -> None:
         # ``data`` is new/old unless the caller gave data or a payload (even None).
-        if payload is UNSET:
-            payload = None
-            if data is UNSET:
-                data = self.new if self.new is not None else self.old
-        super()._set(provider, trigger, id, source, type, subject, time, data, payload,
-                     data_content_type, attributes, raw, native)
+        if self._payload is UNSET:
+            self._payload = None
+            if self._data is UNSET:
+                self._data = self.new if self.new is not None else self.old

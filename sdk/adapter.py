@@ -42,8 +42,9 @@ Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
     untraced), ``tracing_started`` and ``tracing_handed_over`` (the records' spans
     of a ``list[...]`` handler).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
-never pays for it): ``run_batch`` and its ``Policy`` values ``REPORT``,
-    ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``; ``batch_failure``, ``reported``.
+never pays for it): ``run_batch`` (``run_batch_async`` from a running loop) and
+    its ``Policy`` values ``REPORT``, ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``;
+    ``batch_failure``, ``reported``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
         batch_failure,
         reported,
         run_batch,
+        run_batch_async,
     )
     from ._idempotency._record import IN_PROGRESS, IdempotencyRecord
     from ._idempotency._stores import StoreAddress, option, public_name, require
@@ -124,6 +126,7 @@ __all__ = [
     "reported",
     "require",
     "run_batch",
+    "run_batch_async",
     "tracer",
     "tracing_batch",
     "tracing_event",
@@ -135,7 +138,7 @@ __all__ = [
 
 #: Names loaded with the batch runner, on first access.
 _BATCH = frozenset({"FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy", "batch_failure",
-                    "reported", "run_batch"})
+                    "reported", "run_batch", "run_batch_async"})
 
 
 #: Redaction helpers, loaded when a log line first needs them.

@@ -238,7 +238,7 @@ class V2Request(HTTPRequest[Any], PayloadView):
         self._data = UNSET
         self._payload = UNSET  # the body
         self.raw = raw
-        self._native = None
+        self._native = UNSET
         self._native_class = native_class
 
     def _read_headers(self) -> Headers:

@@ -56,9 +56,5 @@ class PayloadView(Event[Any]):
     def _read_time(self) -> datetime | None:
         return epoch_ms(self._epoch_ms())
 
-    @property
-    def native(self) -> Any:
-        native = self._native
-        if native is None:
-            native = self._native = powertools(self._native_class, self.raw)()
-        return native
+    def _read_native(self) -> Any:
+        return powertools(self._native_class, self.raw)()

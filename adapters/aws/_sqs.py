@@ -154,7 +154,7 @@ class SQSMessage(Message[Any], PayloadView):
         else:
             self.attributes = {}
         self.raw = item
-        self._native = None
+        self._native = UNSET
 
     def _epoch_ms(self) -> Any:
         return (self.raw.get("attributes") or {}).get("SentTimestamp")

@@ -124,7 +124,7 @@ class AzureRequest(HTTPRequest[Any]):
         self._payload = UNSET  # the body
         self.attributes = {}
         self.raw = raw
-        self._native = None  # ``native`` is ``raw``
+        self._native = UNSET  # ``native`` is ``raw``
 
     def _split(self) -> None:
         host, path, query = _split_url(self.raw.url)

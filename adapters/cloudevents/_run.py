@@ -21,16 +21,14 @@ from adapters._http import failure_answer
 from sdk import Context, Event, Function
 from sdk.adapter import (
     REPORT,
+    BatchOutcome,
     Record,
     Rendered,
     ReportedFailure,
     problem,
     render,
-    reported,
     run_batch,
-    tracing_event,
-    tracing_handed_over,
-    tracing_started,
+    run_batch_async,
 )
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
@@ -64,34 +62,35 @@ def batch_answer(failures: Failures, context: Context, trigger: str) -> Rendered
                    failed=[event.id for event, _ in failures])
 
 
-def _log(failures: Failures, context: Context, trigger: str) -> None:
-    for event, exc in failures:
-        context.logger.exception("event failed", exc, trigger=trigger, event_id=event.id)
-
-
-def _reported(result: Any, events: list[Event[Any]], trigger: str) -> Failures:
-    """The runner's rule for reading a batch result; a result that is not a list of
-    failures fails every event it was given."""
-    try:
-        return [(events[index], ReportedFailure()) for index in reported(result, events, trigger)]
-    except ResponseEncodeError as exc:
-        return [(event, exc) for event in events]
-
-
-def _prepare_all(fn: Function[Any], events: list[Event[Any]]
-                 ) -> tuple[list[Event[Any]], Failures]:
-    ready: list[Event[Any]] = []
-    failures: Failures = []
-    for event in events:
-        try:
-            ready.append(fn.prepare(event))
-        except Exception as exc:
-            failures.append((event, exc))
-    return ready, failures
-
-
 def _trigger(events: list[Event[Any]]) -> str:
     return events[0].trigger if events else "cloudevents"
+
+
+def _one(fn: Function[Any], events: list[Event[Any]]) -> bool:
+    """One event to a per-event handler: a request/response, its result the answer."""
+    return len(events) == 1 and not fn.batch
+
+
+def _records(events: list[Event[Any]]) -> list[Record]:
+    return [Record(event.id, [event]) for event in events]
+
+
+def _batch_answer(outcome: BatchOutcome, context: Context, trigger: str) -> Rendered:
+    failures = [(o.record.events()[0], o.error or ReportedFailure()) for o in outcome.failed]
+    del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
+    try:
+        return batch_answer(failures, context, trigger)
+    finally:
+        del failures
+
+
+def _unusable(exc: ResponseEncodeError, events: list[Event[Any]], context: Context,
+              trigger: str) -> Rendered:
+    """A batch handler's result that is not a list of failures fails every event."""
+    failures: Failures = [(event, exc) for event in events]
+    for event, error in failures:
+        context.logger.exception("event failed", error, trigger=trigger, event_id=event.id)
+    return batch_answer(failures, context, trigger)
 
 
 def run(fn: Function[Any], events: list[Event[Any]], context: Context) -> Rendered:
@@ -99,70 +98,46 @@ def run(fn: Function[Any], events: list[Event[Any]], context: Context) -> Render
     loop of their own) and give the answer. A batch runs through the batch runner
     (``REPORT``), one record per event."""
     trigger = _trigger(events)
-    if len(events) == 1 and not fn.batch:
+    if _one(fn, events):
         try:
             return reply(fn.call(events[0], context), trigger)
         except Exception as exc:
             return failure(exc, context, trigger)
-    records = [Record(event.id, [event]) for event in events]
     try:
-        outcome = run_batch(fn, records, context, trigger=trigger, policy=REPORT)
+        outcome = run_batch(fn, _records(events), context, trigger=trigger, policy=REPORT)
     except ResponseEncodeError as exc:
-        failures: Failures = [(event, exc) for event in events]
-        _log(failures, context, trigger)
-    else:
-        failures = [(o.record.events()[0], o.error or ReportedFailure())
-                    for o in outcome.failed]
+        return _unusable(exc, events, context, trigger)
+    try:
+        return _batch_answer(outcome, context, trigger)
+    finally:
         del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
-    return batch_answer(failures, context, trigger)
-
-
-async def _call(fn: Function[Any], event: Event[Any], context: Context) -> Any:
-    """Async handlers run on the server's loop; sync ones in a worker thread."""
-    if not fn.is_async:
-        import asyncio  # here, not at the top: the WSGI app never loads it
-
-        return await asyncio.to_thread(fn.call, event, context)
-    fn.prepare(event)
-    return await (fn.fn(event, context) if fn.takes_context else fn.fn(event))
-
-
-async def _call_batch(fn: Function[Any], events: list[Event[Any]], context: Context) -> Any:
-    if not fn.is_async:
-        import asyncio
-
-        return await asyncio.to_thread(fn.call_batch, events, context)
-    return await (fn.fn(events, context) if fn.takes_context else fn.fn(events))
 
 
 async def run_async(fn: Function[Any], events: list[Event[Any]], context: Context
                     ) -> Rendered:
-    """:func:`run` for an event loop (the ASGI app)."""
+    """:func:`run` for an event loop (the ASGI app): async handlers run on it, sync
+    ones in a worker thread; a batch through the runner's async mode."""
     trigger = _trigger(events)
-    if len(events) == 1 and not fn.batch:
+    if _one(fn, events):
         try:
             return reply(await _call(fn, events[0], context), trigger)
         except Exception as exc:
             return failure(exc, context, trigger)
-    if fn.batch:
-        started = tracing_started()  # None unless traced: then a span per event
-        ready, failures = _prepare_all(fn, events)
-        if ready:
-            try:
-                failures += _reported(await _call_batch(fn, ready, context), ready, trigger)
-            except Exception as exc:
-                failures += [(event, exc) for event in ready]
-        if started is not None:
-            failed = {id(event): exc for event, exc in failures}
-            tracing_handed_over(started, events, [failed.get(id(event)) for event in events])
-        _log(failures, context, trigger)
-        return batch_answer(failures, context, trigger)
-    failures = []
-    for event in events:
-        try:
-            with tracing_event(event):  # the event's span while traced
-                await _call(fn, event, context)
-        except Exception as exc:
-            failures.append((event, exc))
-    _log(failures, context, trigger)
-    return batch_answer(failures, context, trigger)
+    try:
+        outcome = await run_batch_async(fn, _records(events), context, trigger=trigger,
+                                        policy=REPORT)
+    except ResponseEncodeError as exc:
+        return _unusable(exc, events, context, trigger)
+    try:
+        return _batch_answer(outcome, context, trigger)
+    finally:
+        del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
+
+
+async def _call(fn: Function[Any], event: Event[Any], context: Context) -> Any:
+    """Async handlers run on the server's loop; sync ones in a worker thread."""
+    if fn.is_async:
+        return await fn.call_async(event, context)
+    import asyncio  # here, not at the top: the WSGI app never loads it
+
+    return await asyncio.to_thread(fn.call, event, context)

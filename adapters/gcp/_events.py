@@ -239,7 +239,7 @@ class PubSubMessage(Message[Any]):
         self.data_content_type = content_type
         self.attributes = attributes
         self.raw = raw
-        self._native = native
+        self._native = UNSET if native is None else native
 
     def payload_bytes_or_text(self) -> bytes | str:
         if self._payload is UNSET:  # message.data, decoded on first read

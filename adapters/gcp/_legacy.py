@@ -195,15 +195,11 @@ class _FirstGenPubSub(PubSubMessage):
     def _read_time(self) -> datetime | None:
         return _event_time(_context(self.raw)["timestamp"])
 
-    @property
-    def native(self) -> Any:
-        native = self._native
-        if native is None:
-            raw = self.raw
-            ctx = _context(raw)
-            message = _converted(raw["data"], ctx.get("eventId", ""), ctx.get("timestamp", ""))
-            native = self._native = native_data(PUBSUB, {"message": message})
-        return native
+    def _read_native(self) -> Any:
+        raw = self.raw
+        ctx = _context(raw)
+        message = _converted(raw["data"], ctx.get("eventId", ""), ctx.get("timestamp", ""))
+        return native_data(PUBSUB, {"message": message})
 
 
 def _event_time(text: str) -> datetime | None:

@@ -366,3 +366,58 @@ def test_reading_a_batch_result_names_events_or_ids_and_rejects_anything_else() 
     assert reported(None, events, "t") == []
     with pytest.raises(ResponseEncodeError):
         reported("m0", events, "t")
+
+
+# -- the async mode: the same runner from a running loop ------------------------------
+def _shapes(bad: set[str]) -> dict[str, Any]:
+    """One handler of each shape failing on ``bad``: per event (sync, async), list."""
+    def one(event: Message[Any]) -> str:
+        if event.id in bad:
+            raise Boom(event.id)
+        return event.id or ""
+
+    async def one_async(event: Message[Any]) -> str:
+        await asyncio.sleep(0)
+        return one(event)
+
+    def whole(events: list[Message[Any]]) -> list[str]:
+        return [e.id or "" for e in events if e.id in bad]
+
+    async def whole_async(events: list[Message[Any]]) -> list[str]:
+        return whole(events)
+
+    return {name: sdk.as_function(fn) for name, fn in
+            {"sync": one, "async": one_async, "list": whole, "list-async": whole_async}.items()}
+
+
+def _grouped() -> list[Record]:
+    return [Record(f"k{n}", [message(n)], group="ab"[n % 2]) for n in range(6)]
+
+
+@pytest.mark.parametrize("shape", ["sync", "async", "list", "list-async"])
+@pytest.mark.parametrize("policy", ["REPORT", "REPORT_RESULTS"])
+def test_run_batch_async_is_run_batch_from_a_loop(shape: str, policy: str) -> None:
+    from sdk import _batch
+
+    fn = _shapes({"m2"})[shape]
+    chosen = getattr(_batch, policy)
+    sync = run_batch(fn, _grouped(), ctx(), trigger="t", policy=chosen)
+    looped = asyncio.run(_batch.run_batch_async(fn, _grouped(), ctx(), trigger="t",
+                                                policy=chosen))
+    assert states(looped) == states(sync)
+    if "list" not in shape:
+        assert states(looped)[::2] == ["ok", "Boom", "skipped"]  # group "a" stopped at m2
+    elif policy == "REPORT":
+        assert states(looped)[::2] == ["ok", "ReportedFailure", "skipped"]
+    else:  # a list handler's result is the answer, not failures
+        assert looped.answer == ["m2"] and not looped.failed
+    assert (looped.results, looped.answer) == (sync.results, sync.answer)
+
+
+@pytest.mark.parametrize("shape", ["sync", "async"])
+def test_run_batch_async_fail_fast_raises_the_first_failure(shape: str) -> None:
+    from sdk._batch import FAIL_FAST, run_batch_async
+
+    with pytest.raises(Boom, match="m1"):
+        asyncio.run(run_batch_async(_shapes({"m1", "m3"})[shape], records(4), ctx(),
+                                    trigger="t", policy=FAIL_FAST))

@@ -151,3 +151,64 @@ def test_a_declared_field_needs_a_slot() -> None:
             @declared
             def __init__(self, *, colour: str = "", **event: Any) -> None:
                 """Generated."""
+
+
+def test_events_attributes_are_declared_once_and_every_constructor_takes_them() -> None:
+    """EventAttributes is the one list: Event's and every kind's constructor take its
+    keywords in its order (provider and trigger required), its slots hold them, and
+    the class annotates (for type checkers) every one a handler reads as a plain
+    attribute: no name of one that is not in the other."""
+    import inspect
+
+    from sdk import Change, Event, Schedule, StorageEvent
+    from sdk._event import EventAttributes
+
+    names = list(EventAttributes.__annotations__)
+    assert names[:2] == ["provider", "trigger"] and len(names) == 13
+    assert EventAttributes.__required_keys__ == {"provider", "trigger"}
+    for kind in (Event, Message, HTTPRequest, StorageEvent, Schedule, Change):
+        parameters = inspect.signature(kind).parameters
+        assert list(parameters)[-len(names):] == names, kind
+        assert [p.default is inspect.Parameter.empty for p in parameters.values()][-13:-11] \
+            == [True, True]
+    properties = {n for n in names if isinstance(getattr(Event, n, None), property)}
+    assert properties == {"time", "data", "native"}
+    plain = {n for n, hint in Event.__annotations__.items()
+             if not n.startswith("_") and not hint.startswith("ClassVar")}
+    assert plain == set(names) - properties - {"payload"}
+    assert set(Event.__slots__) == plain | {f"_{n}" for n in (*properties, "payload")}
+    event = Event(provider="p", trigger="t", **{n: f"<{n}>" for n in plain - {"provider",
+                                                                        "trigger"}})
+    assert [getattr(event, n) for n in sorted(plain - {"provider", "trigger"})] == [
+        f"<{n}>" for n in sorted(plain - {"provider", "trigger"})]
+
+
+def test_native_is_a_lazy_field_and_a_callable_view_is_kept_as_it_is() -> None:
+    """``native``: ``raw`` when no view was given, a factory called once, a view that
+    is itself callable returned (never called) on every read, and a view class
+    building it from its payload in ``_read_native``."""
+    from sdk import Event
+
+    raw = {"k": 1}
+    assert Event(provider="p", trigger="t", raw=raw).native is raw
+    calls: list[int] = []
+
+    class View:
+        def __call__(self) -> str:
+            return "called"
+
+    view = View()
+    event = Event(provider="p", trigger="t", native=lambda: calls.append(1) or view)
+    assert event.native is view and event.native is view and calls == [1]
+
+    class Built(Event[Any]):
+        __slots__ = ()
+
+        def _read_native(self) -> Any:
+            calls.append(2)
+            return ("built", self.raw)
+
+    built = Built(provider="p", trigger="t", raw=raw)
+    assert built.native == ("built", raw) and built.native == ("built", raw)
+    assert calls == [1, 2]
+    assert isinstance(Event.__dict__["native"], property)

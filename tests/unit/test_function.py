@@ -177,13 +177,13 @@ def test_a_model_completed_after_decoration_validates() -> None:
     """A model with an unresolved forward reference keeps pydantic's methods, which
     complete it on first use; a complete one is validated by its schema directly,
     with the same result and the same errors."""
-    from sdk._function import _Validator
+    from sdk._validator import Validator
 
     class Later(BaseModel):
         item: Item  # defined below, after the validator is built
 
     assert not Later.__pydantic_complete__
-    late = _Validator(Later)
+    late = Validator(Later)
 
     class Item(BaseModel):
         n: int
@@ -191,7 +191,7 @@ def test_a_model_completed_after_decoration_validates() -> None:
     Later.model_rebuild(_types_namespace={"Item": Item})
     event = sdk.Message(provider="p", trigger="t", payload=b'{"item": {"n": 2}}')
     assert late.validate(event) == Later(item=Item(n=2))
-    direct = _Validator(Item)
+    direct = Validator(Item)
     assert direct._json.__self__ is Item.__pydantic_validator__  # type: ignore[attr-defined]
     three = sdk.Message(provider="p", trigger="t", payload='{"n": "3"}')
     assert direct.validate(three) == Item(n=3)

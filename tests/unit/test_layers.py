@@ -165,3 +165,65 @@ def test_the_testing_helpers_sit_below_the_cli() -> None:
                  for path in sources("adapters/testing") for name in imports(path)
                  if name.startswith("adapters._cli") or name.startswith("adapters._local")}
     assert offenders == {}
+
+
+def _module_of(name: str) -> str | None:
+    """The sdk module (``sdk._event``, ``sdk._idempotency``) a dotted name lives in."""
+    parts = name.split(".")
+    while parts:
+        path = PROJECT_ROOT.joinpath(*parts)
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            return ".".join(parts)
+        parts.pop()
+    return None
+
+
+def _sdk_arrows(path: Path) -> set[str]:
+    """The sdk modules ``path`` imports, lazily, for type checkers or at the top: each
+    import statement's most precise module (``from . import _tracing`` is an arrow
+    to ``sdk._tracing``, not to the package's face)."""
+    package = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts[:-1])
+    arrows: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            names = [f"{base}.{alias.name}" for alias in node.names]
+        for name in names:
+            module = _module_of(name) if name.split(".")[0] == "sdk" else None
+            if module is not None:
+                arrows.add(module)
+    return arrows
+
+
+def test_the_sdk_modules_import_one_another_in_no_circle() -> None:
+    """Every import counts, lazy ones too: the model (``_event``) sits below what
+    runs handlers (``_function``, ``_batch``), and what it calls on first use (the
+    validator, the CloudEvents form) sits below it."""
+    graph: dict[str, set[str]] = {}
+    for path in sources("sdk"):
+        parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        graph[name] = _sdk_arrows(path) - {name}
+    assert {"sdk._validator", "sdk._cloudevent"} <= graph["sdk._event"]
+    circles: list[list[str]] = []
+    done: set[str] = set()
+
+    def walk(module: str, trail: list[str]) -> None:
+        if module in trail:
+            circles.append([*trail[trail.index(module):], module])
+            return
+        if module in done:
+            return
+        for target in sorted(graph.get(module, ())):
+            walk(target, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        walk(module, [])
+    assert circles == []
