@@ -73,7 +73,7 @@ class QueueMessage(Message[Any]):
         self.data_content_type = None
         self._attributes = UNSET
         self.raw = item
-        self._native = None
+        self._native = UNSET  # ``native`` is ``raw``
 
     def _read_time(self) -> datetime | None:
         return maybe_utc(self.raw.insertion_time)

@@ -148,6 +148,14 @@ class BlobEvent(StorageEvent[Any]):
         self.content_type = content_type
         self.version = _str(props.get("VersionId"))
         uri = item.uri
-        self._set("azure", trigger, None, None, None, path or None,
-                  parse_time(props.get("LastModified"), trigger, "Properties.LastModified"),
-                  UNSET, item.read, content_type, {"url": uri} if uri else {}, item, None)
+        self.provider = "azure"
+        self.trigger = trigger
+        self.id = self.source = self.type = None
+        self.subject = path or None
+        self._time = parse_time(props.get("LastModified"), trigger, "Properties.LastModified")
+        self._data = UNSET
+        self._payload = item.read
+        self.data_content_type = content_type
+        self.attributes = {"url": uri} if uri else {}
+        self.raw = item
+        self._native = UNSET  # ``native`` is ``raw``
