@@ -14,6 +14,9 @@ Documents carry ``expire_at`` (a timestamp) for a Firestore TTL policy
 (https://cloud.google.com/firestore/docs/ttl); correctness never depends on it.
 A document holds at most 1 MiB.
 
+Async handlers use the library's ``AsyncClient`` (``grpc.aio``), one per event
+loop (``adapters/_stores/_aio.py``), with the same calls.
+
 Options: ``?project=``, ``?database=``; the client honours
 ``FIRESTORE_EMULATOR_HOST``. google-cloud-firestore is imported when the store is
 first used (extra ``gcp``).
@@ -22,6 +25,7 @@ first used (extra ``gcp``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -36,8 +40,11 @@ _ATTEMPTS = 3
 class FirestoreStore:
     """Idempotency records as Firestore documents, one per key."""
 
-    def __init__(self, collection: str, *, client: Any = None, project: str | None = None,
+    def __init__(self, collection: str, *, client: Any = None,
+                 async_client: Callable[[], Any] | None = None, project: str | None = None,
                  database: str | None = None, name: str | None = None) -> None:
+        """``client``: a ``firestore.Client`` to use; ``async_client``: makes the
+        ``AsyncClient`` for each event loop (default: from project and database)."""
         if not collection:
             raise ConfigurationError("firestore:// idempotency store needs a collection")
         self.collection = collection
@@ -47,6 +54,8 @@ class FirestoreStore:
         self._database = database
         self._lock = threading.Lock()
         self._api: tuple[Any, Any, Any, Any, Any] | None = None
+        self._make_async = async_client
+        self._aio: Any = None  # PerLoop, made by the first async call
 
     @classmethod
     def from_address(cls, address: StoreAddress) -> FirestoreStore:
@@ -139,5 +148,80 @@ class FirestoreStore:
             return False
         return True
 
+    # -- async handlers: the same calls on this loop's AsyncClient -------------------
+    async def _aconnect(self) -> tuple[Any, Any, Any, Any, Any]:
+        """:meth:`_connect`'s tuple, with this loop's AsyncClient and its collection."""
+        _, _, exists, failed, delete = self._connect()  # the library, imported once
+        if self._aio is None:
+            from ._aio import PerLoop
+
+            with self._lock:
+                if self._aio is None:
+                    self._aio = PerLoop(self._async_client, _aclose)
+        client = await self._aio.get()
+        return client, client.collection(self.collection), exists, failed, delete
+
+    def _async_client(self) -> Any:
+        if self._make_async is not None:
+            return self._make_async()
+        import google.cloud.firestore as firestore
+
+        kwargs = {"database": self._database} if self._database else {}
+        return firestore.AsyncClient(project=self._project, **kwargs)
+
+    async def aput_if_absent(self, record: IdempotencyRecord, now: float
+                             ) -> IdempotencyRecord | None:
+        client, collection, exists, _, _ = await self._aconnect()
+        document = collection.document(self._document_id(record.key))
+        for _ in range(_ATTEMPTS):
+            try:
+                record.version = (await document.create(self._fields(record))).update_time
+                return None
+            except exists:
+                pass
+            snapshot = await document.get()
+            if not snapshot.exists:
+                continue  # released in between: claim again
+            existing = IdempotencyRecord.from_fields(record.key, snapshot.to_dict(),
+                                                     snapshot.update_time)
+            if not existing.expired(now):
+                return existing
+            if await self._aupdate(client, document, record, existing.version):
+                return None  # took over an expired record
+        return IdempotencyRecord(record.key, IN_PROGRESS, now + 1)  # contended: busy
+
+    async def _aupdate(self, client: Any, document: Any, record: IdempotencyRecord,
+                       version: Any) -> bool:
+        _, _, _, failed, delete = self._connect()
+        try:
+            result = await document.update(self._fields(record, delete),
+                                           option=client.write_option(last_update_time=version))
+        except failed:
+            return False
+        record.version = result.update_time
+        return True
+
+    async def aupdate_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord) -> bool:
+        client, collection, _, _, _ = await self._aconnect()
+        document = collection.document(self._document_id(record.key))
+        return await self._aupdate(client, document, record, claimed.version)
+
+    async def adelete_if(self, claimed: IdempotencyRecord) -> bool:
+        client, collection, _, failed, _ = await self._aconnect()
+        document = collection.document(self._document_id(claimed.key))
+        try:
+            await document.delete(option=client.write_option(last_update_time=claimed.version))
+        except failed:
+            return False
+        return True
+
     def __repr__(self) -> str:
         return f"<FirestoreStore {self.name}>"
+
+
+async def _aclose(client: Any) -> None:
+    """Close the AsyncClient's gRPC channel, if it opened one (the library has no
+    public close for it: the transport's ``close`` is the generated client's)."""
+    api = getattr(client, "_firestore_api_internal", None)
+    if api is not None:
+        await api.transport.close()

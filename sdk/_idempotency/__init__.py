@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ._decorator import idempotent
 from ._memory import MemoryStore
-from ._record import COMPLETED, IN_PROGRESS, IdempotencyRecord, Store
+from ._record import COMPLETED, IN_PROGRESS, AsyncStore, IdempotencyRecord, Store
 from ._stores import SCHEMES, register_store, store
 
-__all__ = ["COMPLETED", "IN_PROGRESS", "SCHEMES", "IdempotencyRecord", "MemoryStore", "Store",
-           "idempotent", "register_store", "store"]
+__all__ = ["COMPLETED", "IN_PROGRESS", "SCHEMES", "AsyncStore", "IdempotencyRecord",
+           "MemoryStore", "Store", "idempotent", "register_store", "store"]

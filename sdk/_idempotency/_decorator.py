@@ -170,19 +170,19 @@ def _sync_wrapper(handler: Any, machinery: Idempotency, takes_context: bool
 
 def _async_wrapper(handler: Any, machinery: Idempotency, takes_context: bool
                    ) -> Callable[..., Any]:
-    # The store is called synchronously: one short round trip per step, which the
-    # batch runner's concurrency bound keeps from piling up.
-    begin, finish, fail = machinery.begin, machinery.finish, machinery.fail
+    # The store is awaited (its async client, or its sync calls in a worker thread):
+    # while one record waits for a round trip the loop runs the batch's others.
+    begin, finish, fail = machinery.begin_async, machinery.finish_async, machinery.fail_async
 
     async def run(event: Any, context: Any = None) -> Any:
-        claim, answer = begin(event, context)
+        claim, answer = await begin(event, context)
         if claim is None:
             return answer
         try:
             result = await (handler(event, context) if takes_context else handler(event))
         except BaseException:
-            fail(claim, context)
+            await fail(claim, context)
             raise
-        return finish(claim, event, result, context)
+        return await finish(claim, event, result, context)
 
     return run

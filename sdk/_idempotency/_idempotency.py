@@ -14,6 +14,7 @@ from typing import Any
 
 from .._context import Context
 from .._http import HTTPRequest
+from .._jsonform import dumps
 from .._log import Logger
 from .._response import Rendered, problem
 from ..errors import (
@@ -27,7 +28,7 @@ from . import _results
 from ._cache import LocalCache
 from ._keys import KeyFunction, default_key, digest, fingerprint
 from ._keys import payload_hash as hash_payload
-from ._record import COMPLETED, IN_PROGRESS, IdempotencyRecord, Store
+from ._record import COMPLETED, IN_PROGRESS, AsyncStore, IdempotencyRecord, Store
 
 __all__ = ["Idempotency"]
 
@@ -35,8 +36,8 @@ __all__ = ["Idempotency"]
 class Idempotency:
     """One idempotent handler's settings and its calls to the store."""
 
-    __slots__ = ("_fingerprint", "_pick", "cache", "expires", "key", "key_source", "lease",
-                 "name", "per_event", "store", "validate")
+    __slots__ = ("_astore", "_fingerprint", "_pick", "cache", "expires", "key", "key_source",
+                 "lease", "name", "per_event", "store", "validate")
 
     def __init__(self, *, name: str, store: Store, key: KeyFunction | None, per_event: bool,
                  key_source: str, expires: float, lease: float, validate: bool | KeyFunction,
@@ -50,6 +51,7 @@ class Idempotency:
         self.lease = lease  # the longest an IN_PROGRESS claim holds without a deadline
         self.validate = validate
         self.cache = cache
+        self._astore: AsyncStore | None = None  # the store as async handlers call it
         # Worked out once: begin() runs for every event.
         self._pick: KeyFunction = key or default_key
         self._fingerprint: KeyFunction | None = (
@@ -83,63 +85,36 @@ class Idempotency:
         """``(claim, None)``: run the handler; ``(None, answer)``: a duplicate's answer
         (the stored result, or for HTTP a problem response). Raises what a duplicate
         that must be retried raises."""
-        if event.__class__ is not list:  # key_of's common case, inlined: once per event
-            value = self._pick(event)
-            key = (f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
-                   if value.__class__ is str and value else self.key_of(event))
-        else:
-            key = self.key_of(event)
-        check = self._fingerprint
-        payload_hash = None if check is None else check(event)
-        now = time.time()
-        cache = self.cache
-        if cache is not None:
-            hit = cache.get(key, now)
-            if hit is not None:
-                return None, self._answer(hit, payload_hash, event, now)
-        # The lease: to the invocation's deadline when the platform says, never
-        # longer than in_progress_expires / expires.
-        lease = self.lease
-        deadline = context._deadline_ms if context is not None else None
-        if deadline is not None and deadline / 1000 - now < lease:
-            lease = max(0.0, deadline / 1000 - now)
-        claim = IdempotencyRecord(key, IN_PROGRESS, now + lease, payload_hash)
-        try:
-            existing = self.store.put_if_absent(claim, now)
-        except Exception as exc:
-            raise IdempotencyStoreError(key, self.store.name, "claim the key", exc) from exc
-        if existing is None:
-            return claim, None
-        if cache is not None:
-            cache.put(existing)
-        return None, self._answer(existing, payload_hash, event, now)
+        claim, now, found = self._claim(event, context)
+        if found is None:
+            try:
+                found = self.store.put_if_absent(claim, now)
+            except Exception as exc:
+                raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
+                                            exc) from exc
+            if found is None:
+                return claim, None
+            if self.cache is not None:
+                self.cache.put(found)
+        return None, self._answer(found, claim.payload_hash, event, now)
 
     def finish(self, claim: IdempotencyRecord, event: Any, result: Any,
                context: Context | None) -> Any:
         """Store ``result`` as the key's COMPLETED record; return it as it is."""
         try:
-            text = _results.encode(result, event)
+            done = self._done(claim, event, result)
         except ResponseEncodeError:
             self.fail(claim, context)
             raise
-        if text is None:  # a failure shaped as a result (HTTP 5xx, failed batch events)
+        if done is None:  # a failure shaped as a result (HTTP 5xx, failed batch events)
             self.fail(claim, context)
             return result
-        done = IdempotencyRecord(claim.key, COMPLETED, time.time() + self.expires,
-                                 claim.payload_hash, text)
         try:
             completed = self.store.update_if(done, claim)
         except Exception as exc:
-            # The handler ran and succeeded: failing now would make the platform run
-            # it again for certain; the claim's lease ends by itself.
-            _logger(context).exception("idempotency record not completed", exc,
-                                       key=claim.key, store=self.store.name)
+            self._not_completed(claim, exc, context)
             return result
-        if not completed:
-            _logger(context).warning("idempotency claim was taken over before completion "
-                                     "(the handler outlived its lease)", key=claim.key)
-        elif self.cache is not None:
-            self.cache.put(done)
+        self._completed(done, completed, context)
         return result
 
     def fail(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -147,11 +122,119 @@ class Idempotency:
         try:
             self.store.delete_if(claim)
         except Exception as exc:
-            _logger(context).exception("idempotency claim not released; the retry waits "
-                                       "for its lease to end", exc, key=claim.key,
-                                       store=self.store.name)
+            self._not_released(claim, exc, context)
+
+    # -- the same three for async handlers: awaited store calls ---------------------
+    async def begin_async(self, event: Any, context: Context | None
+                          ) -> tuple[IdempotencyRecord | None, Any]:
+        """:meth:`begin` with the store's call awaited (the loop keeps running)."""
+        claim, now, found = self._claim(event, context)
+        if found is None:
+            try:
+                found = await self._async_store().aput_if_absent(claim, now)
+            except Exception as exc:
+                raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
+                                            exc) from exc
+            if found is None:
+                return claim, None
+            if self.cache is not None:
+                self.cache.put(found)
+        return None, self._answer(found, claim.payload_hash, event, now)
+
+    async def finish_async(self, claim: IdempotencyRecord, event: Any, result: Any,
+                           context: Context | None) -> Any:
+        """:meth:`finish`, awaited."""
+        try:
+            done = self._done(claim, event, result)
+        except ResponseEncodeError:
+            await self.fail_async(claim, context)
+            raise
+        if done is None:
+            await self.fail_async(claim, context)
+            return result
+        try:
+            completed = await self._async_store().aupdate_if(done, claim)
+        except Exception as exc:
+            self._not_completed(claim, exc, context)
+            return result
+        self._completed(done, completed, context)
+        return result
+
+    async def fail_async(self, claim: IdempotencyRecord, context: Context | None) -> None:
+        """:meth:`fail`, awaited."""
+        try:
+            await self._async_store().adelete_if(claim)
+        except Exception as exc:
+            self._not_released(claim, exc, context)
+
+    def _async_store(self) -> AsyncStore:
+        store = self._astore
+        if store is None:
+            from ._async import async_store  # asyncio: only async handlers load it
+
+            store = self._astore = async_store(self.store)
+        return store
 
     # -- helpers ------------------------------------------------------------------
+    def _claim(self, event: Any, context: Context | None
+               ) -> tuple[IdempotencyRecord, float, IdempotencyRecord | None]:
+        """``(claim, now, cached)``: the IN_PROGRESS record to write for ``event``, and
+        the COMPLETED one ``local_cache`` holds for its key (then nothing is written)."""
+        if event.__class__ is not list:  # key_of's common case, inlined: once per event
+            value = self._pick(event)
+            key = (f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
+                   if value.__class__ is str and value else self.key_of(event))
+        else:
+            key = self.key_of(event)
+        check = self._fingerprint
+        now = time.time()
+        claim = IdempotencyRecord(key, IN_PROGRESS, now + self.lease,
+                                  None if check is None else check(event))
+        if context is not None and context._deadline_ms is not None:
+            # The lease: to the invocation's deadline when the platform says, never
+            # longer than in_progress_expires / expires.
+            claim.expiry = min(claim.expiry, max(now, context._deadline_ms / 1000))
+        cache = self.cache
+        return claim, now, None if cache is None else cache.get(key, now)
+
+    def _done(self, claim: IdempotencyRecord, event: Any, result: Any
+              ) -> IdempotencyRecord | None:
+        """The COMPLETED record for ``result`` (None: a failure, not to be stored)."""
+        text: str | None
+        if result.__class__ is dict and event.__class__ is not list and not isinstance(
+                event, HTTPRequest):
+            try:  # the common case, without encode's checks
+                text = dumps(result)
+            except (TypeError, ValueError):  # no JSON form: encode's error says so
+                text = _results.encode(result, event)
+        else:
+            text = _results.encode(result, event)
+        if text is None:
+            return None
+        return IdempotencyRecord(claim.key, COMPLETED, time.time() + self.expires,
+                                 claim.payload_hash, text)
+
+    def _completed(self, done: IdempotencyRecord, completed: bool,
+                   context: Context | None) -> None:
+        if not completed:
+            _logger(context).warning("idempotency claim was taken over before completion "
+                                     "(the handler outlived its lease)", key=done.key)
+        elif self.cache is not None:
+            self.cache.put(done)
+
+    def _not_completed(self, claim: IdempotencyRecord, exc: Exception,
+                       context: Context | None) -> None:
+        # The handler ran and succeeded: failing now would make the platform run it
+        # again for certain; the claim's lease ends by itself.
+        _logger(context).exception("idempotency record not completed", exc, key=claim.key,
+                                   store=self.store.name)
+
+    def _not_released(self, claim: IdempotencyRecord, exc: Exception,
+                      context: Context | None) -> None:
+        _logger(context).exception("idempotency claim not released; the retry waits for "
+                                   "its lease to end", exc, key=claim.key,
+                                   store=self.store.name)
+
     def _answer(self, record: IdempotencyRecord, payload_hash: str | None, event: Any,
                 now: float) -> Any:
         error: IdempotencyError

@@ -1,7 +1,8 @@
 """``memory://``: records in this process, for tests and local runs.
 
 Thread-safe, so concurrent duplicates in threads of one process are
-run once. It is no guard across processes or containers: use a remote store there.
+run once; its async operations are the same calls (it does no I/O). It is no
+guard across processes or containers: use a remote store there.
 Each write numbers the record (its version): conditions compare the numbers.
 """
 
@@ -80,6 +81,17 @@ class MemoryStore:
                 return False
             del self._records[claimed.key]
         return True
+
+    # Async handlers: the same calls, which do no I/O (no thread needed).
+    async def aput_if_absent(self, record: IdempotencyRecord, now: float
+                             ) -> IdempotencyRecord | None:
+        return self.put_if_absent(record, now)
+
+    async def aupdate_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord) -> bool:
+        return self.update_if(record, claimed)
+
+    async def adelete_if(self, claimed: IdempotencyRecord) -> bool:
+        return self.delete_if(claimed)
 
     def _holds(self, claimed: IdempotencyRecord) -> bool:
         found = self._records.get(claimed.key)

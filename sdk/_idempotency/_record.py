@@ -8,13 +8,16 @@ has passed counts as absent: a new claim replaces it.
 
 Stores are small on purpose: three conditional operations, each one round trip
 where the backend allows it (see docs/idempotency.md for each store's count).
+Async handlers call the same three as coroutines (:class:`AsyncStore`): a store
+with a native async client implements them, any other is run in a worker thread
+(``sdk/_idempotency/_async.py``), so a store call never blocks the event loop.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["COMPLETED", "IN_PROGRESS", "IdempotencyRecord", "Store"]
+__all__ = ["COMPLETED", "IN_PROGRESS", "AsyncStore", "IdempotencyRecord", "Store"]
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
@@ -77,3 +80,20 @@ class Store(Protocol):
     def update_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord) -> bool: ...
 
     def delete_if(self, claimed: IdempotencyRecord) -> bool: ...
+
+
+@runtime_checkable
+class AsyncStore(Protocol):
+    """:class:`Store`'s three operations as coroutines, with the same contract, for
+    async handlers (the ``a`` prefix as in Django's async cache API). Optional: a
+    store without them is run in a worker thread (``asyncio.to_thread``)."""
+
+    name: str
+
+    async def aput_if_absent(self, record: IdempotencyRecord, now: float
+                             ) -> IdempotencyRecord | None: ...
+
+    async def aupdate_if(self, record: IdempotencyRecord, claimed: IdempotencyRecord
+                         ) -> bool: ...
+
+    async def adelete_if(self, claimed: IdempotencyRecord) -> bool: ...
