@@ -5,23 +5,43 @@ from __future__ import annotations
 import statistics
 import timeit
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
+
+from ._core import Fresh
 
 __all__ = ["median", "per_call_us"]
 
 
 def per_call_us(fn: Callable[[], Any], min_time: float) -> float:
     """Microseconds per call: ``fn`` run in loops of 1, 2, 5, 10, 20, 50... calls until
-    a loop takes at least ``min_time`` seconds (timeit's autorange; gc off while timing)."""
-    timer = timeit.Timer(fn)
+    a loop takes at least ``min_time`` seconds (timeit's autorange; gc off while timing).
+    A :class:`Fresh` callable is timed over new events, gc on (``_fresh``)."""
+    timeit_n: Callable[[int], float] = (
+        (lambda n: _fresh(fn, n)) if isinstance(fn, Fresh) else timeit.Timer(fn).timeit)
     number = 1
     while True:
         for step in (1, 2, 5):
             n = number * step
-            elapsed = timer.timeit(n)
+            elapsed = timeit_n(n)
             if elapsed >= min_time:
                 return elapsed / n * 1e6
         number *= 10
+
+
+def _fresh(fn: Fresh, n: int) -> float:
+    """Seconds ``fn.run`` takes over ``n`` new events, made ``fn.chunk`` at a time
+    before each timed stretch (making them is not timed; gc stays on)."""
+    run, make, elapsed = fn.run, fn.make, 0.0
+    while n > 0:
+        events = [make() for _ in range(min(n, fn.chunk))]
+        n -= len(events)
+        start = perf_counter()
+        for event in events:
+            run(event)
+        elapsed += perf_counter() - start
+        del events
+    return elapsed
 
 
 def median(values: list[float]) -> float:
