@@ -20,8 +20,8 @@ input: ``{"detail-type": "Scheduled Event", "source": "aws.scheduler", "id":
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote_plus
 
+from adapters._http import form_decoded
 from adapters._time import maybe_time
 from adapters._trigger import Trigger
 from sdk import Context, Event, Schedule, StorageEvent
@@ -187,7 +187,7 @@ class S3EventBridge(Trigger):
 def _key(key: str) -> str:
     # S3 URL-encodes keys in its events, form-style ("red flower.jpg" ->
     # "red+flower.jpg"), as powertools' S3EventBridgeNotificationObject.key undoes.
-    return unquote_plus(key)
+    return form_decoded(key)
 
 
 def _s3_attributes(detail: dict[str, Any], obj: dict[str, Any]) -> dict[str, str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote_plus
 
 from adapters._batch import BatchTrigger, lazy
+from adapters._http import form_decoded
 from adapters._time import maybe_time
 from sdk import Context, Event, StorageEvent
 from sdk.adapter import Record
@@ -87,7 +87,7 @@ def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,
     s3 = record["s3"]
     bucket, obj = s3["bucket"], s3["object"]
     # Keys arrive form-encoded: '+' is a space, then percent-escapes.
-    key = unquote_plus(obj["key"])
+    key = form_decoded(obj["key"])
     size = obj.get("size")
     return StorageEvent(
         bucket=bucket.get("name"), key=key, operation=operation(record.get("eventName")),
