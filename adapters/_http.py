@@ -25,7 +25,8 @@ from sdk.errors import MALFORMED, DataValidationError, EventDecodeError, WrongKi
 from ._trigger import Trigger
 
 __all__ = ["HTTPTrigger", "QueryPairs", "b64_body", "encode_body", "failure_answer",
-           "forwarded_client", "parse_query", "refusal", "validation_problem", "wrong_kind"]
+           "form_decoded", "forwarded_client", "parse_query", "refusal", "validation_problem",
+           "wrong_kind"]
 
 
 def parse_query(text: str) -> list[tuple[str, str]]:
@@ -39,6 +40,16 @@ def parse_query(text: str) -> list[tuple[str, str]]:
 
         return parse_qsl(text, keep_blank_values=True)
     return [part.partition("=")[::2] for part in text.split("&") if part]
+
+
+def form_decoded(text: str) -> str:
+    """``urllib.parse.unquote_plus(text)`` (form encoding: S3 object keys in events),
+    importing urllib.parse only for text that has something to undo."""
+    if "%" in text or "+" in text:
+        from urllib.parse import unquote_plus
+
+        return unquote_plus(text)
+    return text
 
 
 #: ``POLYFN_FORWARDED_HOPS``: how many entries the platform's own proxies append to

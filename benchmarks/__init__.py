@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import importlib
 
-from ._core import Impl, Scenario, Target, Unavailable
+from ._core import Fresh, Impl, Scenario, Target, Unavailable
 
-__all__ = ["MODULES", "Impl", "Scenario", "Target", "Unavailable", "scenarios"]
+__all__ = ["MODULES", "Fresh", "Impl", "Scenario", "Target", "Unavailable", "scenarios"]
 
 #: One module per scenario, each defining ``SCENARIO`` (or several: ``SCENARIOS``).
 MODULES: tuple[str, ...] = (
     "benchmarks.http_v2",
+    "benchmarks.aws_http",
     "benchmarks.sqs_batch",
+    "benchmarks.aws_records",
+    "benchmarks.aws_streams",
     "benchmarks.typed_message",
     "benchmarks.pubsub_legacy",
     "benchmarks.azure_http",

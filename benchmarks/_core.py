@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Impl", "Scenario", "Target", "Unavailable", "need"]
+__all__ = ["Fresh", "Impl", "Scenario", "Target", "Unavailable", "need"]
 
 
 class Unavailable(Exception):
@@ -35,6 +35,28 @@ def need(module: str, what: str | None = None, *, attr: str | None = None) -> An
     if attr is not None and not hasattr(imported, attr):
         raise Unavailable(f"not implemented yet: {what or f'{module}.{attr}'}")
     return imported
+
+
+class Fresh:
+    """A timed callable that runs ``run(make())``: a new event for every call.
+
+    The timing loop (``_timing.per_call_us``) makes the events of each timed
+    stretch before it starts, ``chunk`` at a time, and times only ``run`` over them,
+    with the garbage collector on: no side sees a payload another call warmed
+    (cached keys, decoded fields), and each pays for the garbage it makes. Called
+    directly (warm-up, the smoke test) it makes one event and runs it.
+    """
+
+    __slots__ = ("chunk", "make", "run")
+
+    def __init__(self, run: Callable[[Any], Any], make: Callable[[], Any],
+                 chunk: int = 100) -> None:
+        self.run = run
+        self.make = make
+        self.chunk = chunk
+
+    def __call__(self) -> Any:
+        return self.run(self.make())
 
 
 def _same(value: Any) -> Any:

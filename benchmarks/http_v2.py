@@ -1,16 +1,20 @@
 """API Gateway HTTP API (payload 2.0): one request in, one response dict out.
 
 Every side reads the same five things (method, path, the ``user-agent`` header, the
-``page`` query value and the JSON body) and, except powertools' data class (reads
-only, as its docs use it), answers ``201`` with the same JSON body.
+``page`` query value and the JSON body) and answers ``201`` with them as JSON, over
+a new event and a new awslambdaric ``LambdaContext`` per call (``benchmarks._aws``).
 
 * polyfn: ``lambda_handler(handle)(event, context)``: detect the trigger, build the
   Context, decode to :class:`sdk.HTTPRequest`, run the handler, render its
   :class:`sdk.Response`, encode the v2 response dict.
-* ``powertools-dataclass``: ``APIGatewayProxyEventV2(event)`` and the five reads.
+* ``powertools-dataclass``: ``APIGatewayProxyEventV2(event)``, the five reads and
+  the response dict built with ``json.dumps``, as its docs write a handler.
 * ``mangum``: ``Mangum(app, lifespan="off")`` over a minimal ASGI app doing the
   same reads and the same response (lifespan off: its fastest setting).
 * floor: plain dict access and ``json`` building the same response dict.
+
+:func:`http_scenario` builds the same comparison for the other HTTP payloads
+(``benchmarks.aws_http``).
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from urllib.parse import parse_qsl
 
 import sdk
 
+from ._aws import fresh, powertools
 from ._core import Impl, Scenario, Target, need
 
-__all__ = ["EVENT", "SCENARIO", "LambdaContext", "response_canon"]
+__all__ = ["EVENT", "SCENARIO", "LambdaContext", "http_scenario", "response_canon"]
 
 #: A request as HTTP API sends it (shape from the AWS developer guide's example).
 EVENT: dict[str, Any] = {
@@ -89,85 +94,118 @@ def _reads(method: str, path: str, agent: str | None, page: str | None, body: An
 
 
 def response_canon(response: dict[str, Any]) -> dict[str, Any]:
-    """A v2 response dict, comparable across writers (header case, JSON spacing)."""
+    """A response dict, comparable across writers (header case and map, JSON spacing)."""
     headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        if name.lower() != "set-cookie":
+            headers[name.lower()] = ",".join(values)
     return {"status": response["statusCode"], "headers": headers,
             "cookies": list(response.get("cookies") or ()),
             "body": json.loads(response["body"]),
             "base64": response.get("isBase64Encoded", False)}
 
 
-def _polyfn() -> Callable[[], Any]:
-    aws = need("adapters.aws")
-
-    def handle(request: sdk.HTTPRequest[Any]) -> sdk.Response:
-        data = request.json()
-        return sdk.Response(_reads(request.method, request.path,
-                                   request.headers.get("user-agent"),
-                                   request.query.get("page"), data), status=201)
-
-    handler = aws.lambda_handler(handle)
-    context = LambdaContext()
-    return lambda: handler(EVENT, context)
+def _response(reads: dict[str, Any]) -> dict[str, Any]:
+    """The response every hand-written side builds (what powertools' docs write)."""
+    return {"statusCode": 201, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps(reads), "isBase64Encoded": False}
 
 
-def _powertools() -> Callable[[], Any]:
-    module = need("aws_lambda_powertools.utilities.data_classes")
-    cls = module.APIGatewayProxyEventV2
-
-    def run() -> dict[str, Any]:
-        event = cls(EVENT)
-        return _reads(event.request_context.http.method, event.path,
-                      event.headers.get("user-agent"),
-                      event.query_string_parameters.get("page"), event.json_body)
-
-    return run
+Reads = Callable[[Any], dict[str, Any]]
 
 
-def _mangum() -> Callable[[], Any]:
-    mangum = need("mangum")
+def _polyfn(event: dict[str, Any]) -> Callable[[], Callable[[], Any]]:
+    def setup() -> Callable[[], Any]:
+        aws = need("adapters.aws")
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        headers = dict(scope["headers"])
-        agent = headers.get(b"user-agent")
-        page = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("page")
-        message = await receive()
-        reads = _reads(scope["method"], scope["path"], agent.decode() if agent else None,
-                       page, json.loads(message["body"]))
-        await send({"type": "http.response.start", "status": 201,
-                    "headers": [(b"content-type", b"application/json")]})
-        await send({"type": "http.response.body", "body": json.dumps(reads).encode()})
+        def handle(request: sdk.HTTPRequest[Any]) -> sdk.Response:
+            data = request.json()
+            return sdk.Response(_reads(request.method, request.path,
+                                       request.headers.get("user-agent"),
+                                       request.query.get("page"), data), status=201)
 
-    handler = mangum.Mangum(app, lifespan="off")
-    context = LambdaContext()
-    return lambda: handler(EVENT, context)
+        return fresh(aws.lambda_handler(handle), event, [None])
+
+    return setup
 
 
-def _floor() -> Callable[[], Any]:
-    def run() -> dict[str, Any]:
-        event = EVENT
-        http = event["requestContext"]["http"]
-        query = event.get("queryStringParameters") or {}
-        reads = _reads(http["method"], event["rawPath"], event["headers"].get("user-agent"),
-                       query.get("page"), json.loads(event["body"]))
-        return {"statusCode": 201, "headers": {"Content-Type": "application/json"},
-                "body": json.dumps(reads), "isBase64Encoded": False}
+def _powertools(event: dict[str, Any], class_name: str, reads: Reads
+                ) -> Callable[[], Callable[[], Any]]:
+    def setup() -> Callable[[], Any]:
+        cls = getattr(powertools("data_classes"), class_name)
 
-    return run
+        def handler(raw: dict[str, Any], context: Any) -> dict[str, Any]:
+            return _response(reads(cls(raw)))
+
+        return fresh(handler, event, [None])
+
+    return setup
 
 
-SCENARIO = Scenario(
-    name="http.apigw-v2",
-    title="HTTP API v2 request -> handler (5 reads) -> v2 response dict",
-    polyfn=Impl("polyfn", _polyfn, canon=response_canon),
-    peers=(
-        Impl("powertools-dataclass", _powertools, project=lambda canon: canon["body"]),
-        Impl("mangum", _mangum, canon=response_canon),
-    ),
-    floor=Impl("raw-dict", _floor, canon=response_canon),
-    targets=(
-        Target("powertools-dataclass", ratio=0.8),
-        Target("mangum", ratio=0.35),
-        Target("floor", ratio=2.0),
-    ),
-)
+def _mangum(event: dict[str, Any]) -> Callable[[], Callable[[], Any]]:
+    def setup() -> Callable[[], Any]:
+        mangum = need("mangum")
+
+        async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            headers = dict(scope["headers"])
+            agent = headers.get(b"user-agent")
+            page = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("page")
+            message = await receive()
+            reads = _reads(scope["method"], scope["path"], agent.decode() if agent else None,
+                           page, json.loads(message["body"]))
+            await send({"type": "http.response.start", "status": 201,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": json.dumps(reads).encode()})
+
+        return fresh(mangum.Mangum(app, lifespan="off"), event, [None])
+
+    return setup
+
+
+def _floor(event: dict[str, Any], reads: Reads) -> Callable[[], Callable[[], Any]]:
+    def setup() -> Callable[[], Any]:
+        def handler(raw: dict[str, Any], context: Any) -> dict[str, Any]:
+            return _response(reads(raw))
+
+        return fresh(handler, event, [None])
+
+    return setup
+
+
+def http_scenario(name: str, title: str, event: dict[str, Any], powertools_class: str,
+                  powertools_reads: Reads, floor_reads: Reads) -> Scenario:
+    """polyfn, the powertools data class, mangum and a floor over one HTTP payload,
+    with issue 18's targets."""
+    return Scenario(
+        name=name, title=title,
+        polyfn=Impl("polyfn", _polyfn(event), canon=response_canon),
+        peers=(
+            Impl("powertools-dataclass", _powertools(event, powertools_class, powertools_reads),
+                 canon=response_canon),
+            Impl("mangum", _mangum(event), canon=response_canon),
+        ),
+        floor=Impl("raw-dict", _floor(event, floor_reads), canon=response_canon),
+        targets=(
+            Target("powertools-dataclass", ratio=0.8),
+            Target("mangum", ratio=0.35),
+            Target("floor", ratio=2.0),
+        ),
+    )
+
+
+def _v2_powertools(event: Any) -> dict[str, Any]:
+    return _reads(event.request_context.http.method, event.path,
+                  event.headers.get("user-agent"),
+                  event.query_string_parameters.get("page"), event.json_body)
+
+
+def _v2_floor(event: dict[str, Any]) -> dict[str, Any]:
+    http = event["requestContext"]["http"]
+    query = event.get("queryStringParameters") or {}
+    return _reads(http["method"], event["rawPath"], event["headers"].get("user-agent"),
+                  query.get("page"), json.loads(event["body"]))
+
+
+SCENARIO = http_scenario(
+    "http.apigw-v2", "HTTP API v2 request -> handler (5 reads) -> v2 response dict",
+    EVENT, "APIGatewayProxyEventV2", _v2_powertools, _v2_floor)

@@ -1,6 +1,8 @@
 """SQS: a batch of 10 messages, one of which fails, to ``batchItemFailures``.
 
-Every side parses each JSON body and fails the message whose ``fail`` is true.
+Every side parses each JSON body and fails the message whose ``fail`` is true,
+over a new event and a new awslambdaric ``LambdaContext`` per call
+(``benchmarks._aws``).
 
 * polyfn: ``lambda_handler(handle)(event, context)`` with ``handle(message)`` reading
   ``message.data``: detection, the batch runner, the failure log line polyfn writes
@@ -18,20 +20,21 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ._core import Impl, Scenario, Target, need
-from .http_v2 import LambdaContext
+from ._aws import fresh, powertools
+from ._core import Fresh, Impl, Scenario, Target, need
 
-__all__ = ["EVENT", "FAILING_ID", "SCENARIO"]
+__all__ = ["EVENT", "FAILING_ID", "SCENARIO", "floor_sqs", "polyfn_sqs", "powertools_sqs",
+           "sqs_event"]
 
 _ARN = "arn:aws:sqs:eu-west-1:123456789012:orders"
 
 
-def _record(n: int) -> dict[str, Any]:
+def _record(n: int, failing: int = 6) -> dict[str, Any]:
     return {
         "messageId": f"059f36b4-87a3-44ab-83d2-66197583{n:04d}",
         "receiptHandle": f"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a{n}...",
         "body": json.dumps({"order_id": 1000 + n, "sku": f"SKU-{n}", "quantity": n + 1,
-                            "fail": n == 6}),
+                            "fail": n == failing}),
         "attributes": {
             "ApproximateReceiveCount": "1",
             "SentTimestamp": "1710324930000",
@@ -46,7 +49,12 @@ def _record(n: int) -> dict[str, Any]:
     }
 
 
-EVENT: dict[str, Any] = {"Records": [_record(n) for n in range(10)]}
+def sqs_event(count: int, failing: int = 6) -> dict[str, Any]:
+    """``count`` messages, the one at ``failing`` failing (none when out of range)."""
+    return {"Records": [_record(n, failing) for n in range(count)]}
+
+
+EVENT: dict[str, Any] = sqs_event(10)
 FAILING_ID = EVENT["Records"][6]["messageId"]
 
 
@@ -63,58 +71,58 @@ def _silenced(run: Callable[[], Any]) -> Callable[[], Any]:
     """``run`` with stdout (where polyfn writes its log lines) going to os.devnull."""
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as `run`
 
-    def silenced() -> Any:
+    def silenced(*args: Any) -> Any:
         stdout, sys.stdout = sys.stdout, sink
         try:
-            return run()
+            return run(*args)
         finally:
             sys.stdout = stdout
 
     return silenced
 
 
-def _polyfn() -> Callable[[], Any]:
+def polyfn_sqs(event: dict[str, Any], chunk: int = 100) -> Fresh:
+    """polyfn's side over ``event``: ``handle(message)`` checks ``message.data``."""
     aws = need("adapters.aws")
-    need("adapters.aws._sqs", "the SQS trigger")
 
     def handle(message: Any) -> None:
         _check(message.data)
 
-    handler = aws.lambda_handler(handle)
-    context = LambdaContext()
-    return _silenced(lambda: handler(EVENT, context))
+    return fresh(_silenced(aws.lambda_handler(handle)), event, [None], chunk)
 
 
-def _powertools() -> Callable[[], Any]:
-    batch = need("aws_lambda_powertools.utilities.batch")
+def powertools_sqs(event: dict[str, Any], chunk: int = 100) -> Fresh:
+    batch = powertools("batch")
     processor = batch.BatchProcessor(event_type=batch.EventType.SQS)
 
     def record_handler(record: Any) -> None:
         _check(json.loads(record.body))
 
-    context = LambdaContext()
-    return lambda: batch.process_partial_response(
-        event=EVENT, record_handler=record_handler, processor=processor, context=context)
+    def handler(raw: dict[str, Any], context: Any) -> Any:
+        return batch.process_partial_response(
+            event=raw, record_handler=record_handler, processor=processor, context=context)
+
+    return fresh(handler, event, [None], chunk)
 
 
-def _floor() -> Callable[[], Any]:
-    def run() -> dict[str, Any]:
+def floor_sqs(event: dict[str, Any], chunk: int = 100) -> Fresh:
+    def handler(raw: dict[str, Any], context: Any) -> dict[str, Any]:
         failures = []
-        for record in EVENT["Records"]:
+        for record in raw["Records"]:
             try:
                 _check(json.loads(record["body"]))
             except Exception:
                 failures.append({"itemIdentifier": record["messageId"]})
         return {"batchItemFailures": failures}
 
-    return run
+    return fresh(handler, event, [None], chunk)
 
 
 SCENARIO = Scenario(
     name="sqs.batch-10",
     title="SQS x10, one failure -> batchItemFailures",
-    polyfn=Impl("polyfn", _polyfn),
-    peers=(Impl("powertools-batch", _powertools),),
-    floor=Impl("raw-loop", _floor),
-    targets=(Target("powertools-batch", ratio=0.7),),
+    polyfn=Impl("polyfn", lambda: polyfn_sqs(EVENT)),
+    peers=(Impl("powertools-batch", lambda: powertools_sqs(EVENT)),),
+    floor=Impl("raw-loop", lambda: floor_sqs(EVENT)),
+    targets=(Target("powertools-batch", ratio=0.7), Target("floor", ratio=2.0)),
 )

@@ -2,8 +2,10 @@
 
 ``import adapters.aws`` loads no Azure or Google code, no powertools and (for
 untyped handlers) no pydantic: Lambda cold starts pay for every import. Only the
-HTTP triggers load with the package; the modules of the others load the first
-time a payload is not an HTTP request (or ``TRIGGERS`` is read).
+HTTP triggers load with the package; a payload that names its sender in one
+field (SQS, SNS, Kinesis, DynamoDB Streams, S3, EventBridge) loads that trigger's
+module alone (``_routes``), and the other modules load the first time a payload
+is none of these (or ``TRIGGERS`` is read).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sdk import Context, Event, as_function
 
 from ._context import lambda_context
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
+from ._routes import ROUTED, instance, route
 
 __all__ = [
     "ALB", "PROVIDER", "TRIGGERS", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice",
@@ -41,30 +44,26 @@ _rest: list[tuple[Trigger, ...]] = []
 def _others() -> tuple[Trigger, ...]:
     """Every other trigger, in detection order (imported on first call)."""
     if not _rest:
-        from ._dynamodb import DynamoDBStream
-        from ._events import EventBridge, S3EventBridge, Scheduled
         from ._firehose import KinesisFirehose
         from ._integrations import AppSyncBatch
         from ._integrations import triggers as _integrations
         from ._kafka import Kafka
-        from ._kinesis import Kinesis
         from ._logs import CloudWatchLogs
         from ._mq import MQ
-        from ._s3 import S3
-        from ._sns import SNS
-        from ._sqs import SQS
 
+        sqs, sns, kinesis, dynamodb, s3, s3_eventbridge, scheduled, eventbridge = (
+            instance(where) for where in ROUTED)  # the instances ``route`` answers
         _rest.append((
-            SQS(),
-            SNS(),
-            Kinesis(),
-            DynamoDBStream(),
-            S3(),
+            sqs,
+            sns,
+            kinesis,
+            dynamodb,
+            s3,
             Kafka(),
             MQ(),
-            S3EventBridge(),
-            Scheduled(),
-            EventBridge(),
+            s3_eventbridge,
+            scheduled,
+            eventbridge,
             CloudWatchLogs(),
             KinesisFirehose(),
             AppSyncBatch(),
@@ -86,6 +85,9 @@ def __getattr__(name: str) -> Any:
 
 def detect(raw: Any) -> Trigger:
     """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
+    routed = route(raw)  # only where no HTTP trigger could match
+    if routed is not None:
+        return routed
     if not (isinstance(raw, dict) and "Records" in raw):  # no HTTP payload has Records
         for trigger in _HTTP:  # TRIGGERS' order, without loading the rest for HTTP
             if trigger.matches(raw):

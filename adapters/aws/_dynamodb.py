@@ -13,9 +13,8 @@ record by sequence number; Lambda resumes from the lowest one reported
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdk import Change, Event
 from sdk.errors import EventDecodeError
@@ -28,6 +27,9 @@ from ._records import (
     epoch_seconds,
 )
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
 __all__ = ["DynamoDBStream", "attribute_value", "image"]
 
 _OPERATIONS = {"INSERT": "insert", "MODIFY": "update", "REMOVE": "delete"}
@@ -38,6 +40,8 @@ def _number(text: Any) -> int | Decimal:
         raise TypeError("a number is sent as text")
     if text.lstrip("-").isdigit():
         return int(text)
+    from decimal import Decimal, InvalidOperation  # a fraction: cold starts skip decimal
+
     try:
         number = Decimal(text)
     except InvalidOperation:

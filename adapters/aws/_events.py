@@ -19,15 +19,16 @@ input: ``{"detail-type": "Scheduled Event", "source": "aws.scheduler", "id":
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
-from urllib.parse import unquote_plus
 
+from adapters._http import form_decoded
 from adapters._time import maybe_time
 from adapters._trigger import Trigger
 from sdk import Context, Event, Schedule, StorageEvent
 from sdk.errors import EventDecodeError
 
-from ._native import powertools
+from ._native import native_view
 
 __all__ = ["S3_OPERATIONS", "EventBridge", "S3EventBridge", "Scheduled"]
 
@@ -89,21 +90,38 @@ def _text(raw: dict[str, Any], key: str, trigger: str, *, where: str = "") -> st
     raise EventDecodeError(trigger, "field must be a string", keys=[f"{where}{key}"])
 
 
+#: Envelope members that must be text when present, in the order they are checked
+#: (after ``resources``: the order decides which error a malformed envelope reports).
+_TEXTS = ("account", "region", "replay-name", "id", "source", "detail-type")
+
+
 def _envelope(raw: dict[str, Any], trigger: str) -> dict[str, Any]:
-    """The Event keyword arguments every EventBridge delivery shares."""
+    """The Event keyword arguments every EventBridge delivery shares. Every member
+    is checked here (a wrong type fails at decode); ``time`` is parsed on first
+    read (``maybe_time`` never raises)."""
     resources = raw.get("resources") or []
     if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
         raise EventDecodeError(trigger, "resources must be a list of ARNs", keys=["resources"])
-    attributes = {name: value for name, value in (
-        ("account", _text(raw, "account", trigger)), ("region", _text(raw, "region", trigger)),
-        ("replay_name", _text(raw, "replay-name", trigger)),
-        ("resources", ",".join(resources)),
-    ) if value}
-    return {
-        "provider": "aws", "trigger": trigger, "id": _text(raw, "id", trigger),
-        "source": _text(raw, "source", trigger), "type": _text(raw, "detail-type", trigger),
-        "time": maybe_time(raw.get("time")), "attributes": attributes, "raw": raw,
-    }
+    get = raw.get
+    values = (get("account"), get("region"), get("replay-name"), get("id"), get("source"),
+              get("detail-type"))  # _TEXTS
+    for value in values:
+        if value is not None and not isinstance(value, str):
+            for key in _TEXTS:  # the first that is not text, as the checks are ordered
+                _text(raw, key, trigger)
+    account, region, replay, id_, source, type_ = values
+    attributes = {}
+    if account:
+        attributes["account"] = account
+    if region:
+        attributes["region"] = region
+    if replay:
+        attributes["replay_name"] = replay
+    if resources:
+        attributes["resources"] = ",".join(resources)
+    return {"provider": "aws", "trigger": trigger, "id": id_, "source": source,
+            "type": type_, "time": partial(maybe_time, raw.get("time")),
+            "attributes": attributes, "raw": raw}
 
 
 class EventBridge(Trigger):
@@ -117,7 +135,7 @@ class EventBridge(Trigger):
         return _is_envelope(raw) and not _is_schedule(raw) and not _is_s3(raw)
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
-        return [Event(data=raw.get("detail"), native=powertools("EventBridgeEvent", raw),
+        return [Event(data=raw.get("detail"), native=partial(native_view, "EventBridgeEvent", raw),
                       **_envelope(raw, self.name))]
 
 
@@ -134,9 +152,10 @@ class Scheduled(Trigger):
 
     def decode(self, raw: Any, context: Context | None = None) -> list[Event[Any]]:
         fields = _envelope(raw, self.name)
+        fields["time"] = fields["time"]()  # also the scheduled time: parsed once, now
         return [Schedule(schedule=_rule_name(raw), scheduled_time=fields["time"],
-                         data=raw.get("detail"), native=powertools("EventBridgeEvent", raw),
-                         **fields)]
+                         data=raw.get("detail"),
+                         native=partial(native_view, "EventBridgeEvent", raw), **fields)]
 
 
 def _rule_name(raw: dict[str, Any]) -> str | None:
@@ -180,14 +199,14 @@ class S3EventBridge(Trigger):
             size=size, etag=_text(obj, "etag", self.name, where="detail.object.") or None,
             version=_text(obj, "version-id", self.name, where="detail.object."),
             subject=_key(key), data=detail,
-            native=powertools("S3EventBridgeNotificationEvent", raw), **fields,
+            native=partial(native_view, "S3EventBridgeNotificationEvent", raw), **fields,
         )]
 
 
 def _key(key: str) -> str:
     # S3 URL-encodes keys in its events, form-style ("red flower.jpg" ->
     # "red+flower.jpg"), as powertools' S3EventBridgeNotificationObject.key undoes.
-    return unquote_plus(key)
+    return form_decoded(key)
 
 
 def _s3_attributes(detail: dict[str, Any], obj: dict[str, Any]) -> dict[str, str]:

@@ -13,13 +13,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from adapters._base64 import b64_bytes  # every record carries base64
 from adapters._batch import lazy
 from sdk import Context, Event, Message
 from sdk.adapter import Record
 from sdk.errors import EventDecodeError
 
 from ._native import epoch_ms, powertools
-from ._records import ALL_FAILED, PartialBatchTrigger, b64_bytes, bytes_text
+from ._records import ALL_FAILED, PartialBatchTrigger, bytes_text
 
 __all__ = ["Kafka"]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from adapters._base64 import b64_bytes
 from sdk import Event, Message
 from sdk.errors import EventDecodeError
 
@@ -21,7 +22,6 @@ from ._native import powertools
 from ._records import (
     ShardTrigger,
     arn_resource,
-    b64_bytes,
     epoch_seconds,
 )
 

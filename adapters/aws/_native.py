@@ -10,7 +10,7 @@ from typing import Any
 from adapters._time import epoch_ms
 from sdk import Event
 
-__all__ = ["PayloadView", "epoch_ms", "powertools"]
+__all__ = ["PayloadView", "epoch_ms", "native_view", "powertools"]
 
 _DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
 
@@ -36,6 +36,12 @@ def powertools(class_name: str, raw: Any) -> Callable[[], Any]:
         return getattr(module, class_name)(raw)
 
     return build
+
+
+def native_view(class_name: str, raw: Any) -> Any:
+    """``powertools(class_name, raw)()``: given as ``partial(native_view, name, raw)``,
+    an event's ``native`` costs no closure per event."""
+    return powertools(class_name, raw)()
 
 
 class PayloadView(Event[Any]):

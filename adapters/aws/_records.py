@@ -9,12 +9,10 @@ Partial batch responses: https://docs.aws.amazon.com/lambda/latest/dg/services-s
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
-from adapters._base64 import b64_bytes
 from adapters._batch import BatchTrigger, LazyRecord
 from adapters._time import epoch_seconds
 from sdk import Context, Event
@@ -65,7 +63,17 @@ def bytes_text(value: bytes) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError:
+        import base64
+
         return base64.b64encode(value).decode("ascii")
+
+
+def b64_bytes(value: Any) -> bytes:
+    """:func:`adapters._base64.b64_bytes`, imported on first use: SQS and S3 records
+    seldom carry base64 (Kinesis, which always does, imports it itself)."""
+    from adapters._base64 import b64_bytes as decode
+
+    return decode(value)
 
 
 #: The rule every AWS batch trigger shares, for their ``semantics``.

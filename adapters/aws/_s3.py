@@ -10,15 +10,16 @@ notifies a queue, which ``unwrap=True`` turns into these events too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
-from urllib.parse import unquote_plus
 
-from adapters._batch import BatchTrigger, lazy
+from adapters._batch import BatchTrigger, LazyRecord
+from adapters._http import form_decoded
 from adapters._time import maybe_time
 from sdk import Context, Event, StorageEvent
 from sdk.adapter import Record
 
-from ._native import powertools
+from ._native import native_view
 from ._records import first_record, record_list
 
 __all__ = ["S3", "is_notification", "notification_in", "operation", "storage_event",
@@ -87,14 +88,16 @@ def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,
     s3 = record["s3"]
     bucket, obj = s3["bucket"], s3["object"]
     # Keys arrive form-encoded: '+' is a space, then percent-escapes.
-    key = unquote_plus(obj["key"])
+    key = form_decoded(obj["key"])
     size = obj.get("size")
     return StorageEvent(
         bucket=bucket.get("name"), key=key, operation=operation(record.get("eventName")),
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
         etag=obj.get("eTag"), version=obj.get("versionId"),
         provider="aws", trigger=trigger, source=bucket.get("arn"),
-        type=record.get("eventName"), subject=key, time=maybe_time(record.get("eventTime")),
+        # Parsed when first read (maybe_time never raises).
+        type=record.get("eventName"), subject=key,
+        time=partial(maybe_time, record.get("eventTime")),
         data=None, raw=raw, native=native,
     )
 
@@ -112,12 +115,26 @@ class S3(BatchTrigger):
 
     def records(self, raw: Any, context: Context | None = None, *, unwrap: bool = False
                 ) -> list[Record]:
-        return [Record(None, lazy(self.name, self._build, item), label=_label(item))
-                for item in record_list(raw, self.name)]
+        name, build = self.name, self._build
+        return [_S3Record(None, name, build, item) for item in record_list(raw, self.name)]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
         return [storage_event(item, trigger=self.name, raw=item,
-                              native=powertools("s3_event.S3EventRecord", item))]
+                              native=partial(native_view, "s3_event.S3EventRecord", item))]
+
+
+class _S3Record(LazyRecord):
+    """A notification record, named in log lines by :func:`_label`, worked out when a
+    line needs it (not for every record of every delivery)."""
+
+    __slots__ = ()
+
+    def _labelled(self) -> str | None:
+        if self._label is None:
+            self._label = _label(self._item)
+        return Record.label.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    label = property(_labelled, Record.label.fset)  # type: ignore[attr-defined]
 
 
 def _label(item: Any) -> str | None:

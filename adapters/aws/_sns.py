@@ -45,7 +45,8 @@ def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable
     return Message(
         topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
         source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
-        time=maybe_time(doc.get("Timestamp")), payload=payload,
+        time=partial(maybe_time, doc.get("Timestamp")),  # parsed on first read; never raises
+        payload=payload,
         data_content_type=content_type, attributes=attributes,
         raw=raw, native=native, **fields,
     )

@@ -25,7 +25,6 @@ from sdk import Context, Event, Message
 from sdk.adapter import UNSET, Record, field_group
 from sdk.errors import EventDecodeError
 
-from . import _s3, _sns
 from ._native import PayloadView, powertools
 from ._records import (
     ALL_FAILED,
@@ -72,6 +71,8 @@ class SQS(PartialBatchTrigger):
         return [SQSMessage(item, self.name)]
 
     def _unwrapped(self, item: dict[str, Any]) -> list[Event[Any]]:
+        from . import _s3, _sns  # unwrap=True only: a cold start loads the SQS trigger alone
+
         doc = _json_body(item)
         native = partial(_native, item)
         if _sns.is_notification(doc):

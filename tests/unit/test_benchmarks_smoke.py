@@ -111,6 +111,17 @@ def test_coldstart_scripts_run(tmp_path: Path) -> None:
             assert loaded["ms"] > 0
 
 
+def test_scaling_runs_and_measures_memory() -> None:
+    from benchmarks import scaling
+
+    times = scaling.run(1, 0.0001, sizes=(10, 30), progress=False)
+    assert set(times) == set(scaling.SIDES)
+    assert all(row[10] > 0 and row[30] > 0 for row in times.values())
+    memory = scaling.memory(30)
+    assert memory["peak_bytes"] > 0 and memory["json_bytes"] > 0
+    assert memory["unreachable_objects"] == 0  # no reference cycle left per batch
+
+
 # -- the fast paths agree with what they replace ---------------------------------
 
 

@@ -126,3 +126,35 @@ def test_a_store_loads_the_one_address_parser_not_the_outputs() -> None:
     assert "sdk._address" in loaded
     assert not {name for name in loaded if name.startswith("sdk._outputs")}
     assert {name.split(".")[0] for name in loaded} & OUTPUT_AVOIDED == {"threading"}
+
+
+#: A first delivery of each routed family (``adapters/aws/_routes.py``) loads its
+#: own trigger module and none of the others, nor what only they need.
+_FIRST_RECORDS = {
+    "aws.sqs": ("{'Records': [{'eventSource': 'aws:sqs', 'messageId': 'm', 'body': '{}',"
+                " 'attributes': {'SentTimestamp': '1'}, 'messageAttributes': {}}]}", "_sqs"),
+    "aws.s3": ("{'Records': [{'eventSource': 'aws:s3', 'eventName': 'ObjectCreated:Put',"
+               " 's3': {'bucket': {'name': 'b'}, 'object': {'key': 'k.json', 'size': 1}}}]}",
+               "_s3"),
+    "aws.dynamodb.stream": (
+        "{'Records': [{'eventSource': 'aws:dynamodb', 'eventName': 'INSERT', 'dynamodb':"
+        " {'Keys': {'k': {'S': 'a'}}, 'NewImage': {'k': {'S': 'a'}, 'n': {'N': '1'}},"
+        " 'SequenceNumber': '1'}}]}", "_dynamodb"),
+    "aws.eventbridge": ("{'detail-type': 'x', 'source': 'y', 'id': '1', 'detail': {}}",
+                        "_events"),
+}
+_TRIGGER_MODULES = {"_sqs", "_sns", "_s3", "_kinesis", "_dynamodb", "_events", "_kafka", "_mq",
+                    "_logs", "_firehose", "_integrations", "_spec"}
+RECORDS_AVOIDED = AVOIDED | {"zlib", "gzip", "urllib", "ipaddress"}
+
+
+@pytest.mark.parametrize("trigger", sorted(_FIRST_RECORDS))
+def test_a_first_delivery_loads_only_its_trigger_module(trigger: str) -> None:
+    event, module = _FIRST_RECORDS[trigger]
+    loaded = loaded_by("import adapters.aws\n"
+                       f"assert adapters.aws.detect({event}).name == {trigger!r}\n"
+                       f"adapters.aws.lambda_handler(lambda event: None)({event}, None)\n")
+    aws_modules = {name.rpartition(".")[2] for name in loaded
+                   if name.startswith("adapters.aws.")}
+    assert aws_modules & _TRIGGER_MODULES == {module}
+    assert {name for name in loaded if name.split(".")[0] in RECORDS_AVOIDED} == set()

@@ -1,0 +1,93 @@
+"""Which module holds the trigger of a payload, read from one or two of its keys.
+
+Detection proper tries every trigger's predicate in ``TRIGGERS``' order, which
+means importing every trigger module: about 25 predicates, and ``dataclasses``,
+``decimal``, ``zlib`` and a dozen modules at a cold start, for an SQS message.
+The most common deliveries say who sent them in one field:
+
+* ``Records[0].eventSource`` (SQS, Kinesis, DynamoDB Streams, S3) or
+  ``Records[0].EventSource`` (SNS);
+* ``detail-type`` and ``source`` at the top level (EventBridge: S3 object events,
+  schedules, the rest).
+
+:func:`route` names the trigger such a payload can only be, importing just its
+module. It answers only where no trigger earlier in detection order could match
+(the keys every earlier predicate needs are absent), and the caller still asks
+the trigger's own predicate, so its answer is always the one full detection
+gives; anything else (``None``) goes through full detection.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from adapters._trigger import Trigger
+
+__all__ = ["ROUTED", "instance", "route"]
+
+#: (module, class) of every trigger routed here, in detection order.
+ROUTED: tuple[tuple[str, str], ...] = (
+    ("._sqs", "SQS"),
+    ("._sns", "SNS"),
+    ("._kinesis", "Kinesis"),
+    ("._dynamodb", "DynamoDBStream"),
+    ("._s3", "S3"),
+    ("._events", "S3EventBridge"),
+    ("._events", "Scheduled"),
+    ("._events", "EventBridge"),
+)
+
+#: ``Records[0].eventSource`` -> the one trigger that value can mean. SQS is the
+#: first trigger after the HTTP ones; SNS (``EventSource``) is checked before the
+#: others, as detection order has it.
+_BY_SOURCE = {"aws:sqs": ROUTED[0], "aws:kinesis": ROUTED[2], "aws:dynamodb": ROUTED[3],
+              "aws:s3": ROUTED[4]}
+_SNS = ROUTED[1]
+_EVENTBRIDGE = ROUTED[5:]
+
+#: Keys some predicate before EventBridge's needs at the top level (HTTP payloads,
+#: the ``Records`` triggers, Kafka and MQ's ``eventSource``): with none of them, an
+#: envelope can only be one of the three EventBridge triggers.
+_BEFORE_EVENTBRIDGE = ("Records", "eventSource", "rawPath", "httpMethod", "method")
+
+#: (module, class) -> the one instance, shared with ``TRIGGERS``.
+_INSTANCES: dict[tuple[str, str], Trigger] = {}
+
+
+def instance(where: tuple[str, str]) -> Trigger:
+    """The trigger of ``(module, class)``, its module imported on first use."""
+    trigger = _INSTANCES.get(where)
+    if trigger is None:
+        module, name = where
+        trigger = _INSTANCES[where] = getattr(import_module(module, __package__), name)()
+    return trigger
+
+
+def route(raw: Any) -> Trigger | None:
+    """The trigger ``raw`` can only be, if one field says so; else ``None``."""
+    if raw.__class__ is not dict:
+        return None
+    records = raw.get("Records")
+    if records is not None:
+        first = records[0] if records.__class__ is list and records else None
+        if first.__class__ is not dict:
+            return None
+        source = first.get("eventSource")
+        if source != "aws:sqs" and first.get("EventSource") == "aws:sns":
+            return _matching(_SNS, raw)
+        return _matching(_BY_SOURCE.get(source) if source.__class__ is str else None, raw)
+    if "detail-type" in raw and "source" in raw and not any(
+            key in raw for key in _BEFORE_EVENTBRIDGE):
+        for where in _EVENTBRIDGE:
+            trigger = _matching(where, raw)
+            if trigger is not None:
+                return trigger
+    return None
+
+
+def _matching(where: tuple[str, str] | None, raw: Any) -> Trigger | None:
+    if where is None:
+        return None
+    trigger = instance(where)
+    return trigger if trigger.matches(raw) else None
