@@ -45,11 +45,14 @@ _TRACE = "opentelemetry.trace"
 
 
 def _scenario(name: str) -> Callable[[], Any]:
+    """The scenario's polyfn side: a callable making a new event per call (``Fresh``)."""
     if name == "http.v2":
+        from .http_v2 import EVENT as REQUEST
         from .http_v2 import _polyfn as http
-        return http()
-    from .sqs_batch import _polyfn as sqs
-    return sqs()
+        return http(REQUEST)()
+    from .sqs_batch import EVENT as BATCH
+    from .sqs_batch import polyfn_sqs
+    return polyfn_sqs(BATCH)
 
 
 # -- in-process: each mode entered and left around every call ------------------------

@@ -21,7 +21,7 @@ from sdk import Context, Event, as_function
 
 from ._context import lambda_context
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
-from ._routes import ROUTED, instance, route
+from . import _routes
 
 __all__ = [
     "ALB", "PROVIDER", "TRIGGERS", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice",
@@ -52,7 +52,7 @@ def _others() -> tuple[Trigger, ...]:
         from ._mq import MQ
 
         sqs, sns, kinesis, dynamodb, s3, s3_eventbridge, scheduled, eventbridge = (
-            instance(where) for where in ROUTED)  # the instances ``route`` answers
+            _routes.instance(where) for where in _routes.ROUTED)  # the instances ``route`` answers
         _rest.append((
             sqs,
             sns,
@@ -85,7 +85,7 @@ def __getattr__(name: str) -> Any:
 
 def detect(raw: Any) -> Trigger:
     """The trigger that produced ``raw``; :class:`UnsupportedEventError` if none."""
-    routed = route(raw)  # only where no HTTP trigger could match
+    routed = _routes.route(raw)  # only where no HTTP trigger could match
     if routed is not None:
         return routed
     if not (isinstance(raw, dict) and "Records" in raw):  # no HTTP payload has Records
