@@ -146,4 +146,7 @@ def _label(item: Any) -> str | None:
     s3 = item.get("s3")
     obj = s3.get("object") if isinstance(s3, dict) else None
     sequencer = obj.get("sequencer") if isinstance(obj, dict) else None
+    # Only text goes into a label: any other value (an array 5,000 deep) is left out.
+    request_id = request_id if isinstance(request_id, str) else None
+    sequencer = sequencer if isinstance(sequencer, str) else None
     return f"{request_id}/{sequencer}" if request_id or sequencer else None

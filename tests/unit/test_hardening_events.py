@@ -149,6 +149,28 @@ def test_a_record_whose_key_is_not_text_is_named_by_its_position() -> None:
     assert record.label == "3"
 
 
+@pytest.mark.parametrize("sequencer", [deep(), deep("dict"), 7])
+def test_an_s3_record_is_named_by_its_text_ids_only(sequencer: Any,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The failure line names an S3 record by request id and sequencer; a sequencer
+    that is not text is left out of the label (formatting one 5,000 deep was a
+    RecursionError out of the entry point)."""
+    import adapters.aws as aws
+    from adapters.testing import aws as aws_inputs
+
+    raw = aws_inputs.s3("k", bucket="b")
+    raw["Records"][0]["s3"]["object"]["sequencer"] = sequencer
+    request_id = raw["Records"][0]["responseElements"]["x-amz-request-id"]
+
+    @sdk.function
+    def fail(event: Event) -> None:
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):  # S3 invokes asynchronously: a failure raises
+        aws.lambda_handler(fail)(raw, None)
+    assert f'"record":"{request_id}/None"' in capsys.readouterr().out
+
+
 # -- headers: NUL bytes, values that are lists, lone surrogates -----------------------------------
 
 def _wsgi(app: Any, headers: dict[str, str], payload: bytes) -> tuple[int, str, bytes]:
