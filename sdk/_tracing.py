@@ -24,8 +24,9 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from contextvars import ContextVar
 from typing import Any
+
+from ._tracing_spans import BATCH, Batch, extract, fail, link
 
 __all__ = ["BATCH", "Batch", "attempt", "attempt_async", "current_ids", "disable", "enable",
            "event", "exception", "extract", "fail", "handed_over", "invocation", "link",
@@ -48,8 +49,7 @@ _env = os.environ.get(_SWITCH)
 if _env in ("0", "1"):
     _forced.append(_env == "1")
 
-#: The batch being traced, for the runner's per-record spans (None: not traced).
-BATCH: ContextVar[Batch | None] = ContextVar("polyfn_batch", default=None)
+
 
 
 def enable(provider: Any = None) -> None:
@@ -120,44 +120,6 @@ def exception(error: BaseException) -> None:
         span.record_exception(error)
 
 
-def extract(carrier: Mapping[str, str] | None) -> Any:
-    """The OpenTelemetry context a carrier (W3C ``traceparent``/``tracestate``, or
-    X-Ray ``X-Amzn-Trace-Id``) holds; ``None`` when it holds no valid span."""
-    if not carrier:
-        return None
-    from opentelemetry import trace
-
-    from . import _propagation
-
-    context = _propagation.extract(carrier)
-    if context is None or not trace.get_current_span(context).get_span_context().is_valid:
-        return None
-    return context
-
-
-def link(carrier: Mapping[str, str] | None) -> Any:
-    """A span link to the producer context ``carrier`` holds; ``None`` when none."""
-    from opentelemetry import trace
-
-    context = extract(carrier)
-    return None if context is None else trace.Link(
-        trace.get_current_span(context).get_span_context())
-
-
-class Batch:
-    """How the records of the invocation being traced are described: ``describe(event)``
-    gives a record's attributes and its producer's carrier (a link)."""
-
-    __slots__ = ("describe", "name", "tracer")
-
-    def __init__(self, tracer: Any, name: str,
-                 describe: Callable[[Any], tuple[dict[str, Any], Mapping[str, str] | None]]
-                 ) -> None:
-        self.tracer = tracer
-        self.name = name
-        self.describe = describe
-
-
 _KINDS = {"server": "SERVER", "consumer": "CONSUMER", "internal": "INTERNAL"}
 
 
@@ -181,14 +143,6 @@ def invocation(tracer: Any, name: str, kind: str, attributes: dict[str, Any],
             yield span
     finally:
         BATCH.reset(token)
-
-
-def fail(span: Any, error: BaseException) -> None:
-    """Mark ``span`` failed by ``error`` (an exception event and the error status)."""
-    from opentelemetry.trace import Status, StatusCode
-
-    span.record_exception(error)
-    span.set_status(Status(StatusCode.ERROR, type(error).__name__))
 
 
 def started() -> int | None:

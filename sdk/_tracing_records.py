@@ -28,7 +28,7 @@ from opentelemetry.trace import SpanKind
 
 from ._event import Event
 from ._records import SKIPPED
-from ._tracing import BATCH, Batch, fail, link
+from ._tracing_spans import BATCH, Batch, fail, link
 
 __all__ = ["attempt", "attempt_async", "event_span", "handed_over"]
 
