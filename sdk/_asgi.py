@@ -29,12 +29,10 @@ from urllib.parse import quote
 
 from . import _loop, _tracing
 from ._context import Context
-from ._event import Event
-from ._function import Function
 from ._http import HTTPRequest
 from ._lifespan import Lifespan
 from ._response import Rendered
-from ._web import asgi_headers, query_string, request_path
+from ._web import AppBridge, asgi_headers, query_string, request_path
 from .errors import ConfigurationError
 
 __all__ = ["ASGIHandler", "asgi"]
@@ -141,36 +139,20 @@ class _Cycle:
         return Rendered(self.status, self.headers, self.cookies, body)
 
 
-class ASGIHandler(Function[Any]):
+class ASGIHandler(AppBridge):
     """A polyfn HTTP handler that serves requests with an ASGI app (``sdk.asgi``)."""
 
     def __init__(self, app: Any, *, lifespan: str = "auto") -> None:
-        if not callable(app):
-            raise ConfigurationError(f"sdk.asgi needs an ASGI application, not "
-                                     f"{type(app).__name__}")
-        if lifespan not in _MODES:
+        if callable(app) and lifespan not in _MODES:
             raise ConfigurationError(f"sdk.asgi: lifespan must be one of {', '.join(_MODES)}, "
                                      f"not {lifespan!r}")
-        self.app = app
+        super().__init__(app, "sdk.asgi needs an ASGI application")
         self.lifespan = Lifespan(app, lifespan) if lifespan != "off" else None
-        bridge = self
-
-        def asgi_app(request: HTTPRequest[Any], context: Context) -> Rendered:
-            return bridge.handle(request, context)
-
-        super().__init__(asgi_app)
 
     def startup(self) -> None:
         """Run the app's lifespan startup now (it runs on the first request otherwise)."""
         if self.lifespan is not None:
             self.lifespan.ensure()
-
-    def call(self, event: Event[Any], context: Context) -> Rendered:
-        """What adapters run: ``Function.call`` without its two frames (model,
-        async) that a bridge never needs, the kind check kept."""
-        if not isinstance(event, HTTPRequest):
-            self.check(event)  # raises WrongKindError: a 415
-        return self.handle(event, context)  # type: ignore[arg-type]
 
     def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
         body = request.body  # a malformed body answers 400 before the app runs

@@ -21,9 +21,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ._context import Context
+from ._event import Event
+from ._function import Function
 from ._http import HTTPRequest
+from ._response import Rendered
+from .errors import ConfigurationError
 
-__all__ = ["asgi_headers", "header_bytes", "header_pairs", "origin", "query_string",
+__all__ = ["AppBridge", "asgi_headers", "header_bytes", "header_pairs", "origin", "query_string",
            "request_path"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -183,3 +188,32 @@ def _latin1(text: str) -> bytes:
         return text.encode("latin-1")
     except UnicodeEncodeError:  # a platform that decoded UTF-8 bytes: send them back
         return text.encode("utf-8")
+
+
+class AppBridge(Function[Any]):
+    """What ``sdk.asgi`` and ``sdk.wsgi`` share: a polyfn HTTP handler whose work is
+    :meth:`handle` (serving the request with ``app``), run by adapters through
+    :meth:`call`."""
+
+    def __init__(self, app: Any, needs: str) -> None:
+        """``needs`` names what ``app`` must be, for the error (``sdk.asgi needs an
+        ASGI application``)."""
+        if not callable(app):
+            raise ConfigurationError(f"{needs}, not {type(app).__name__}")
+        self.app = app
+        bridge = self
+
+        def serve(request: HTTPRequest[Any], context: Context) -> Rendered:
+            return bridge.handle(request, context)
+
+        super().__init__(serve)
+
+    def call(self, event: Event[Any], context: Context) -> Rendered:
+        """What adapters run: ``Function.call`` without its two frames (model,
+        async) that a bridge never needs, the kind check kept."""
+        if not isinstance(event, HTTPRequest):
+            self.check(event)  # raises WrongKindError: a 415
+        return self.handle(event, context)  # type: ignore[arg-type]
+
+    def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
+        raise NotImplementedError

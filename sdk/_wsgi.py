@@ -28,12 +28,9 @@ from io import BytesIO
 from typing import Any
 
 from ._context import Context
-from ._event import Event
-from ._function import Function
 from ._http import HTTPRequest
 from ._response import Rendered
-from ._web import header_pairs, origin, query_string, request_path
-from .errors import ConfigurationError
+from ._web import AppBridge, header_pairs, origin, query_string, request_path
 
 __all__ = ["WSGIHandler", "environ", "wsgi"]
 
@@ -124,27 +121,11 @@ class _StartResponse:
         return Rendered(self.status, self.headers, self.cookies, b"".join(self.chunks))
 
 
-class WSGIHandler(Function[Any]):
+class WSGIHandler(AppBridge):
     """A polyfn HTTP handler that serves requests with a WSGI app (``sdk.wsgi``)."""
 
     def __init__(self, app: Any) -> None:
-        if not callable(app):
-            raise ConfigurationError(f"sdk.wsgi needs a WSGI application, not "
-                                     f"{type(app).__name__}")
-        self.app = app
-        bridge = self
-
-        def wsgi_app(request: HTTPRequest[Any], context: Context) -> Rendered:
-            return bridge.handle(request, context)
-
-        super().__init__(wsgi_app)
-
-    def call(self, event: Event[Any], context: Context) -> Rendered:
-        """What adapters run: ``Function.call`` without its two frames (model,
-        async) that a bridge never needs, the kind check kept."""
-        if not isinstance(event, HTTPRequest):
-            self.check(event)  # raises WrongKindError: a 415
-        return self.handle(event, context)  # type: ignore[arg-type]
+        super().__init__(app, "sdk.wsgi needs a WSGI application")
 
     def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
         env = environ(request, request.body)  # a malformed body: 400 before the app

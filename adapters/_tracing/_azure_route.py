@@ -47,5 +47,5 @@ def _template(name: str) -> str | None:
         template = name  # the host's default route
     if not isinstance(template, str):
         return None
-    path = template.strip("/")
-    return f"{HTTP().prefix}/{path}" if path else HTTP().prefix or "/"
+    path, prefix = template.strip("/"), HTTP().prefix
+    return f"{prefix}/{path}" if path else prefix or "/"

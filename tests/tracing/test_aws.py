@@ -20,6 +20,19 @@ def batch(*events: dict[str, Any]) -> dict[str, Any]:
     return {"Records": [record for event in events for record in event["Records"]]}
 
 
+def ok_and_bad(producer: str) -> dict[str, Any]:
+    """An SQS batch of queue ``orders``: ``m1`` ("ok", sent under ``producer``'s
+    trace context) and ``m2`` ("bad", no producer context)."""
+    return batch(aws.sqs("ok", message_id="m1", queue="orders",
+                         attributes={"traceparent": producer}),
+                 aws.sqs("bad", message_id="m2", queue="orders"))
+
+
+def trace_ids(span: Any) -> list[str]:
+    """The trace ids (hex) of the span's links."""
+    return [f"{link.context.trace_id:032x}" for link in span.links]
+
+
 def test_http_request_is_a_server_span_continuing_the_callers_trace(spans: Any) -> None:
     handler = lambda_handler(lambda request: {"ok": True})
     handler(aws.apigw_v2("POST", "/items/7", headers={"traceparent": PARENT},
@@ -58,9 +71,7 @@ def test_sqs_batch_one_span_a_child_per_record_failed_record_marked(spans: Any,
             raise ValueError("bad record")
 
     producer = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-    event = batch(aws.sqs("ok", message_id="m1", queue="orders",
-                          attributes={"traceparent": producer}),
-                  aws.sqs("bad", message_id="m2", queue="orders"))
+    event = ok_and_bad(producer)
     answer = lambda_handler(handle)(event, None)
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
     root = spans.root()
@@ -72,7 +83,7 @@ def test_sqs_batch_one_span_a_child_per_record_failed_record_marked(spans: Any,
     assert f"{root.context.trace_id:032x}" == "5759e988bd862e3fe1be46a994272793"  # X-Ray parent
     first, second = spans.children(root)
     assert first.attributes["messaging.message.id"] == "m1"
-    assert [f"{link.context.trace_id:032x}" for link in first.links] == [producer.split("-")[1]]
+    assert trace_ids(first) == [producer.split("-")[1]]
     assert first.status.status_code is StatusCode.UNSET
     assert second.attributes["messaging.message.id"] == "m2"
     assert second.status.status_code is StatusCode.ERROR

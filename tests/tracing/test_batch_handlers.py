@@ -22,7 +22,7 @@ from adapters.testing import gcp as gcp_samples
 from sdk import Event, Message
 from sdk.adapter import ReportedFailure
 from sdk.errors import BatchFailedError
-from tests.tracing.test_aws import batch
+from tests.tracing.test_aws import batch, ok_and_bad, trace_ids
 from tests.unit.test_azure_http import WorkerContext
 from tests.unit.test_cloudevents_apps import via_asgi, via_wsgi
 
@@ -34,10 +34,6 @@ class Order(BaseModel):
     id: int
 
 
-def trace_ids(span: Any) -> list[str]:
-    return [f"{link.context.trace_id:032x}" for link in span.links]
-
-
 def exception_types(span: Any) -> list[str]:
     return [str(e.attributes["exception.type"]).rsplit(".", 1)[-1] for e in span.events
             if e.name == "exception"]
@@ -47,9 +43,7 @@ def test_sqs_list_handler_a_span_per_record_its_reported_failure_marked(spans: A
     def handle(messages: list[Message]) -> list[Message]:
         return [m for m in messages if m.data == "bad"]
 
-    event = batch(aws.sqs("ok", message_id="m1", queue="orders",
-                          attributes={"traceparent": PRODUCER}),
-                  aws.sqs("bad", message_id="m2", queue="orders"))
+    event = ok_and_bad(PRODUCER)
     answer = lambda_handler(handle)(event, None)
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
     root = spans.root()
