@@ -19,9 +19,9 @@ from adapters._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
 
+from . import _routes
 from ._context import lambda_context
 from ._http import ALB, APIGatewayV1, APIGatewayV2, FunctionURL, VPCLattice
-from . import _routes
 
 __all__ = [
     "ALB", "PROVIDER", "TRIGGERS", "APIGatewayV1", "APIGatewayV2", "FunctionURL", "VPCLattice",
