@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from typing import Any
 from .command import EXIT_OK, BadInput
 from .handlers import load_handler
 from .options import positive_int
+from .signals import STOPPING, handling_signals
 
 __all__ = ["RunCommand"]
 
@@ -119,9 +119,6 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-_NAMES: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
-
-
 @contextmanager
 def _signals_stop(loop: Any) -> Iterator[None]:
     """The first SIGINT/SIGTERM stops the loop gracefully, a second exits now."""
@@ -129,16 +126,8 @@ def _signals_stop(loop: Any) -> Iterator[None]:
         if loop.stopping.is_set():
             _say("polyfn run: stopped at once; in-flight messages return after their timeout")
             os._exit(130)
-        _say(f"polyfn run: {_NAMES.get(signum, 'signal')}: finishing in-flight work")
-        loop.stop(_NAMES.get(signum, "stopped"))
+        _say(f"polyfn run: {STOPPING.get(signum, 'signal')}: finishing in-flight work")
+        loop.stop(STOPPING.get(signum, "stopped"))
 
-    try:
-        previous = {sig: signal.signal(sig, stop) for sig in _NAMES}
-    except ValueError:  # not the main thread: leave signals alone
+    with handling_signals(stop):
         yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import ipaddress
-import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import Any
 from .command import EXIT_OK, BadInput
 from .handlers import load_handler
 from .options import port, positive_int, size
+from .signals import handling_signals
 
 __all__ = ["ServeCommand", "listen"]
 
@@ -146,19 +146,10 @@ def _say(line: str) -> None:
 
 @contextmanager
 def _signals_stop() -> Iterator[None]:
-    """Ctrl-C and SIGTERM stop the server (``run`` ends on KeyboardInterrupt), even
-    when the parent shell ignores SIGINT for background jobs; the previous handlers
-    come back after."""
+    """Ctrl-C and SIGTERM stop the server (``run`` ends on KeyboardInterrupt); the
+    previous handlers come back after."""
     def stop(signum: int, frame: FrameType | None) -> Any:
         raise KeyboardInterrupt
 
-    try:
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: leave signals alone
+    with handling_signals(stop):
         yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
