@@ -15,6 +15,9 @@ background events, Pub/Sub push bodies, and the ``flask.Request`` /
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ._factories.gcp_events import (
     PROJECT,
     audit_log,
@@ -36,6 +39,13 @@ __all__ = ["PROJECT", "SAMPLES", "audit_log", "background", "cloudevent", "event
 
 _STRUCTURED = "gcp.cloudevent.structured"
 
+
+def _structured(name: str, build: Callable[..., Any], kind: str, summary: str) -> Sample:
+    """A structured CloudEvent of the Google source ``name``: the structured-mode
+    trigger detects it, and its events carry ``name`` as their trigger."""
+    return Sample(name, build, kind, summary, trigger=_STRUCTURED, event_trigger=name)
+
+
 #: Every Google Cloud sample. Source names (gcp.pubsub...) are structured CloudEvents.
 SAMPLES: tuple[Sample, ...] = (
     Sample("gcp.http", http_request, "http", "flask.Request of an HTTP function", wire=False,
@@ -45,18 +55,12 @@ SAMPLES: tuple[Sample, ...] = (
            event_trigger="gcp.eventarc", wire=False,
            note="functions-framework passes a CloudEvent object; `polyfn samples gcp "
                 "eventarc` prints it in structured JSON"),
-    Sample("gcp.pubsub", pubsub, "message", "Pub/Sub messagePublished CloudEvent",
-           trigger=_STRUCTURED, event_trigger="gcp.pubsub"),
-    Sample("gcp.storage", storage, "storage", "Cloud Storage object CloudEvent",
-           trigger=_STRUCTURED, event_trigger="gcp.storage"),
-    Sample("gcp.firestore", firestore, "change", "Firestore document CloudEvent (JSON)",
-           trigger=_STRUCTURED, event_trigger="gcp.firestore"),
-    Sample("gcp.scheduler", scheduler, "schedule", "Cloud Scheduler job CloudEvent",
-           trigger=_STRUCTURED, event_trigger="gcp.scheduler"),
-    Sample("gcp.audit.log", audit_log, "event", "Cloud Audit Logs CloudEvent",
-           trigger=_STRUCTURED, event_trigger="gcp.audit.log"),
-    Sample("gcp.eventarc", eventarc, "event", "any other CloudEvent Eventarc delivers",
-           trigger=_STRUCTURED, event_trigger="gcp.eventarc"),
+    _structured("gcp.pubsub", pubsub, "message", "Pub/Sub messagePublished CloudEvent"),
+    _structured("gcp.storage", storage, "storage", "Cloud Storage object CloudEvent"),
+    _structured("gcp.firestore", firestore, "change", "Firestore document CloudEvent (JSON)"),
+    _structured("gcp.scheduler", scheduler, "schedule", "Cloud Scheduler job CloudEvent"),
+    _structured("gcp.audit.log", audit_log, "event", "Cloud Audit Logs CloudEvent"),
+    _structured("gcp.eventarc", eventarc, "event", "any other CloudEvent Eventarc delivers"),
     Sample("gcp.background", background, "storage", "1st-gen background event (Cloud Storage)",
            event_trigger="gcp.storage"),
     Sample("gcp.pubsub.push", pubsub_push, "message", "Pub/Sub push subscription body",
