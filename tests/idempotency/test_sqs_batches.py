@@ -10,7 +10,6 @@ others to reappear after the visibility timeout.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 import sdk
 from adapters.aws import lambda_handler
 from sdk import Message
+from tests.support.sqs import Queue
 
 from ._events import LambdaContext
 
@@ -26,65 +26,23 @@ pytestmark = pytest.mark.servers
 VISIBILITY = 2  # seconds a received message stays hidden
 
 
-class Queue:
-    def __init__(self, name: str) -> None:
-        import boto3
-
-        self.sqs = boto3.client("sqs")
-        self.url = self.sqs.create_queue(
-            QueueName=name, Attributes={"VisibilityTimeout": str(VISIBILITY)})["QueueUrl"]
-        self.arn = self.sqs.get_queue_attributes(
-            QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-
-    def send(self, *bodies: dict[str, Any]) -> None:
-        for body in bodies:
-            self.sqs.send_message(QueueUrl=self.url, MessageBody=json.dumps(body))
-
-    def receive(self, count: int) -> list[dict[str, Any]]:
-        """Exactly ``count`` messages (moto may hand them over in several receives)."""
-        got: list[dict[str, Any]] = []
-        for _ in range(20):
-            got += self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10,
-                                            AttributeNames=["All"],
-                                            WaitTimeSeconds=1).get("Messages", [])
-            if len(got) >= count:
-                break
-        assert len(got) == count
-        return got
-
-    def lambda_event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
-        """What Lambda hands the function for these messages."""
-        return {"Records": [{
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-            "attributes": m["Attributes"], "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs", "eventSourceARN": self.arn, "awsRegion": "us-east-1",
-        } for m in messages]}
-
+class Poller(Queue):
     def poll(self, function: Any, count: int) -> list[str]:
         """One poller cycle: invoke, delete what succeeded; the failed message ids."""
         messages = self.receive(count)
         response = function(self.lambda_event(messages), LambdaContext())
         failed = {item["itemIdentifier"] for item in response["batchItemFailures"]}
-        done = [m for m in messages if m["MessageId"] not in failed]
-        if done:
-            self.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+        self.delete([m for m in messages if m["MessageId"] not in failed])
         return sorted(failed)
-
-    def left(self) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.url, AttributeNames=["ApproximateNumberOfMessages",
-                                               "ApproximateNumberOfMessagesNotVisible"])
-        return sum(int(v) for v in attributes["Attributes"].values())
 
 
 @pytest.fixture
-def queue(aws: object) -> Queue:
-    return Queue("orders")
+def queue(aws: object) -> Poller:
+    return Poller("orders", VisibilityTimeout=str(VISIBILITY))
 
 
 def test_a_sync_handler_runs_a_batch_duplicate_once_and_succeeds_it(shared_address: str,
-                                                                     queue: Queue) -> None:
+                                                                     queue: Poller) -> None:
     runs: list[int] = []
 
     @sdk.idempotent(store=shared_address, key="data.order")
@@ -100,7 +58,7 @@ def test_a_sync_handler_runs_a_batch_duplicate_once_and_succeeds_it(shared_addre
 
 
 def test_an_in_progress_batch_duplicate_is_reported_and_redelivered(shared_address: str,
-                                                                     queue: Queue) -> None:
+                                                                     queue: Poller) -> None:
     runs: list[int] = []
 
     @sdk.idempotent(store=shared_address, key="data.order")
@@ -121,7 +79,7 @@ def test_an_in_progress_batch_duplicate_is_reported_and_redelivered(shared_addre
 
 
 def test_a_whole_batch_redelivered_after_a_failure_runs_only_the_failed_record(
-        shared_address: str, queue: Queue) -> None:
+        shared_address: str, queue: Poller) -> None:
     runs: list[int] = []
     down = {2}
 

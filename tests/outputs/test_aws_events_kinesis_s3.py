@@ -12,26 +12,9 @@ import pytest
 
 import sdk
 from tests.outputs.lambda_events import capture, kinesis_event
+from tests.support.sqs import Queue
 
 pytestmark = pytest.mark.servers
-
-
-def _sqs_target() -> tuple[str, str]:
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName="eb-sink")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-    return url, arn["Attributes"]["QueueArn"]
-
-
-def _bodies(url: str, count: int) -> list[Any]:
-    sqs = boto3.client("sqs")
-    out: list[Any] = []
-    for _ in range(10):
-        out += [json.loads(m["Body"]) for m in sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
-        if len(out) >= count:
-            break
-    return out
 
 
 @pytest.mark.parametrize("bus", ["default", "orders-bus"])
@@ -39,12 +22,12 @@ def test_eventbridge_rule_to_sqs_then_the_lambda_target(aws: Any, bus: str) -> N
     events = boto3.client("events")
     if bus != "default":
         events.create_event_bus(Name=bus)
-    url, arn = _sqs_target()
+    sink = Queue("eb-sink")
     events.put_rule(Name="r", EventBusName=bus, EventPattern=json.dumps({"source": ["shop"]}))
-    events.put_targets(Rule="r", EventBusName=bus, Targets=[{"Id": "t", "Arn": arn}])
+    events.put_targets(Rule="r", EventBusName=bus, Targets=[{"Id": "t", "Arn": sink.arn}])
     sent = sdk.destination(f"eventbridge://{bus}").send(
         {"id": "7", "total": 12.5}, type="OrderPlaced", source="shop")
-    (envelope,) = _bodies(url, 1)  # the event as EventBridge hands it to a target
+    (envelope,) = sink.bodies(1)  # the event as EventBridge hands it to a target
     seen, handler = capture()
     handler(envelope, None)
     (event,) = seen
@@ -137,14 +120,11 @@ def test_s3_list_pages_past_a_thousand_keys(aws: Any) -> None:
 def test_storage_event_reads_the_object_it_names(aws: Any) -> None:
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="inbox")
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName="s3-events")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    queue = Queue("s3-events")
     s3.put_bucket_notification_configuration(Bucket="inbox", NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": arn["Attributes"]["QueueArn"],
-                                 "Events": ["s3:ObjectCreated:*"]}]})
+        "QueueConfigurations": [{"QueueArn": queue.arn, "Events": ["s3:ObjectCreated:*"]}]})
     s3.put_object(Bucket="inbox", Key="reports/day one.csv", Body=b"a,b\n1,2\n")
-    notifications = [b for b in _bodies(url, 2) if "Records" in b]  # skip the test event
+    notifications = [b for b in queue.bodies(2) if "Records" in b]  # not S3's test event
     seen, handler = capture()
     handler(notifications[0], None)  # the S3 event as Lambda receives it
     (event,) = seen

@@ -10,31 +10,16 @@ import boto3
 import pytest
 
 import sdk
-from tests.outputs.lambda_events import capture, sqs_event
+from tests.outputs.lambda_events import capture
+from tests.support.sqs import Queue
 
 pytestmark = pytest.mark.servers
 
 
-def _queue(name: str, **attributes: str) -> tuple[str, str]:
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-    return url, arn["Attributes"]["QueueArn"]
-
-
-def _deliver(url: str, arn: str, count: int = 1) -> list[Any]:
+def _deliver(queue: Queue, count: int = 1) -> list[Any]:
     """Poll the queue as Lambda's event source mapping does, then run the handler."""
-    sqs = boto3.client("sqs")
-    messages: list[dict[str, Any]] = []
-    for _ in range(10):
-        messages += sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-            MessageAttributeNames=["All"], MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if len(messages) >= count:
-            break
     seen, handler = capture()
-    assert handler(sqs_event(messages, arn), None) == {"batchItemFailures": []}
+    assert handler(queue.lambda_event(queue.receive(count)), None) == {"batchItemFailures": []}
     return seen
 
 
@@ -53,10 +38,10 @@ PAYLOADS = [
 @pytest.mark.parametrize(("data", "declared", "received"), PAYLOADS)
 def test_sqs_round_trip(aws: Any, data: Any, declared: str | None, received: str | None
                         ) -> None:
-    url, arn = _queue("orders")
+    queue = Queue("orders")
     sent = sdk.destination("sqs://orders").send(data, attributes={"tenant": "a"},
                                                 content_type=declared)
-    (event,) = _deliver(url, arn)
+    (event,) = _deliver(queue)
     assert event.id == sent
     assert event.data == data and type(event.data) is type(data)
     assert event.attributes == {"tenant": "a"}
@@ -65,21 +50,21 @@ def test_sqs_round_trip(aws: Any, data: Any, declared: str | None, received: str
 
 
 def test_sqs_addresses_by_url_and_arn(aws: Any) -> None:
-    url, arn = _queue("byaddr")
-    ids = [sdk.destination(arn).send({"n": 1}),
+    queue = Queue("byaddr")
+    ids = [sdk.destination(queue.arn).send({"n": 1}),
            sdk.destination("sqs://byaddr").send({"n": 2})]
-    events = _deliver(url, arn, 2)
+    events = _deliver(queue, 2)
     assert sorted(e.id for e in events) == sorted(ids)
     assert sorted(e.data["n"] for e in events) == [1, 2]
 
 
 def test_sqs_fifo_key_is_the_group_and_id_the_dedup_id(aws: Any) -> None:
-    url, arn = _queue("orders.fifo", FifoQueue="true")
+    queue = Queue("orders.fifo", FifoQueue="true")
     orders = sdk.destination("sqs://orders.fifo")
     orders.send({"n": 1}, key="customer-7", id="order-1")
     orders.send({"n": 1}, key="customer-7", id="order-1")  # deduplicated by its id
     orders.send({"n": 2}, key="customer-7", id="order-2")
-    events = _deliver(url, arn, 2)
+    events = _deliver(queue, 2)
     assert [e.data for e in events] == [{"n": 1}, {"n": 2}]
     assert {e.ordering_key for e in events} == {"customer-7"}
     with pytest.raises(sdk.PublishError, match=r"polyfn\.MissingKey"):
@@ -87,7 +72,7 @@ def test_sqs_fifo_key_is_the_group_and_id_the_dedup_id(aws: Any) -> None:
 
 
 def test_sqs_send_many_reports_exactly_the_failed_items(aws: Any) -> None:
-    url, arn = _queue("many")
+    queue = Queue("many")
     items = [{"n": i} for i in range(25)]
     items[3] = "x" * (1024 * 1024 + 1)  # over SQS's 1 MiB: refused before sending
     items[17] = sdk.Outgoing({"n": 17}, type="Order")  # SQS cannot carry `type`
@@ -96,20 +81,20 @@ def test_sqs_send_many_reports_exactly_the_failed_items(aws: Any) -> None:
     assert [f.index for f in result.failed] == [3, 17]
     assert [f.error.code for f in result.failed if f.error] == [
         "polyfn.TooLarge", "polyfn.UnsupportedField"]
-    events = _deliver(url, arn, 23)
+    events = _deliver(queue, 23)
     assert sorted(e.id for e in events) == sorted(i for i in result.ids if i)
     with pytest.raises(sdk.PublishError, match="2 of 25 failed"):
         result.raise_for_failures()
 
 
 def test_a_batch_the_queue_refuses_whole_is_resent_one_by_one(aws: Any) -> None:
-    url, arn = _queue("small", MaximumMessageSize="1024")  # the queue's own limit
+    queue = Queue("small", MaximumMessageSize="1024")  # the queue's own limit
     items: list[Any] = [{"n": i} for i in range(12)]
     items[11] = "x" * 2000
     result = sdk.destination("sqs://small").send_many(items)
     assert [f.index for f in result.failed] == [11]
     assert result.failed[0].error and result.failed[0].error.code == "InvalidParameterValue"
-    assert len(_deliver(url, arn, 11)) == 11
+    assert len(_deliver(queue, 11)) == 11
 
 
 def test_sqs_provider_error_names_destination_and_code_not_payload(aws: Any) -> None:
@@ -120,15 +105,15 @@ def test_sqs_provider_error_names_destination_and_code_not_payload(aws: Any) -> 
 
 
 def test_sns_to_sqs_round_trip(aws: Any) -> None:
-    url, arn = _queue("sns-sink")
+    queue = Queue("sns-sink")
     sns = boto3.client("sns")
     topic = sns.create_topic(Name="events")["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue.arn)
     events = sdk.destination(topic)
     ids = [events.send({"id": 7}, attributes={"tenant": "a"}, subject="Order placed"),
            sdk.destination("sns://events").send(b"\x89PNG\r\n")]  # by name: same topic
     seen: list[Any] = []
-    _unwrap_handler(seen)(sqs_event(_deliver_raw(url, 2), arn), None)
+    _unwrap_handler(seen)(queue.lambda_event(queue.receive(2)), None)
     by_id = {e.id: e for e in seen}
     assert set(by_id) == set(ids)
     first, second = by_id[ids[0]], by_id[ids[1]]
@@ -138,18 +123,6 @@ def test_sns_to_sqs_round_trip(aws: Any) -> None:
     assert first.topic == "events"
 
 
-def _deliver_raw(url: str, count: int) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
-    messages: list[dict[str, Any]] = []
-    for _ in range(10):
-        messages += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                        WaitTimeSeconds=1,
-                                        MessageSystemAttributeNames=["All"]).get("Messages", [])
-        if len(messages) >= count:
-            break
-    return messages
-
-
 def _unwrap_handler(seen: list[Any]) -> Any:
     from adapters.aws import lambda_handler
 
@@ -157,13 +130,13 @@ def _unwrap_handler(seen: list[Any]) -> Any:
 
 
 def test_sns_send_many_batches_by_ten(aws: Any) -> None:
-    url, arn = _queue("sns-many")
+    queue = Queue("sns-many")
     sns = boto3.client("sns")
     topic = sns.create_topic(Name="many")["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue.arn)
     result = sdk.destination(topic).send_many([{"n": i} for i in range(23)])
     assert result.ok and len(set(result.ids)) == 23
-    bodies = [json.loads(m["Body"]) for m in _deliver_raw(url, 23)]
+    bodies = queue.bodies(23)
     assert sorted(json.loads(b["Message"])["n"] for b in bodies) == list(range(23))
 
 
@@ -171,13 +144,13 @@ def test_trace_context_travels_as_message_attributes(aws: Any) -> None:
     from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider
 
-    url, arn = _queue("traced")
+    queue = Queue("traced")
     tracer = TracerProvider().get_tracer("test")
     with tracer.start_as_current_span("produce") as span:
         sdk.destination("sqs://traced").send({"n": 1}, attributes={"tenant": "a"})
         trace_id = trace.format_trace_id(span.get_span_context().trace_id)
     sdk.destination("sqs://traced").send({"n": 2})  # no current span: nothing injected
-    events = sorted(_deliver(url, arn, 2), key=lambda e: e.data["n"])
+    events = sorted(_deliver(queue, 2), key=lambda e: e.data["n"])
     assert events[0].attributes["tenant"] == "a"
     assert events[0].attributes["traceparent"].split("-")[1] == trace_id
     assert events[1].attributes == {}
@@ -188,28 +161,28 @@ def test_threads_share_one_client(aws: Any) -> None:
 
     from adapters.aws import _clients
 
-    url, arn = _queue("threads")
-    destination = sdk.destination(arn)
+    queue = Queue("threads")
+    destination = sdk.destination(queue.arn)
     with ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(lambda n: destination.send({"n": n}), range(40)))
     assert len(set(ids)) == 40
     sqs_clients = [key for key in _clients._clients if key[0] == "sqs"
                    and key[2] == aws.url]
     assert len(sqs_clients) == 1
-    assert len(_deliver(url, arn, 40)) == 40
+    assert len(_deliver(queue, 40)) == 40
 
 
 def test_sns_fifo_topic_to_fifo_queue_keeps_the_group(aws: Any) -> None:
-    url, arn = _queue("fifo-sink.fifo", FifoQueue="true", ContentBasedDeduplication="true")
+    queue = Queue("fifo-sink.fifo", FifoQueue="true", ContentBasedDeduplication="true")
     sns = boto3.client("sns")
     topic = sns.create_topic(Name="orders.fifo", Attributes={
         "FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue.arn)
     orders = sdk.destination(topic)
     orders.send({"n": 1}, key="customer-7", id="o-1")
     with pytest.raises(sdk.PublishError, match=r"polyfn\.MissingKey"):
         orders.send({"n": 2})
     seen: list[Any] = []
-    _unwrap_handler(seen)(sqs_event(_deliver_raw(url, 1), arn), None)
+    _unwrap_handler(seen)(queue.lambda_event(queue.receive(1)), None)
     (event,) = seen
     assert event.data == {"n": 1} and event.ordering_key == "customer-7"

@@ -9,44 +9,23 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.outputs.lambda_events import sqs_event
+from tests.support.sqs import Queue
 
 pytestmark = pytest.mark.servers
-
-
-def _queue(name: str) -> tuple[str, str]:
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-    return url, arn["Attributes"]["QueueArn"]
-
-
-def _receive(url: str, count: int) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
-    out: list[dict[str, Any]] = []
-    for _ in range(10):
-        out += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-                                   MessageAttributeNames=["All"]).get("Messages", [])
-        if len(out) >= count:
-            break
-    return out
 
 
 def test_orders_forwards_accepted_orders(aws: Any, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     from examples.orders.aws import handler
 
-    in_url, in_arn = _queue("orders")
-    out_url, _ = _queue("accepted-orders")
+    orders, accepted = Queue("orders"), Queue("accepted-orders")
     monkeypatch.setenv("ACCEPTED_ORDERS", "sqs://accepted-orders")
-    sqs = boto3.client("sqs")
-    for order in ({"id": "o-1", "sku": "BOOK-1", "qty": 2},
-                  {"id": "o-2", "sku": "RECALLED-1", "qty": 1}):
-        sqs.send_message(QueueUrl=in_url, MessageBody=json.dumps(order))
-    event = sqs_event(_receive(in_url, 2), in_arn)
+    orders.send({"id": "o-1", "sku": "BOOK-1", "qty": 2},
+                {"id": "o-2", "sku": "RECALLED-1", "qty": 1})
+    event = orders.lambda_event(orders.receive(2))
     failed = handler(event, None)["batchItemFailures"]
     assert len(failed) == 1  # the flagged SKU: it is not forwarded
-    (forwarded,) = _receive(out_url, 1)
+    (forwarded,) = accepted.receive(1)
     assert json.loads(forwarded["Body"]) == {"id": "o-1", "sku": "BOOK-1", "qty": 2}
     assert forwarded["MessageAttributes"]["order_id"]["StringValue"] == "o-1"
     assert '"order forwarded"' in capsys.readouterr().out
@@ -61,14 +40,13 @@ def test_uploads_reads_the_object_it_was_told_about(aws: Any, monkeypatch: pytes
     monkeypatch.setenv("UPLOADS_CHECKSUMS", "1")
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="uploads")
-    url, arn = _queue("s3-events")
+    events = Queue("s3-events")
     s3.put_bucket_notification_configuration(Bucket="uploads", NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]})
+        "QueueConfigurations": [{"QueueArn": events.arn, "Events": ["s3:ObjectCreated:*"]}]})
     body = b"x" * 200_000
     s3.put_object(Bucket="uploads", Key="in/a.bin", Body=body)
     s3.put_object(Bucket="uploads", Key="in/gone.bin", Body=b"y")
-    notes = [json.loads(m["Body"]) for m in _receive(url, 3)]
-    notes = [n for n in notes if "Records" in n]
+    notes = [n for n in events.bodies(3) if "Records" in n]  # not S3's test event
     s3.delete_object(Bucket="uploads", Key="in/gone.bin")
     for note in notes:
         handler(note, None)

@@ -13,37 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from opentelemetry.trace import StatusCode
 
 import sdk
 from adapters.aws import lambda_handler
 from adapters.testing import aws as samples
-from tests.outputs.lambda_events import sqs_event
+from tests.support.sqs import Queue
 
 pytestmark = pytest.mark.servers
-
-
-def _queue(name: str) -> tuple[str, str]:
-    sqs = boto3.client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-    return url, arn["Attributes"]["QueueArn"]
-
-
-def _receive(url: str, count: int) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
-    messages: list[dict[str, Any]] = []
-    for _ in range(10):
-        messages += sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-            MessageAttributeNames=["All"], MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if len(messages) >= count:
-            break
-    assert len(messages) == count
-    return messages
 
 
 def _producer(count: int) -> Any:
@@ -56,11 +34,11 @@ def _producer(count: int) -> Any:
 
 
 def test_one_message_is_one_trace_from_producer_to_consumer(aws: Any, spans: Any) -> None:
-    url, arn = _queue("traced")
+    queue = Queue("traced")
     _producer(1)(samples.apigw_v2("POST", "/orders"), None)
     (produced,) = spans.all
     seen: list[Any] = []
-    lambda_handler(seen.append)(sqs_event(_receive(url, 1), arn), None)
+    lambda_handler(seen.append)(queue.lambda_event(queue.receive(1)), None)
     consumed = spans.all[-1]
     (record,) = spans.children(consumed)
     assert consumed.context.trace_id == produced.context.trace_id
@@ -71,10 +49,10 @@ def test_one_message_is_one_trace_from_producer_to_consumer(aws: Any, spans: Any
 
 
 def test_a_batch_links_each_record_to_its_producer(aws: Any, spans: Any) -> None:
-    url, arn = _queue("traced")
+    queue = Queue("traced")
     _producer(2)(samples.apigw_v2("POST", "/orders"), None)
     (produced,) = spans.all
-    lambda_handler(lambda message: None)(sqs_event(_receive(url, 2), arn), None)
+    lambda_handler(lambda message: None)(queue.lambda_event(queue.receive(2)), None)
     consumed = spans.all[-1]
     records = spans.children(consumed)
     assert consumed.attributes["messaging.batch.message_count"] == 2
@@ -90,7 +68,7 @@ def test_a_list_handler_links_each_record_and_marks_the_reported_one(aws: Any,
     """A ``list[Message]`` consumer: a span per record it was given, each linking
     the producer's span; the one it reports failed has the error status, and the
     queue keeps that message for redelivery."""
-    url, arn = _queue("traced-batch")
+    queue = Queue("traced-batch")
 
     def produce(request: Any) -> None:
         for n in range(2):
@@ -102,8 +80,8 @@ def test_a_list_handler_links_each_record_and_marks_the_reported_one(aws: Any,
     def consume(messages: list[sdk.Message]) -> list[sdk.Message]:
         return [m for m in messages if m.data == {"n": 1}]
 
-    received = _receive(url, 2)
-    answer = lambda_handler(consume)(sqs_event(received, arn), None)
+    received = queue.receive(2)
+    answer = lambda_handler(consume)(queue.lambda_event(received), None)
     (failed,) = answer["batchItemFailures"]
     records = spans.children(spans.all[-1])
     assert len(records) == 2
@@ -112,10 +90,9 @@ def test_a_list_handler_links_each_record_and_marks_the_reported_one(aws: Any,
         assert link.context.span_id == produced.context.span_id
     (marked,) = [r for r in records if r.status.status_code is StatusCode.ERROR]
     assert marked.attributes["messaging.message.id"] == failed["itemIdentifier"]
-    sqs = boto3.client("sqs")  # the event source mapping deletes what succeeded
     done = [m for m in received if m["MessageId"] != failed["itemIdentifier"]]
-    sqs.delete_message(QueueUrl=url, ReceiptHandle=done[0]["ReceiptHandle"])
-    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=next(
+    queue.delete(done)  # as the event source mapping does; the failed one comes back
+    queue.sqs.change_message_visibility(QueueUrl=queue.url, ReceiptHandle=next(
         m["ReceiptHandle"] for m in received if m not in done), VisibilityTimeout=0)
-    (again,) = _receive(url, 1)
+    (again,) = queue.receive(1)
     assert again["MessageId"] == failed["itemIdentifier"]
