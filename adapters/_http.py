@@ -170,6 +170,12 @@ class HTTPTrigger(Trigger):
     def encode(self, result: Rendered, raw: Any) -> Any:
         raise NotImplementedError
 
+    def route(self, context: Context) -> str | None:
+        """The route template the request was routed by (``http.route``), where the
+        platform knows it and the payload does not say it (Azure: the function's
+        binding); ``None`` by default."""
+        return None
+
     def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
         """The event ``fn`` gets for ``raw``: the decoded request, unless the provider
         gives a handler of another kind what it takes (Google Cloud: a Cloud

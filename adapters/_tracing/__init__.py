@@ -34,21 +34,23 @@ def invoke(trigger: Trigger, fn: Function[Any], raw: Any, context: Context,
     found = tracer()
     if found is None:
         return trigger.invoke(fn, raw, context, **options)
-    with traced(found, trigger.name, raw, context) as span:
+    with traced(found, trigger.name, raw, context, getattr(trigger, "route", None)) as span:
         result = trigger.invoke(fn, raw, context, **options)
         span.answer(result)
         return result
 
 
 @contextmanager
-def traced(found: Any, trigger: str, raw: Any, context: Context) -> Iterator[Any]:
+def traced(found: Any, trigger: str, raw: Any, context: Context,
+           route: Callable[[Context], str | None] | None = None) -> Iterator[Any]:
     """The invocation's span for ``raw``, delivered by ``trigger``; the object
-    yielded takes the answer (``answer(result)``: an HTTP status)."""
+    yielded takes the answer (``answer(result)``: an HTTP status). ``route`` gives
+    the ``http.route`` the payload does not say (an HTTP trigger's ``route``)."""
     from sdk.adapter import tracing_batch, tracing_invocation
 
     table = import_module(_TABLES[trigger.partition(".")[0]], __name__)
     row = table.CARRIERS.get(trigger, table.DEFAULT)
-    attributes = row.attributes(raw, context, trigger)
+    attributes = row.attributes(raw, context, trigger, route)
     name = row.span_name(attributes, context, trigger)
     batch = None if row.faas == "http" else tracing_batch(
         found, row.record_span_name(attributes), row.describer(attributes))

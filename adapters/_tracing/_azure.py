@@ -6,7 +6,8 @@ https://learn.microsoft.com/azure/azure-functions/functions-reference-python#con
 A Service Bus or Event Hubs message's producer: its ``Diagnostic-Id`` (or
 ``traceparent``) application property, which the Azure SDKs write
 (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-end-to-end-tracing).
-An HTTP span's ``http.route`` is the function's route template (``_azure_route``).
+An HTTP span's ``http.route`` is the function's route template, which the trigger
+reads from its binding (``adapters.azure.HTTP.route``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from sdk import Context
 
-from ._azure_route import route
 from ._carrier import Carrier, Headers, traceparent
 
 __all__ = ["CARRIERS", "DEFAULT", "parents"]
@@ -45,7 +45,7 @@ def _count(raw: Any) -> dict[str, Any]:
 
 #: Trigger name -> its row (every other trigger: ``DEFAULT``).
 CARRIERS: dict[str, Carrier] = {
-    "azure.http": Carrier("http", describe=_http, status=_status, route=route),
+    "azure.http": Carrier("http", describe=_http, status=_status),
     "azure.queue": Carrier("pubsub", describe=_count),
     "azure.servicebus": Carrier("pubsub", system="servicebus", describe=_count),
     "azure.event.hubs": Carrier("pubsub", system="eventhubs", describe=_count),

@@ -64,19 +64,16 @@ class Carrier:
     timer, other); ``system`` its ``messaging.system``; ``describe(raw)`` the
     delivery's attributes; ``record(event)`` a record's producer carrier;
     ``single(raw)`` the producer carrier of a one-message delivery (its parent when
-    the transport brings none); ``status(result)`` an HTTP answer's status code;
-    ``route(context)`` the ``http.route`` the payload does not say (Azure's binding)."""
+    the transport brings none); ``status(result)`` an HTTP answer's status code."""
 
-    __slots__ = ("describe", "faas", "record", "route", "single", "status", "system")
+    __slots__ = ("describe", "faas", "record", "single", "status", "system")
 
     def __init__(self, faas: str = "other", *, system: str | None = None,
                  describe: Describe | None = None,
                  record: Callable[[Any], Headers | None] = _event_carrier,
                  single: Callable[[Any], Headers | None] | None = None,
-                 status: Callable[[Any], int | None] = _no_status,
-                 route: Callable[[Context], str | None] | None = None) -> None:
+                 status: Callable[[Any], int | None] = _no_status) -> None:
         self.faas = faas
-        self.route = route
         self.system = system
         self.describe = describe
         self.record = record
@@ -88,8 +85,10 @@ class Carrier:
         """The span kind for the ``faas.trigger`` ``describe`` may have refined."""
         return _KIND[attributes["faas.trigger"]]
 
-    def attributes(self, raw: Any, context: Context, trigger: str) -> dict[str, Any]:
-        """The invocation span's attributes (``None`` values left out)."""
+    def attributes(self, raw: Any, context: Context, trigger: str,
+                   route: Callable[[Context], str | None] | None = None) -> dict[str, Any]:
+        """The invocation span's attributes (``None`` values left out); ``route``
+        gives ``http.route`` where ``describe`` found none in the payload."""
         found: dict[str, Any] = {
             "faas.trigger": self.faas, "faas.invocation_id": context.request_id,
             "faas.coldstart": context.cold_start, "faas.name": context.function_name,
@@ -104,8 +103,8 @@ class Carrier:
             # a malformed payload fails in the trigger, with its own error
             with suppress(AttributeError, KeyError, TypeError, ValueError, IndexError):
                 found.update(self.describe(raw))
-        if self.route is not None and found.get("http.route") is None:
-            found["http.route"] = self.route(context)
+        if route is not None and found.get("http.route") is None:
+            found["http.route"] = route(context)
         if found["faas.trigger"] in ("pubsub", "datasource"):
             found["messaging.operation.type"] = "process"
             found["messaging.operation.name"] = "process"

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from adapters._http import HTTPTrigger, QueryPairs, forwarded_client
-from sdk import Headers, HTTPRequest, Query
+from sdk import Context, Headers, HTTPRequest, Query
 from sdk.adapter import UNSET, Rendered
 from sdk.errors import ResponseEncodeError
 
@@ -208,6 +208,12 @@ class HTTP(HTTPTrigger):
 
     def request(self, raw: Any) -> HTTPRequest[Any]:
         return AzureRequest(raw, self.name, self.prefix)
+
+    def route(self, context: Context) -> str | None:
+        """The route template from the function's binding (``_route``)."""
+        from ._route import route
+
+        return route(context)
 
     def encode(self, result: Rendered, raw: Any) -> Any:
         for cookie in result.cookies:

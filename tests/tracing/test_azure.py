@@ -11,7 +11,7 @@ import azure.functions as func
 import pytest
 from opentelemetry.trace import SpanKind, StatusCode
 
-from adapters._tracing import _azure_route
+from adapters.azure import _route as azure_route
 from adapters.azure import bind
 from adapters.testing import azure
 from sdk import Message
@@ -140,7 +140,7 @@ FUNCTIONS = {f.get_function_name(): f.get_user_function() for f in app.get_funct
 def test_http_route_is_the_binding_template_under_the_prefix(
         spans: Any, monkeypatch: Any, prefix: str | None, function: str,
         route: str | None) -> None:
-    _azure_route._ROUTES.clear()  # read once per function: here once per case
+    azure_route._ROUTES.clear()  # read once per function: here once per case
     if prefix is not None:
         monkeypatch.setenv("POLYFN_AZURE_ROUTE_PREFIX", prefix)
     target = FUNCTIONS.get(function, bind(ignore))

@@ -4,6 +4,8 @@
   ``sdk/``, parsed with ``ast``), so the model never depends on a provider;
 * adapters import no private ``sdk._*`` module: what they need beyond the user
   model is listed in :mod:`sdk.adapter`;
+* the shared adapter layers (runner helpers, HTTP, tracing, output drivers) import
+  no provider package: the providers stand on them, never the other way round;
 * every trigger is listed in exactly one provider table, under a unique name.
 """
 
@@ -53,6 +55,26 @@ def test_adapters_import_no_private_sdk_module() -> None:
                  for path in sources("adapters") for name in imports(path)
                  if name.startswith("sdk._") and not name.startswith("sdk.__")
                  and str(path.relative_to(PROJECT_ROOT)) not in PENDING}
+    assert offenders == {}
+
+
+#: The shared adapter layers the triggers and entry points stand on (the runner's
+#: helpers, HTTP, time, context, base64, tracing, output drivers).
+SHARED_LAYERS = ("_base64.py", "_batch.py", "_context.py", "_http.py", "_time.py",
+                 "_trigger.py", "_tracing", "_outputs")
+PROVIDER_PACKAGES = ("aws", "azure", "gcp", "cloudevents")
+
+
+def test_the_shared_adapter_layers_import_no_provider_package() -> None:
+    """Below the providers, nothing reaches back up into one: a provider's own rule
+    (Azure's route template, say) lives in its package and is handed down (an HTTP
+    trigger's ``route``), never imported by the layer that calls it."""
+    paths = [path for path in sources("adapters")
+             if path.relative_to(PROJECT_ROOT / "adapters").parts[0] in SHARED_LAYERS]
+    assert len(paths) > len(SHARED_LAYERS)
+    offenders = {str(path.relative_to(PROJECT_ROOT)): name for path in paths
+                 for name in imports(path)
+                 if name.split(".")[:2] in (["adapters", p] for p in PROVIDER_PACKAGES)}
     assert offenders == {}
 
 

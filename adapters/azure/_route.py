@@ -1,4 +1,5 @@
-"""``http.route`` on Azure: the route template of the function's HTTP trigger.
+"""``http.route`` on Azure: the route template of the function's HTTP trigger
+(:meth:`HTTP.route <adapters.azure._http.HTTP.route>`, which a tracing span reads).
 
 A ``func.HttpRequest`` carries the route's values (``route_params``), not its
 template; the template is in the trigger binding the ``func.FunctionApp``
@@ -36,8 +37,8 @@ def route(context: Context) -> str | None:
 
 
 def _template(name: str) -> str | None:
-    from adapters.azure import HTTP
-    from adapters.azure._entity import trigger_named
+    from ._entity import trigger_named
+    from ._http import HTTP
 
     trigger = trigger_named(name)
     if trigger is None or getattr(trigger, "get_binding_name", lambda: "")() != "httpTrigger":
