@@ -210,10 +210,11 @@ class HTTP(HTTPTrigger):
         return AzureRequest(raw, self.name, self.prefix)
 
     def route(self, context: Context) -> str | None:
-        """The route template from the function's binding (``_route``)."""
+        """The route template from the function's binding (``_route``), under the
+        route prefix as the host reads it then."""
         from ._route import route
 
-        return route(context)
+        return route(context, _route_prefix)
 
     def encode(self, result: Rendered, raw: Any) -> Any:
         for cookie in result.cookies:

@@ -16,6 +16,7 @@ A function not registered through a ``FunctionApp`` (function.json) has no route
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sdk import Context
@@ -26,19 +27,19 @@ __all__ = ["route"]
 _ROUTES: dict[str, str | None] = {}
 
 
-def route(context: Context) -> str | None:
-    """The route template of the function ``context`` is an invocation of."""
+def route(context: Context, prefix: Callable[[], str]) -> str | None:
+    """The route template of the function ``context`` is an invocation of, under
+    the route prefix (``prefix()``, read with the template)."""
     name = context.function_name
     if not name:
         return None
     if name not in _ROUTES:
-        _ROUTES[name] = _template(name)
+        _ROUTES[name] = _template(name, prefix)
     return _ROUTES[name]
 
 
-def _template(name: str) -> str | None:
+def _template(name: str, prefix: Callable[[], str]) -> str | None:
     from ._entity import trigger_named
-    from ._http import HTTP
 
     trigger = trigger_named(name)
     if trigger is None or getattr(trigger, "get_binding_name", lambda: "")() != "httpTrigger":
@@ -48,5 +49,5 @@ def _template(name: str) -> str | None:
         template = name  # the host's default route
     if not isinstance(template, str):
         return None
-    path, prefix = template.strip("/"), HTTP().prefix
-    return f"{prefix}/{path}" if path else prefix or "/"
+    path, root = template.strip("/"), prefix()
+    return f"{root}/{path}" if path else root or "/"
