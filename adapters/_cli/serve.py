@@ -1,7 +1,7 @@
 """``polyfn serve MODULE:HANDLER [--port 8080] [--host 127.0.0.1] ...``: the local dev server.
 
-waitress serves the WSGI app of ``adapters._local`` (routes documented there and in
-``--help``; why waitress and its limits: ``adapters/_local/_server.py``). The server
+waitress serves the WSGI app of ``adapters._cli._local`` (routes documented there and in
+``--help``; why waitress and its limits: ``adapters/_cli/_local/_server.py``). The server
 library is the ``serve`` extra: without it the command says so in one line. Bad
 options, a bad ``MODULE:HANDLER``, an unknown host or a port already in use are
 exit code 2 with one line; Ctrl-C (or SIGTERM) stops the server and exits 0.
@@ -78,7 +78,7 @@ class ServeCommand:
 
     def run(self, args: argparse.Namespace) -> int:
         _require_server_library()
-        from adapters._local import INVOKE, EventLog, ServerOptions, build_server, dev_app
+        from adapters._cli._local import INVOKE, EventLog, ServerOptions, build_server, dev_app
 
         handler = load_handler(args.handler)
         sock, address = listen(args.host, args.port)

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from adapters._cli._local import EventLog, dev_app
 from adapters._cli.handlers import WatchedHandler, load_handler
 from adapters._cli.options import size
-from adapters._local import EventLog, dev_app
 from adapters.cli import main
 from sdk import HTTPRequest
 from tests.support.imports import loaded_by, top_level

@@ -185,7 +185,7 @@ def test_the_testing_helpers_sit_below_the_cli() -> None:
     """The CLI uses the factories (``polyfn samples``); they never use the CLI."""
     offenders = {str(path.relative_to(PROJECT_ROOT)): name
                  for path in sources("adapters/testing") for name in imports(path)
-                 if name.startswith("adapters._cli") or name.startswith("adapters._local")}
+                 if name.startswith("adapters._cli")}
     assert offenders == {}
 
 

@@ -85,9 +85,9 @@ def test_gcp_takes_the_front_ends_entry_not_remote_addr() -> None:
 def _served(url: str, monkeypatch: pytest.MonkeyPatch, redact: str | None) -> str:
     from werkzeug.test import Client
 
+    from adapters._cli._local import _app
+    from adapters._cli._local._log import EventLog
     from adapters._cli.handlers import WatchedHandler
-    from adapters._local import _app
-    from adapters._local._log import EventLog
 
     if redact is None:
         monkeypatch.delenv("POLYFN_LOG_REDACT", raising=False)

@@ -17,9 +17,9 @@ Routes, by path and headers only (never by sniffing the body):
   trigger ``local.http``) answered as on Google Cloud's HTTP path.
 
 Every uniform event the handler receives is logged on stderr in one line, and
-every request with its status (``_log.py``). Imported only by the CLI, once it has
-checked that the ``serve`` extra is installed: it loads waitress, werkzeug and the
-adapters it serves.
+every request with its status (``_log.py``). Imported only by ``polyfn serve``
+(``adapters/_cli/serve.py``), once it has checked that the ``serve`` extra is
+installed: it loads waitress, werkzeug and the adapters it serves.
 """
 
 from __future__ import annotations
