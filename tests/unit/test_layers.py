@@ -189,6 +189,16 @@ def test_the_testing_helpers_sit_below_the_cli() -> None:
     assert offenders == {}
 
 
+def test_only_polyfn_serve_imports_the_dev_server() -> None:
+    """The dev server (``adapters/_cli/_local``) is part of the CLI, built from its
+    pieces, and reached only through ``polyfn serve``: nothing else depends on it
+    (it loads waitress), and no CLI piece it uses reaches back into it."""
+    importers = {str(path.relative_to(PROJECT_ROOT)) for path in sources("adapters")
+                 if "_local" not in path.parts for name in imports(path)
+                 if name.startswith("adapters._cli._local")}
+    assert importers == {"adapters/_cli/serve.py"}
+
+
 def _module_of(name: str) -> str | None:
     """The sdk module (``sdk._event``, ``sdk._idempotency``) a dotted name lives in."""
     parts = name.split(".")
