@@ -5,8 +5,9 @@
 * ``ci`` (``POLYFN_FUZZ_PROFILE=ci``, which ``.ci/run`` sets): the full count
   (``tests/property/test_entry_points_fuzz.py`` checks that at least 100,000
   mutated payloads went through the entry points), **derandomized**: the same
-  payloads on every run (with the hypothesis version the dev extra pins), so CI
-  gates on a known set and a red CI run is a regression, not a new find.
+  payloads on every run (with the hypothesis version the dev extra pins; each fuzz
+  test's seed is pinned in ``CI_SEEDS``, so editing a test's body keeps its set), so
+  CI gates on a known set and a red CI run is a regression, not a new find.
 * ``explore`` (``POLYFN_FUZZ_PROFILE=explore``): the ci count with fresh seeds every
   run: how new inputs are found (run it before a release, or in a loop overnight;
   ``--hypothesis-seed=N`` replays one). A find becomes a regression test.
