@@ -25,6 +25,7 @@ import sdk
 from sdk import IdempotencyInProgressError, Message
 from sdk._idempotency._async import InThreads, async_store
 from sdk.idempotency import COMPLETED, IN_PROGRESS, IdempotencyRecord
+from tests.support.concurrency import Ticker
 
 pytestmark = pytest.mark.servers
 
@@ -129,24 +130,13 @@ def test_the_loop_keeps_running_while_the_store_is_waited_for(
     asyncio.run(_warm(aio))  # import, client, connection: not what is measured
 
     async def claim_while_stalled() -> tuple[int, float, Any]:
-        ticks = 0
-        stop = asyncio.Event()
-
-        async def tick() -> None:
-            nonlocal ticks
-            while not stop.is_set():
-                ticks += 1
-                await asyncio.sleep(0.01)
-
-        ticker = asyncio.create_task(tick())
-        await asyncio.sleep(0)
-        _stall(server.process.pid, STALL)
-        started, before = time.monotonic(), ticks
-        found = await aio.aput_if_absent(record("fn.c#stalled", 30), time.time())
-        took = time.monotonic() - started
-        during = ticks - before
-        stop.set()
-        await ticker
+        async with Ticker(pause=0.01) as ticker:
+            await asyncio.sleep(0)
+            _stall(server.process.pid, STALL)
+            started, before = time.monotonic(), ticker.ticks
+            found = await aio.aput_if_absent(record("fn.c#stalled", 30), time.time())
+            took = time.monotonic() - started
+            during = ticker.ticks - before
         return during, took, found
 
     during, took, found = asyncio.run(claim_while_stalled())

@@ -26,6 +26,7 @@ from sdk import (
     ResponseEncodeError,
 )
 from sdk.idempotency import COMPLETED, IN_PROGRESS, IdempotencyRecord, MemoryStore
+from tests.support.concurrency import at_once
 
 from ._events import LambdaContext, failed_ids, sqs_event, sqs_record
 
@@ -183,8 +184,6 @@ def test_a_duplicate_while_in_progress_fails_retryably_and_never_runs_twice() ->
 
 def test_many_threads_at_once_run_the_handler_once() -> None:
     runs: list[str] = []
-    gate = threading.Barrier(16)
-    outcomes: list[str] = []
 
     @sdk.idempotent(store=MemoryStore())
     def handle(event: Message[Any]) -> str:
@@ -193,19 +192,8 @@ def test_many_threads_at_once_run_the_handler_once() -> None:
         return "done"
 
     fn = sdk.function(handle)
-
-    def attempt() -> None:
-        gate.wait()
-        try:
-            outcomes.append(fn.call(message(1), ctx()))
-        except IdempotencyInProgressError:
-            outcomes.append("in progress")
-
-    threads = [threading.Thread(target=attempt) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(16, lambda: fn.call(message(1), ctx()),
+                       refused=IdempotencyInProgressError)
     assert runs == ["m1"]
     assert outcomes.count("done") >= 1 and len(outcomes) == 16
 

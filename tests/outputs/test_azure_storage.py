@@ -14,6 +14,7 @@ from azure.storage.queue import BinaryBase64DecodePolicy, QueueClient
 import sdk
 from tests.outputs.azure_events import capture, queue_trigger_input
 from tests.support import azure_inputs as inputs
+from tests.support.concurrency import Ticker
 from tests.support.servers.azurite import Azurite, unique
 
 pytestmark = pytest.mark.servers
@@ -210,18 +211,9 @@ def test_queue_send_async_keeps_the_loop_running(azurite: Azurite) -> None:
     orders = sdk.destination(f"azure-queue://{queue.queue_name}")
 
     async def main() -> tuple[list[str], int]:
-        ticks = 0
-
-        async def tick() -> None:
-            nonlocal ticks
-            while True:
-                ticks += 1
-                await asyncio.sleep(0)
-
-        ticker = asyncio.create_task(tick())
-        ids = await asyncio.gather(*(orders.send_async({"n": n}) for n in range(5)))
-        ticker.cancel()
-        return list(ids), ticks
+        async with Ticker() as ticker:
+            ids = await asyncio.gather(*(orders.send_async({"n": n}) for n in range(5)))
+        return list(ids), ticker.ticks
 
     ids, ticks = asyncio.run(main())
     assert ticks > 5  # the loop ran while the sends were in flight

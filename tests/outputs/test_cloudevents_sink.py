@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 import sdk
 from adapters.cloudevents import wsgi_app
+from tests.support.concurrency import Ticker
 
 
 @pytest.fixture
@@ -72,21 +73,13 @@ def test_send_async_does_not_block_the_loop(sink: tuple[str, list[Any]]) -> None
     import asyncio
 
     url, seen = sink
-    ticks = 0
 
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
+    async def main() -> tuple[list[str], sdk.SendResult, int]:
+        async with Ticker() as ticker:
+            ids = await asyncio.gather(*(sdk.destination(url).send_async({"n": i})
+                                         for i in range(5)))
+            result = await sdk.destination(url).send_many_async([{"n": 9}])
+        return list(ids), result, ticker.ticks
 
-    async def main() -> tuple[list[str], sdk.SendResult]:
-        ticker = asyncio.ensure_future(tick())
-        ids = await asyncio.gather(*(sdk.destination(url).send_async({"n": i})
-                                     for i in range(5)))
-        result = await sdk.destination(url).send_many_async([{"n": 9}])
-        ticker.cancel()
-        return list(ids), result
-
-    ids, result = asyncio.run(main())
+    ids, result, ticks = asyncio.run(main())
     assert len(set(ids)) == 5 and result.ok and len(seen) == 6 and ticks > 1
