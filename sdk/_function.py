@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 from ._context import Context
 from ._event import Event
 from ._kinds import Change
-from ._validator import Validator
+from ._validator import validator
 from .errors import ConfigurationError, WrongKindError
 
 __all__ = ["Function", "as_function", "function"]
@@ -102,7 +102,7 @@ class Function(Generic[F]):
         hints = _resolve_hints(fn)
         annotation = hints.get(positional[0], _EMPTY)
         self.kind, model, self.batch = _split(annotation, self.name)
-        self.validator = Validator(model) if model is not None else None
+        self.validator = validator(model) if model is not None else None
         # Nothing to prepare but the kind check (no model, prepare not overridden).
         self._plain = self.validator is None and type(self).prepare is Function.prepare
         # Whether a Change (whose new/old images are validated too) can reach it.

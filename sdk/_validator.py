@@ -98,8 +98,13 @@ _VALIDATORS: dict[Any, Validator] = {}
 
 
 def validator(model: Any) -> Validator:
-    """The validator for ``model``, built once per model (for ``Event.parse``)."""
-    found = _VALIDATORS.get(model)
+    """The validator for ``model``, built once per model: handlers declaring it and
+    ``Event.parse`` share one. A model that cannot be a dict key (an ``Annotated``
+    with unhashable metadata) gets a validator of its own."""
+    try:
+        found = _VALIDATORS.get(model)
+    except TypeError:
+        return Validator(model)
     if found is None:
         found = _VALIDATORS[model] = Validator(model)
     return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from pydantic import BaseModel
@@ -198,3 +198,30 @@ def test_a_model_completed_after_decoration_validates() -> None:
     with pytest.raises(DataValidationError) as info:
         direct.validate(sdk.Message(provider="p", trigger="t", payload='{"n": "x"}'))
     assert info.value.errors[0]["loc"] == ("n",)
+
+
+def test_handlers_of_one_model_share_its_validator() -> None:
+    @sdk.function
+    def first(event: Message[Order]) -> Order:
+        return event.data
+
+    @sdk.function
+    def second(event: Event[Order]) -> Order:
+        return event.data
+
+    assert first.validator is not None and first.validator is second.validator
+    assert first.call(_msg(b'{"id": 2}'), CTX) == second.call(_msg(b'{"id": 2}'), CTX)
+
+
+Unhashable = Annotated[int, {"note": "a dict is no dict key"}]
+
+
+def test_a_model_that_is_no_dict_key_gets_its_own_validator() -> None:
+    with pytest.raises(TypeError):
+        hash(Unhashable)
+
+    @sdk.function
+    def handle(event: Message[Unhashable]) -> int:
+        return event.data  # type: ignore[no-any-return]
+
+    assert handle.call(_msg(b"41"), CTX) == 41
