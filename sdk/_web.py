@@ -28,8 +28,8 @@ from ._http import HTTPRequest
 from ._response import Rendered
 from .errors import ConfigurationError
 
-__all__ = ["AppBridge", "asgi_headers", "header_bytes", "header_pairs", "origin", "query_string",
-           "request_path"]
+__all__ = ["AppBridge", "asgi_headers", "header_bytes", "header_pairs", "map_headers", "origin",
+           "query_string", "request_path", "sent_fields"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 #: Query names and values that urlencode leaves as they are.
@@ -152,6 +152,23 @@ def asgi_headers(request: HTTPRequest[Any]
         return [(_latin1(name), _latin1(value)) for name, value in pairs], proto, addressed
 
 
+def sent_fields(request: HTTPRequest[Any]) -> tuple[list[tuple[bytes, bytes]], str,
+                                                    tuple[str, int] | None, str,
+                                                    str | None] | None:
+    """(:func:`asgi_headers`, query string, client address) from what the request's
+    view found in its payload (``HTTPRequest._sent_scope``), by the same rules
+    as from its fields; None when the view has none or the map is not plain
+    ASCII (:func:`map_headers`)."""
+    sent = request._sent_scope()
+    if sent is None:
+        return None
+    single, query, address = sent
+    found = map_headers(request, single)
+    if found is None:
+        return None
+    return found[0], found[1], found[2], query, address
+
+
 def map_headers(request: HTTPRequest[Any], single: dict[str, Any]
                 ) -> tuple[list[tuple[bytes, bytes]], str, tuple[str, int] | None] | None:
     """:func:`asgi_headers` of a request whose headers are ``single``, the
@@ -181,7 +198,9 @@ def map_headers(request: HTTPRequest[Any], single: dict[str, Any]
     else:
         get, sent = request.headers.get, b"cookie" in names
     if not sent:  # the payload may carry the cookies apart
-        out.extend((b"cookie", _latin1(v)) for v in request._read_cookie_header())
+        apart = request._read_cookie_header()
+        if apart:
+            out.extend((b"cookie", _latin1(v)) for v in apart)
     proto, addressed = _origin_of(request, get("host"), get("x-forwarded-proto"),
                                   get("x-forwarded-port"))
     return out, proto, addressed
