@@ -2,7 +2,10 @@
 polyfn HTTP handler, so it runs through every provider's HTTP entry point.
 
 https://asgi.readthedocs.io/en/latest/specs/www.html — the scope is built from
-the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request:
+the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request;
+headers, query and client straight from the provider's payload where the request's
+view has them there as the scope wants them (``HTTPRequest._sent_scope``: HTTP API
+and function URLs), by the same rules:
 
 * ``path`` is the path the client requested (``root_path`` + the route path), as
   uvicorn gives it and Starlette and Django strip again; ``root_path`` is the
