@@ -2,7 +2,10 @@
 polyfn HTTP handler, so it runs through every provider's HTTP entry point.
 
 https://asgi.readthedocs.io/en/latest/specs/www.html — the scope is built from
-the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request:
+the uniform :class:`~sdk.HTTPRequest` (``sdk._web`` says how), one per request;
+headers, query and client straight from the provider's payload where the request's
+view has them there as the scope wants them (``HTTPRequest._sent_scope``: HTTP API
+and function URLs), by the same rules:
 
 * ``path`` is the path the client requested (``root_path`` + the route path), as
   uvicorn gives it and Starlette and Django strip again; ``root_path`` is the
@@ -32,7 +35,7 @@ from ._context import Context
 from ._http import HTTPRequest
 from ._lifespan import Lifespan
 from ._response import Rendered
-from ._web import AppBridge, asgi_headers, query_string, request_path
+from ._web import AppBridge, asgi_headers, query_string, request_path, sent_fields
 from .errors import ConfigurationError
 
 __all__ = ["ASGIHandler", "asgi"]
@@ -47,12 +50,21 @@ _SAFE = "/:@!$&'()*+,;=-._~"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z").match
 
 
-def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[str, Any]:
-    """The ASGI HTTP connection scope for ``request``."""
+def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None, *,
+               sent: bool = True) -> dict[str, Any]:
+    """The ASGI HTTP connection scope for ``request``: headers, query and client
+    read from the provider's payload where the request's view has them there
+    (``HTTPRequest._sent_scope``, ``sdk._web.sent_fields``), else (or with
+    ``sent=False``: the tests compare the two) from the request's fields."""
     root, path = request_path(request)
     full = root + path if root else path
-    headers, proto, addressed = asgi_headers(request)
-    address = request.source_ip
+    found = sent_fields(request) if sent else None
+    if found is None:
+        headers, proto, addressed = asgi_headers(request)
+        query = query_string(request)
+        address = request.source_ip
+    else:
+        headers, proto, addressed, query, address = found
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": _SPEC},
@@ -61,7 +73,7 @@ def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None) -> dict[
         "scheme": proto,
         "path": full,
         "raw_path": (full if _PLAIN_PATH(full) else quote(full, safe=_SAFE)).encode("ascii"),
-        "query_string": query_string(request).encode("ascii"),
+        "query_string": query.encode("ascii"),
         "root_path": root,
         "headers": headers,
         "client": (address, 0) if address else None,
@@ -112,8 +124,11 @@ class _Cycle:
             body = message.get("body")
             if body:
                 self.chunks.append(bytes(body))
-            if not message.get("more_body", False):
-                self.complete()
+            if not message.get("more_body", False):  # complete
+                self.offset = None
+                self.finished = True
+                if self.done is not None:
+                    self.done.set()
         elif kind == "http.response.start":
             if self.status is not None:
                 raise RuntimeError("the app sent http.response.start twice")
@@ -125,12 +140,6 @@ class _Cycle:
                     cookies.append(value.decode("latin-1"))
                 else:
                     headers.append((key, value.decode("latin-1")))
-
-    def complete(self) -> None:
-        self.offset = None
-        self.finished = True
-        if self.done is not None:
-            self.done.set()
 
     def rendered(self) -> Rendered:
         if not self.finished or self.status is None:

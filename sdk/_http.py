@@ -204,6 +204,14 @@ class HTTPRequest(Event[T]):
         (``None``: only the parsed :attr:`query` is known)."""
         return None
 
+    def _sent_scope(self) -> tuple[dict[str, Any], str, str | None] | None:
+        """(header map, query string, client address) as the provider's payload holds
+        them, for a view that has them there: a map of one value per name, the
+        query as sent, the measured address. The web bridges (``sdk._web``) then
+        read them without building :attr:`headers`; ``None`` (the default): they
+        read the fields above."""
+        return None
+
     def _read_cookie_header(self) -> list[str]:
         """``Cookie`` header values a payload carries apart from its headers (HTTP
         API 2.0's ``cookies``), for web apps that parse the header themselves."""

@@ -34,6 +34,9 @@ __all__ = ["loop", "run"]
 
 T = TypeVar("T")
 
+_ident = threading.get_ident
+_running_loop = asyncio._get_running_loop
+
 
 class _Runner:
     """The process's loop and who is running it."""
@@ -47,23 +50,33 @@ class _Runner:
         self.drained = asyncio.Event()
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
-        with self.mutex:
+        mutex = self.mutex
+        mutex.acquire()  # and release in ``finally``: ``with`` costs more, every request
+        try:
             host = not self.running
             if host:
-                self.running, self.host = True, threading.get_ident()
-            elif self.host == threading.get_ident():  # a signal handler inside the loop
+                self.running, self.host = True, _ident()
+            elif self.host == _ident():  # a signal handler inside the loop
                 coro.close()
                 raise RuntimeError("the event loop is running in this very thread")
             else:  # scheduled while the host cannot leave (it needs the mutex to)
                 self.guests += 1
                 future = asyncio.run_coroutine_threadsafe(self._guest(coro), self.loop)
+        finally:
+            mutex.release()
         if not host:
             return future.result(timeout)
         try:
             return self.loop.run_until_complete(asyncio.wait_for(coro, timeout)
                                                 if timeout is not None else coro)
         finally:
-            self._serve_guests()
+            mutex.acquire()
+            if self.guests:
+                mutex.release()
+                self._serve_guests()
+            else:  # none (Lambda: one request at a time): leave at once
+                self.running = False
+                mutex.release()
 
     async def _guest(self, coro: Coroutine[Any, Any, T]) -> T:
         try:
@@ -120,7 +133,7 @@ def loop() -> asyncio.AbstractEventLoop:
 def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """Run ``coro`` on the process's loop and return its result (or raise)."""
     runner = _runner[0] if _runner else _current()
-    if asyncio._get_running_loop() is None:
+    if _running_loop() is None:
         return runner.run(coro, timeout)
     out: list[Any] = []
 

@@ -28,8 +28,8 @@ from ._http import HTTPRequest
 from ._response import Rendered
 from .errors import ConfigurationError
 
-__all__ = ["AppBridge", "asgi_headers", "header_bytes", "header_pairs", "origin", "query_string",
-           "request_path"]
+__all__ = ["AppBridge", "asgi_headers", "header_bytes", "header_pairs", "map_headers", "origin",
+           "query_string", "request_path", "sent_fields"]
 
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 #: Query names and values that urlencode leaves as they are.
@@ -140,29 +140,9 @@ def asgi_headers(request: HTTPRequest[Any]
     headers = request.headers
     single = headers._single
     if single.__class__ is dict and single and headers._multi is None and headers._pairs is None:
-        keys: str | None
-        try:
-            keys, texts = "\n".join(single), "\n".join(single.values())
-        except TypeError:  # a value that is not text: the index says what is wrong
-            keys = texts = None
-        last = len(single) - 1
-        if (keys is not None and texts is not None and keys.isascii() and texts.isascii()
-                and keys.count("\n") == last and texts.count("\n") == last):
-            names = _NAMES.get(keys)
-            if names is None:
-                names = _remember(_NAMES, keys, keys.lower().encode().split(b"\n"))
-            out = list(zip(names, texts.encode().split(b"\n"), strict=True))
-            get: Callable[[str], str | None]
-            if keys.islower():  # as HTTP APIs send them: the map's own keys are exact
-                get = single.get
-                sent = "cookie" in single
-            else:
-                get, sent = headers.get, b"cookie" in names
-            if not sent:  # the payload may carry the cookies apart
-                out.extend((b"cookie", _latin1(v)) for v in request._read_cookie_header())
-            proto, addressed = _origin_of(request, get("host"), get("x-forwarded-proto"),
-                                          get("x-forwarded-port"))
-            return out, proto, addressed
+        found = map_headers(request, single)
+        if found is not None:
+            return found
     proto, addressed = origin(request)
     pairs = header_pairs(request)
     try:
@@ -172,8 +152,63 @@ def asgi_headers(request: HTTPRequest[Any]
         return [(_latin1(name), _latin1(value)) for name, value in pairs], proto, addressed
 
 
-#: Header names as sent, joined -> their lower-case bytes (bounded: cleared when full).
-_NAMES: dict[str, list[bytes]] = {}
+def sent_fields(request: HTTPRequest[Any]) -> tuple[list[tuple[bytes, bytes]], str,
+                                                    tuple[str, int] | None, str,
+                                                    str | None] | None:
+    """(:func:`asgi_headers`, query string, client address) from what the request's
+    view found in its payload (``HTTPRequest._sent_scope``), by the same rules
+    as from its fields; None when the view has none or the map is not plain
+    ASCII (:func:`map_headers`)."""
+    sent = request._sent_scope()
+    if sent is None:
+        return None
+    single, query, address = sent
+    found = map_headers(request, single)
+    if found is None:
+        return None
+    return found[0], found[1], found[2], query, address
+
+
+def map_headers(request: HTTPRequest[Any], single: dict[str, Any]
+                ) -> tuple[list[tuple[bytes, bytes]], str, tuple[str, int] | None] | None:
+    """:func:`asgi_headers` of a request whose headers are ``single``, the
+    platform's map of one value per name (HTTP API, function URLs, Azure); None
+    when a name or value is not ASCII text or holds a line break (then the
+    general way reads them)."""
+    try:
+        keys, texts = "\n".join(single), "\n".join(single.values())
+    except TypeError:  # a value that is not text: the index says what is wrong
+        return None
+    if not texts.isascii():
+        return None
+    shape = _NAMES.get(keys)
+    if shape is None:
+        if not keys.isascii() or keys.count("\n") != len(single) - 1:
+            return None
+        shape = _remember(_NAMES, keys, (keys.lower().encode().split(b"\n"), keys.islower()))
+    names, exact = shape
+    values = texts.encode().split(b"\n")
+    if len(values) != len(names):  # a value holding a line break
+        return None
+    out = list(zip(names, values))  # noqa: B905 (lengths equal: checked; a keyword costs)
+    get: Callable[[str], str | None]
+    if exact:  # as HTTP APIs send them: the map's own keys are exact
+        get = single.get
+        sent = "cookie" in single
+    else:
+        get, sent = request.headers.get, b"cookie" in names
+    if not sent:  # the payload may carry the cookies apart
+        apart = request._read_cookie_header()
+        if apart:
+            out.extend((b"cookie", _latin1(v)) for v in apart)
+    proto, addressed = _origin_of(request, get("host"), get("x-forwarded-proto"),
+                                  get("x-forwarded-port"))
+    return out, proto, addressed
+
+
+#: Header names as sent, joined -> (their lower-case bytes, whether they were
+#: lower-case already): worked out once per client shape (bounded: cleared when full).
+_NAMES: dict[str, tuple[list[bytes], bool]] = {}
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:

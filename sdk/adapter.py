@@ -17,6 +17,12 @@ Lazy fields (``sdk._fields``): ``UNSET`` (the one sentinel: a value not worked
     ``_read_*`` method a view overrides), ``field_group`` (several fields a view
     reads from its payload at once); ``declared`` (marks a kind's ``__init__`` as
     the declaration its constructor is generated from, ``sdk._event``).
+Views over a payload (``sdk._http.HTTPRequest``): a view overrides the ``_read_*``
+    readers of the lazy fields, and ``_sent_scope`` when its payload holds the web
+    bridges' fields as they want them (a map of one value per header name, the
+    query string as sent, the measured client address): ``sdk.asgi`` then builds
+    the scope from those, by the same rules (``sdk._web.sent_fields``), without
+    building the headers' index; ``None`` (the default) and it reads the fields.
 JSON form (``sdk._jsonform``):
     ``dumps`` (compact JSON of any handler value), ``jsonable``, ``iso`` (RFC 3339
     text of an aware time).

@@ -271,6 +271,15 @@ class V2Request(HTTPRequest[Any], PayloadView):
             raise EventDecodeError(self.trigger, "cookies must be a list", keys=["cookies"])
         return parse_cookie_header(sent) if sent else super()._read_cookies()
 
+    def _sent_scope(self) -> tuple[dict[str, Any], str, str | None] | None:
+        # The web bridges' fields straight from the payload (unless the headers were
+        # read, and maybe set, already): the header map, the query as sent, the address.
+        headers = self.raw.get("headers")
+        if self._headers is not UNSET or not headers or headers.__class__ is not dict:
+            return None
+        query = self.query_string()
+        return None if query is None else (headers, query, self.source_ip)
+
     def query_string(self) -> str | None:
         # rawQueryString unless a hand-written test event carries only the map.
         text = self.raw.get("rawQueryString")

@@ -279,3 +279,54 @@ def test_formats_with_one_value_per_header_refuse_several_cookies(make: Any) -> 
     status, _, body = send(handler("fastapi"), "/cookies")
     assert status == 500 and b"could not be encoded" in body
     assert send(handler("fastapi"), "/binary")[::2] == (200, webapps.PNG)
+
+
+def _headers(raw: dict[str, Any]) -> dict[str, Any]:
+    headers = raw["headers"] = raw.get("headers") or {}
+    return headers
+
+
+#: What a client may send that the payload's own header map carries differently:
+#: each variant of each AWS HTTP sample must reach the app the same either way.
+_VARIANTS: dict[str, Any] = {
+    "as sent": lambda raw: None,
+    "names in capitals": lambda raw: raw.update(
+        headers={k.title(): v for k, v in (raw.get("headers") or {}).items()}),
+    "a non-ASCII value": lambda raw: _headers(raw).update({"x-name": "Zoë"}),
+    "a line break in a value": lambda raw: _headers(raw).update(
+        {"x-nl": "a\nb"}),
+    "a number value": lambda raw: _headers(raw).update({"x-n": 5}),
+    "no headers": lambda raw: raw.pop("headers", None),
+    "a cookie header": lambda raw: _headers(raw).update({"cookie": "a=1"}),
+    "cookies apart": lambda raw: raw.update(cookies=["x=1", "y=2"]),
+    "no query string": lambda raw: raw.pop("rawQueryString", None),
+}
+
+
+@pytest.mark.parametrize("variant", list(_VARIANTS))
+@pytest.mark.parametrize("path", AWS_HTTP)
+def test_the_scope_read_from_the_payload_is_the_scope_read_from_the_request(
+        path: Path, variant: str) -> None:
+    """HTTP API and function URL views give the ASGI bridge their payload's header
+    map, query and address (``HTTPRequest._sent_scope``): the scope must be the
+    one built from the request's fields, for every sample and variant."""
+    from sdk._asgi import http_scope
+    from sdk._web import sent_fields
+
+    raw = load(path)
+    _VARIANTS[variant](raw)
+
+    def scope(sent: bool) -> Any:
+        (request,) = aws.decode(json.loads(json.dumps(raw)))
+        try:
+            return http_scope(request, None, sent=sent)
+        except sdk.EventDecodeError as exc:  # a number header value: the same 400 either way
+            return str(exc)
+
+    assert scope(True) == scope(False)
+    if (variant == "as sent" and path.parent.name in ("apigw-v2", "function-url")
+            and all(k.islower() for k in raw.get("headers") or {"X": ""})
+            and (raw.get("rawQueryString") or not raw.get("queryStringParameters"))):
+        # (a hand-written event with only the query map: the request's way rebuilds it)
+        (request,) = aws.decode(raw)
+        assert sent_fields(request) is not None  # the payload's way was taken

@@ -1,0 +1,102 @@
+"""Executed instructions per call, counted by valgrind's callgrind:
+``python -m benchmarks.instructions [SCENARIO ...] [--calls N]``.
+
+CPU time on a shared machine swings by more than the microseconds a bridge's
+overhead differs by; an instruction count does not move with load. Each side of a
+scenario (polyfn, its peers, its floor) runs in its own interpreter under
+``valgrind --tool=callgrind``, twice: ``N`` calls and ``3N`` calls after the same
+set-up and warm-up, with ``PYTHONHASHSEED=0`` so both runs hash alike. The
+difference of the two totals over ``2N`` calls is the per-call count, with the
+interpreter's start, the imports and the set-up cancelled out. The callables are
+the ones the CPU-time benchmarks time (a fresh event per call, GC on).
+
+Scenarios are named ``module:ATTRIBUTE`` of ``benchmarks`` (default: both web-app
+scenarios, ``webapp:SCENARIO webapp:AZURE``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["count", "main"]
+
+#: One side, run under callgrind: ``calls`` calls after set-up and a warm-up.
+_RUN = """
+import importlib, sys
+module, attr, role, calls = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+scenario = getattr(importlib.import_module("benchmarks." + module), attr)
+impl = dict((impl.name, impl) for _, impl in scenario.impls())[role]
+fn = impl.setup()
+for _ in range(20):
+    fn()
+for _ in range(calls):
+    fn()
+"""
+
+
+def _total(path: Path) -> int:
+    for line in path.read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError(f"no totals in {path}")
+
+
+def _run(where: str, side: str, calls: int) -> int:
+    module, _, attr = where.partition(":")
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(root)}
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                        sys.executable, "-c", _RUN, module, attr, side, str(calls)],
+                       cwd=root, env=env, check=True, capture_output=True)
+        return _total(out)
+
+
+def count(where: str, side: str, calls: int = 100) -> float:
+    """Instructions per call of ``side`` (an implementation's name) of the scenario
+    at ``where`` (``webapp:SCENARIO``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:  # the two runs side by side
+        few, many = pool.map(lambda n: _run(where, side, n), (calls, 3 * calls))
+    return (many - few) / (2 * calls)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.instructions",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenarios", nargs="*", default=["webapp:SCENARIO", "webapp:AZURE"])
+    parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--only", action="append", default=None,
+                        help="only these sides (implementation names; repeatable)")
+    args = parser.parse_args(argv)
+    import importlib
+
+    for where in args.scenarios:
+        module, _, attr = where.partition(":")
+        scenario = getattr(importlib.import_module(f"benchmarks.{module}"), attr)
+        counts: dict[str, float] = {}
+        floor = None
+        for role, impl in scenario.impls():
+            if args.only and impl.name not in args.only and role != "floor":
+                continue
+            counts[impl.name] = count(where, impl.name, args.calls)
+            if role == "floor":
+                floor = counts[impl.name]
+        print(f"{scenario.name} (instructions per call, k = thousands):")
+        for name, value in counts.items():
+            over = ("" if floor is None or value == floor
+                    else f", overhead {(value - floor) / 1e3:.1f} k")
+            print(f"  {name}: {value / 1e3:.1f} k{over}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
