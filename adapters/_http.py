@@ -45,10 +45,12 @@ def parse_query(text: str) -> list[tuple[str, str]]:
 def form_decoded(text: str) -> str:
     """``urllib.parse.unquote_plus(text)`` (form encoding: S3 object keys in events),
     importing urllib.parse only for text that has something to undo."""
-    if "%" in text or "+" in text:
+    if "%" in text:
         from urllib.parse import unquote_plus
 
         return unquote_plus(text)
+    if "+" in text:  # unquote_plus replaces it, then finds no "%" to undo
+        return text.replace("+", " ")
     return text
 
 

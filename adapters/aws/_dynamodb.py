@@ -13,7 +13,7 @@ record by sequence number; Lambda resumes from the lowest one reported
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from sdk import Change, Event
@@ -40,8 +40,7 @@ def _number(text: Any) -> int | Decimal:
         raise TypeError("a number is sent as text")
     if text.lstrip("-").isdigit():
         return int(text)
-    from decimal import Decimal, InvalidOperation  # a fraction: cold starts skip decimal
-
+    Decimal, InvalidOperation = _decimal()
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -49,6 +48,15 @@ def _number(text: Any) -> int | Decimal:
     if not number.is_finite():
         raise ValueError("not a finite number")
     return number
+
+
+@cache
+def _decimal() -> tuple[type[Decimal], type[ArithmeticError]]:
+    """``decimal.Decimal`` and ``InvalidOperation``, imported on the first fraction
+    (cold starts skip decimal) and not again for every one after it."""
+    from decimal import Decimal, InvalidOperation
+
+    return Decimal, InvalidOperation
 
 
 def _string(value: Any) -> str:
@@ -98,6 +106,26 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 
 def attribute_value(value: Any) -> Any:
     """One AttributeValue (``{"N": "101"}``) as a plain Python value."""
+    if value.__class__ is dict and len(value) == 1:
+        ((tag, inner),) = value.items()
+        # The common tags answered here, as their decoders would, without a call
+        # and its checks per value: text; whole numbers ("007" is 7; "-0", "1e5",
+        # fractions take _number's own path, and int() raises as there past its
+        # limit); booleans; maps and lists.
+        if inner.__class__ is str:
+            if tag == "S":
+                return inner
+            if tag == "N" and inner.isdigit():
+                return int(inner)
+        elif tag == "M":
+            if inner.__class__ is dict:
+                return {name: attribute_value(item) for name, item in inner.items()}
+        elif tag == "L":
+            if inner.__class__ is list:
+                return [attribute_value(item) for item in inner]
+        elif tag == "BOOL" and inner.__class__ is bool:
+            return inner
+        return _DECODERS[tag](inner)
     if not isinstance(value, dict) or len(value) != 1:
         raise ValueError("an AttributeValue has exactly one type tag")
     ((tag, inner),) = value.items()

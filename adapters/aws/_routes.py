@@ -44,7 +44,7 @@ ROUTED: tuple[tuple[str, str], ...] = (
 _BY_SOURCE = {"aws:sqs": ROUTED[0], "aws:kinesis": ROUTED[2], "aws:dynamodb": ROUTED[3],
               "aws:s3": ROUTED[4]}
 _SNS = ROUTED[1]
-_EVENTBRIDGE = ROUTED[5:]
+_S3_EVENTBRIDGE, _SCHEDULED, _EVENTBRIDGE = ROUTED[5:]
 
 #: Keys some predicate before EventBridge's needs at the top level (HTTP payloads,
 #: the ``Records`` triggers, Kafka and MQ's ``eventSource``): with none of them, an
@@ -77,12 +77,13 @@ def route(raw: Any) -> Trigger | None:
         if source != "aws:sqs" and first.get("EventSource") == "aws:sns":
             return _matching(_SNS, raw)
         return _matching(_BY_SOURCE.get(source) if source.__class__ is str else None, raw)
-    if "detail-type" in raw and "source" in raw and not any(
-            key in raw for key in _BEFORE_EVENTBRIDGE):
-        for where in _EVENTBRIDGE:
-            trigger = _matching(where, raw)
-            if trigger is not None:
-                return trigger
+    if "detail-type" in raw and "source" in raw and raw.keys().isdisjoint(_BEFORE_EVENTBRIDGE):
+        # Only an S3 source can be an S3 object event and only a "Scheduled Event" a
+        # schedule: any other envelope is tried against EventBridge's predicate alone.
+        special = (_S3_EVENTBRIDGE if raw["source"] == "aws.s3" else
+                   _SCHEDULED if raw["detail-type"] == "Scheduled Event" else None)
+        trigger = _matching(special, raw)
+        return trigger if trigger is not None else _matching(_EVENTBRIDGE, raw)
     return None
 
 

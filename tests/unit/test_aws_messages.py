@@ -323,6 +323,33 @@ def test_dynamodb_values_decode_to_plain_python_without_losing_digits() -> None:
     assert (change.table, change.operation, change.old) == ("Orders", "insert", None)
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("007", 7), ("-0", 0), ("-12", -12), ("0", 0), ("1e5", Decimal("1E+5")),
+    ("12.50", Decimal("12.50")), ("1_000", Decimal("1000")), (" 1", Decimal("1")),
+    ("1" * 4000, int("1" * 4000)),
+])
+def test_dynamodb_numbers_are_int_only_for_plain_digits(text: str, value: Any) -> None:
+    (change,) = decode(ddb({"Keys": {"k": {"S": "1"}}, "NewImage": {
+        "n": {"N": text}, "in_list": {"L": [{"N": text}]}, "in_map": {"M": {"n": {"N": text}}}}}))
+    new = change.new
+    assert new == {"n": value, "in_list": [value], "in_map": {"n": value}}
+    assert type(new["n"]) is type(value) and type(new["in_list"][0]) is type(value)
+    assert str(new["n"]) == str(value)
+
+
+@pytest.mark.parametrize("text", ["1" * 5000, "\u00b2", "--5", "1e", "NaN", "Infinity", ""])
+def test_dynamodb_numbers_that_are_not_numbers_fail_the_record(text: str) -> None:
+    with pytest.raises(sdk.EventDecodeError) as caught:
+        decode(ddb({"Keys": {"k": {"S": "1"}}, "NewImage": {"m": {"M": {"n": {"N": text}}}}}))
+    assert caught.value.keys == ("dynamodb.NewImage.m",)
+
+
+def test_dynamodb_tags_with_values_of_another_type_fail_the_record() -> None:
+    for bad in ({"S": 1}, {"N": 7}, {"BOOL": "true"}, {"M": []}, {"L": {}}, {"S": "x", "N": "1"}):
+        with pytest.raises(sdk.EventDecodeError):
+            decode(ddb({"Keys": {"k": {"S": "1"}}, "NewImage": {"v": bad}}))
+
+
 @pytest.mark.parametrize(("name", "op"), [("INSERT", "insert"), ("MODIFY", "update"),
                                           ("REMOVE", "delete")])
 def test_dynamodb_operations(name: str, op: str) -> None:

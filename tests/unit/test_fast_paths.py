@@ -226,3 +226,13 @@ def test_a_failing_batch_leaves_no_reference_cycle() -> None:
         sys.stdout = out
     assert results == [{"batchItemFailures": [{"itemIdentifier": "id-1"}]}] * 3
     assert leaked == 0
+
+
+@pytest.mark.parametrize("key", ["", "plain.json", "order+1001.json", "a++b", "+", "a%20b+c",
+                                 "%2B+%", "caf%C3%A9+x", "%zz+", "é+ü", "100%"])
+def test_form_decoded_is_unquote_plus(key: str) -> None:
+    from urllib.parse import unquote_plus
+
+    from adapters._http import form_decoded
+
+    assert form_decoded(key) == unquote_plus(key)
