@@ -7,7 +7,8 @@ conditioned on the ETag just read (``If-Match``,
 https://learn.microsoft.com/rest/api/storageservices/update-entity2), so two
 takers cannot both win. Completing and releasing are a replace / delete
 conditioned on the claim's ETag. A duplicate costs two round trips (the failed
-insert does not return the row); a new key two (claim, complete).
+insert does not return the row, and no request both inserts and reads:
+docs/idempotency.md); a new key two (claim, complete).
 
 The row is PartitionKey = the function's name, RowKey = the key's sha256.
 Table Storage has no TTL: expired rows stay until taken over (a scheduled
