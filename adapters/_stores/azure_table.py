@@ -7,25 +7,41 @@ conditioned on the ETag just read (``If-Match``,
 https://learn.microsoft.com/rest/api/storageservices/update-entity2), so two
 takers cannot both win. Completing and releasing are a replace / delete
 conditioned on the claim's ETag. A duplicate costs two round trips (the failed
-insert does not return the row); a new key two (claim, complete).
+insert does not return the row, and no request both inserts and reads:
+docs/idempotency.md); a new key two (claim, complete).
 
 The row is PartitionKey = the function's name, RowKey = the key's sha256.
 Table Storage has no TTL: expired rows stay until taken over (a scheduled
 cleanup may delete rows whose ``expiry`` passed). ``result`` is a string
 property, at most 64 KiB.
 
-``?connection=SETTING`` names the app setting (environment variable) holding the
-connection string, as Functions bindings do (default ``AzureWebJobsStorage``).
+Where it connects is the Functions convention for bindings, the resolver the
+Azure outputs use (``adapters/_outputs/azure/_connection.py``):
+
+* ``azure-table://TABLE?connection=SETTING``: the app setting (environment
+  variable) ``SETTING`` (default ``AzureWebJobsStorage``) holds a connection
+  string, a Storage account's or a Cosmos DB for Table account's
+  (``...;TableEndpoint=https://ACCOUNT.table.cosmos.azure.com:443/;``): the
+  client library parses it and finds the endpoint (it knows a Cosmos DB host);
+* or an identity-based setting collection: ``SETTING__tableServiceUri``
+  (``https://ACCOUNT.table.core.windows.net`` or
+  ``https://ACCOUNT.table.cosmos.azure.com``), ``SETTING__serviceUri``, or
+  ``SETTING__accountName`` (a Storage account), with azure-identity's
+  ``DefaultAzureCredential``;
+* ``azure-table://HOST/TABLE``: that account address
+  (``azure-table://ACCOUNT.table.cosmos.azure.com/idempotency``), with
+  ``DefaultAzureCredential``.
+
 azure-data-tables is imported when the store is first used (extra ``azure``).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
-from sdk.adapter import IN_PROGRESS, IdempotencyRecord, StoreAddress, option, public_name, require
+from adapters._outputs.azure._connection import Service, credential, resolve
+from sdk.adapter import IN_PROGRESS, IdempotencyRecord, StoreAddress, public_name, require
 from sdk.errors import ConfigurationError
 
 __all__ = ["TableStore"]
@@ -33,6 +49,10 @@ __all__ = ["TableStore"]
 #: Characters Table Storage refuses in PartitionKey/RowKey, and control characters
 #: (https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model#characters-disallowed-in-key-fields).
 _DISALLOWED = {ord(c): "_" for c in "/\\#?"} | {c: "_" for c in range(0x20)}
+#: How a table store finds its connection (the Functions convention, as for the
+#: Azure outputs): the default setting, the identity-based members, an account name's URL.
+_TABLES = Service("AzureWebJobsStorage", ("tableServiceUri", "serviceUri", "accountName"),
+                  "https://{}.table.core.windows.net")
 #: How often a claim re-reads a row that changed under it before calling it busy.
 _ATTEMPTS = 3
 
@@ -41,11 +61,16 @@ class TableStore:
     """Idempotency records as Table Storage entities."""
 
     def __init__(self, table: str, *, client: Any = None, connection: str | None = None,
-                 name: str | None = None) -> None:
+                 endpoint: str | None = None, name: str | None = None) -> None:
+        """``client``: a ``TableClient`` to use; else one from ``connection`` (a
+        connection string) or, without one, ``endpoint`` (the table service's URL)
+        with ``DefaultAzureCredential``."""
         if not table:
             raise ConfigurationError("azure-table:// idempotency store needs a table name")
         self.table = table
         self.name = name or f"azure-table://{table}"
+        #: the table service's URL for an identity-based connection (else None)
+        self.endpoint = None if connection else endpoint
         self._client = client
         self._connection = connection
         self._lock = threading.Lock()
@@ -54,12 +79,8 @@ class TableStore:
     @classmethod
     def from_address(cls, address: StoreAddress) -> TableStore:
         require("azure.data.tables", "azure", address)
-        setting = option(address, "connection") or "AzureWebJobsStorage"
-        connection = os.environ.get(setting)
-        if not connection:
-            raise ConfigurationError(f"azure-table:// idempotency store: the app setting "
-                                     f"{setting} (a storage connection string) is not set")
-        return cls(address.name, connection=connection,
+        found = resolve(address, _TABLES)
+        return cls(found.entity, connection=found.connection_string, endpoint=found.endpoint,
                    name=public_name(address))
 
     def _connect(self) -> tuple[Any, Any, Any, Any]:
@@ -78,12 +99,17 @@ class TableStore:
 
                     client = self._client
                     if client is None:
-                        client = self._client = TableClient.from_connection_string(
-                            self._connection or "", table_name=self.table)
+                        client = self._client = self._build(TableClient)
                     self._api = (client, ResourceExistsError, ResourceModifiedError,
                                  ResourceNotFoundError)
                 api = self._api
         return api
+
+    def _build(self, table_client: Any) -> Any:
+        if self._connection or not self.endpoint:
+            return table_client.from_connection_string(self._connection or "",
+                                                       table_name=self.table)
+        return table_client(self.endpoint, table_name=self.table, credential=credential())
 
     @property
     def client(self) -> Any:

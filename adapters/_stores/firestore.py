@@ -8,7 +8,8 @@ update conditioned on the update time just read (``last_update_time``
 precondition: https://cloud.google.com/firestore/docs/reference/rpc/google.firestore.v1#precondition),
 so two takers cannot both win. Completing and releasing are an update / delete
 under the claim's update time. A duplicate costs two round trips (the failed
-create does not return the document); a new key two (claim, complete).
+create does not return the document, and a transaction's read is an RPC of
+its own: docs/idempotency.md); a new key two (claim, complete).
 
 Documents carry ``expire_at`` (a timestamp) for a Firestore TTL policy
 (https://cloud.google.com/firestore/docs/ttl); correctness never depends on it.

@@ -85,17 +85,18 @@ class Idempotency:
         """``(claim, None)``: run the handler; ``(None, answer)``: a duplicate's answer
         (the stored result, or for HTTP a problem response). Raises what a duplicate
         that must be retried raises."""
-        claim, now, found = self._claim(event, context)
+        claim, now, answer = self._claim(event, context)
+        if claim is None:  # answered by local_cache
+            return None, answer
+        try:
+            found = self.store.put_if_absent(claim, now)
+        except Exception as exc:
+            raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
+                                        exc) from exc
         if found is None:
-            try:
-                found = self.store.put_if_absent(claim, now)
-            except Exception as exc:
-                raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
-                                            exc) from exc
-            if found is None:
-                return claim, None
-            if self.cache is not None:
-                self.cache.put(found)
+            return claim, None
+        if self.cache is not None:
+            self.cache.put(found)
         return None, self._answer(found, claim.payload_hash, event, now)
 
     def finish(self, claim: IdempotencyRecord, event: Any, result: Any,
@@ -114,7 +115,8 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        self._completed(done, completed, context)
+        if not completed or self.cache is not None:
+            self._completed(done, completed, context)
         return result
 
     def fail(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -128,17 +130,18 @@ class Idempotency:
     async def begin_async(self, event: Any, context: Context | None
                           ) -> tuple[IdempotencyRecord | None, Any]:
         """:meth:`begin` with the store's call awaited (the loop keeps running)."""
-        claim, now, found = self._claim(event, context)
+        claim, now, answer = self._claim(event, context)
+        if claim is None:  # answered by local_cache
+            return None, answer
+        try:
+            found = await self._async_store().aput_if_absent(claim, now)
+        except Exception as exc:
+            raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
+                                        exc) from exc
         if found is None:
-            try:
-                found = await self._async_store().aput_if_absent(claim, now)
-            except Exception as exc:
-                raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
-                                            exc) from exc
-            if found is None:
-                return claim, None
-            if self.cache is not None:
-                self.cache.put(found)
+            return claim, None
+        if self.cache is not None:
+            self.cache.put(found)
         return None, self._answer(found, claim.payload_hash, event, now)
 
     async def finish_async(self, claim: IdempotencyRecord, event: Any, result: Any,
@@ -157,7 +160,8 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        self._completed(done, completed, context)
+        if not completed or self.cache is not None:
+            self._completed(done, completed, context)
         return result
 
     async def fail_async(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -177,9 +181,10 @@ class Idempotency:
 
     # -- helpers ------------------------------------------------------------------
     def _claim(self, event: Any, context: Context | None
-               ) -> tuple[IdempotencyRecord, float, IdempotencyRecord | None]:
-        """``(claim, now, cached)``: the IN_PROGRESS record to write for ``event``, and
-        the COMPLETED one ``local_cache`` holds for its key (then nothing is written)."""
+               ) -> tuple[IdempotencyRecord | None, float, Any]:
+        """``(claim, now, None)``: the IN_PROGRESS record to write for ``event``; or
+        ``(None, now, answer)``: the answer of the COMPLETED record ``local_cache``
+        holds for its key (nothing is written, the deadline is not read)."""
         if event.__class__ is not list:  # key_of's common case, inlined: once per event
             value = self._pick(event)
             key = (f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
@@ -187,15 +192,20 @@ class Idempotency:
         else:
             key = self.key_of(event)
         check = self._fingerprint
+        fingerprint = None if check is None else check(event)
         now = time.time()
-        claim = IdempotencyRecord(key, IN_PROGRESS, now + self.lease,
-                                  None if check is None else check(event))
-        if context is not None and context._deadline_ms is not None:
-            # The lease: to the invocation's deadline when the platform says, never
-            # longer than in_progress_expires / expires.
-            claim.expiry = min(claim.expiry, max(now, context._deadline_ms / 1000))
         cache = self.cache
-        return claim, now, None if cache is None else cache.get(key, now)
+        if cache is not None:
+            cached = cache.get(key, now)
+            if cached is not None:
+                return None, now, self._answer(cached, fingerprint, event, now)
+        # The lease: to the invocation's deadline when the platform says, never
+        # longer than in_progress_expires / expires.
+        expiry = now + self.lease
+        deadline = None if context is None else context._deadline_ms
+        if deadline is not None and deadline / 1000 < expiry:
+            expiry = max(now, deadline / 1000)
+        return IdempotencyRecord(key, IN_PROGRESS, expiry, fingerprint), now, None
 
     def _done(self, claim: IdempotencyRecord, event: Any, result: Any
               ) -> IdempotencyRecord | None:
