@@ -106,29 +106,26 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 
 def attribute_value(value: Any) -> Any:
     """One AttributeValue (``{"N": "101"}``) as a plain Python value."""
-    if value.__class__ is dict and len(value) == 1:
-        ((tag, inner),) = value.items()
-        # The common tags answered here, as their decoders would, without a call
-        # and its checks per value: text; whole numbers ("007" is 7; "-0", "1e5",
-        # fractions take _number's own path, and int() raises as there past its
-        # limit); booleans; maps and lists.
-        if inner.__class__ is str:
-            if tag == "S":
-                return inner
-            if tag == "N" and inner.isdigit():
-                return int(inner)
-        elif tag == "M":
-            if inner.__class__ is dict:
-                return {name: attribute_value(item) for name, item in inner.items()}
-        elif tag == "L":
-            if inner.__class__ is list:
-                return [attribute_value(item) for item in inner]
-        elif tag == "BOOL" and inner.__class__ is bool:
-            return inner
-        return _DECODERS[tag](inner)
     if not isinstance(value, dict) or len(value) != 1:
         raise ValueError("an AttributeValue has exactly one type tag")
     ((tag, inner),) = value.items()
+    # The common tags answered here, as their decoders would, without a call and
+    # its checks per value: text; whole numbers ("007" is 7; "-0", "1e5", fractions
+    # take _number's own path, and int() raises as there past its limit); booleans;
+    # maps and lists. Anything else, or a value of the wrong type, is the decoder's.
+    if inner.__class__ is str:
+        if tag == "S":
+            return inner
+        if tag == "N" and inner.isdigit():
+            return int(inner)
+    elif tag == "M":
+        if inner.__class__ is dict:
+            return {name: attribute_value(item) for name, item in inner.items()}
+    elif tag == "L":
+        if inner.__class__ is list:
+            return [attribute_value(item) for item in inner]
+    elif tag == "BOOL" and inner.__class__ is bool:
+        return inner
     return _DECODERS[tag](inner)
 
 
