@@ -70,13 +70,7 @@ class _Runner:
             return self.loop.run_until_complete(asyncio.wait_for(coro, timeout)
                                                 if timeout is not None else coro)
         finally:
-            mutex.acquire()
-            if self.guests:
-                mutex.release()
-                self._serve_guests()
-            else:  # none (Lambda: one request at a time): leave at once
-                self.running = False
-                mutex.release()
+            self._serve_guests()
 
     async def _guest(self, coro: Coroutine[Any, Any, T]) -> T:
         try:
@@ -88,12 +82,18 @@ class _Runner:
                     self.drained.set()
 
     def _serve_guests(self) -> None:
+        """Run the loop until no guest waits, then leave it (with none, as on Lambda's
+        one request at a time, at once). The mutex is taken and released directly:
+        ``with`` costs more, every request."""
+        mutex = self.mutex
         while True:
-            with self.mutex:
-                if not self.guests:
-                    self.running = False
-                    return
-                self.drained.clear()
+            mutex.acquire()
+            if not self.guests:
+                self.running = False
+                mutex.release()
+                return
+            self.drained.clear()
+            mutex.release()
             self.loop.run_until_complete(self.drained.wait())
 
 
