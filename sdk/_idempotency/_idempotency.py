@@ -115,8 +115,7 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        if not completed or self.cache is not None:
-            self._completed(done, completed, context)
+        self._completed(done, completed, context)
         return result
 
     def fail(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -160,8 +159,7 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        if not completed or self.cache is not None:
-            self._completed(done, completed, context)
+        self._completed(done, completed, context)
         return result
 
     async def fail_async(self, claim: IdempotencyRecord, context: Context | None) -> None:
