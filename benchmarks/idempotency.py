@@ -208,18 +208,10 @@ SCENARIOS = (FIRST, DUPLICATE, CACHED)
 
 def _instructions(scenario: str, impl: str, calls: int, *options: str) -> int:
     """Instructions callgrind counts for a process running ``main(scenario, impl, calls,
-    *options)``."""
-    import re
-    import subprocess
+    *options)`` (:func:`benchmarks.instructions.total`)."""
+    from .instructions import total
 
-    done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
-         "-m", "benchmarks.idempotency", scenario, impl, str(calls), *options],
-        capture_output=True, text=True, check=True)
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"no callgrind count for {scenario} {impl}: {done.stderr[-500:]}")
-    return int(found.group(1))
+    return total(["-m", "benchmarks.idempotency", scenario, impl, str(calls), *options])
 
 
 def callgrind(calls: int = 1000, peers: bool = False) -> dict[str, dict[str, float]]:

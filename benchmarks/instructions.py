@@ -21,9 +21,10 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["count", "main"]
+__all__ = ["count", "main", "total"]
 
 #: One side, run under callgrind: ``calls`` calls after set-up and a warm-up.
 _RUN = """
@@ -46,16 +47,22 @@ def _total(path: Path) -> int:
     raise RuntimeError(f"no totals in {path}")
 
 
-def _run(where: str, side: str, calls: int) -> int:
-    module, _, attr = where.partition(":")
+def total(args: Sequence[str]) -> int:
+    """Instructions callgrind counts for ``python ARGS`` run from the repository
+    root, with ``PYTHONHASHSEED=0`` so runs of the same command hash alike."""
     root = Path(__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(root)}
         subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                        sys.executable, "-c", _RUN, module, attr, side, str(calls)],
+                        sys.executable, *args],
                        cwd=root, env=env, check=True, capture_output=True)
         return _total(out)
+
+
+def _run(where: str, side: str, calls: int) -> int:
+    module, _, attr = where.partition(":")
+    return total(["-c", _RUN, module, attr, side, str(calls)])
 
 
 def count(where: str, side: str, calls: int = 100) -> float:
