@@ -66,18 +66,26 @@ def handler(event, context):
             "body": json.dumps(body), "isBase64Encoded": False}
 '''
 
-_SQS_POLYFN = '''
+
+def _collecting(parameter: str, reads: str) -> str:
+    """The polyfn side of a family whose raw handler appends what it reads to
+    ``seen``: a handler module keeping ``reads`` (an expression over the event
+    ``parameter``) for every event, through ``lambda_handler``."""
+    return f'''
 from adapters.aws import lambda_handler
 
 seen = []
 
 
-def handle(message):
-    seen.append(message.data["order_id"])
+def handle({parameter}):
+    seen.append({reads})
 
 
 handler = lambda_handler(handle)
 '''
+
+
+_SQS_POLYFN = _collecting("message", 'message.data["order_id"]')
 
 _SQS_RAW = '''
 import json
@@ -95,18 +103,7 @@ def handler(event, context):
     return {"batchItemFailures": failures}
 '''
 
-_S3_POLYFN = '''
-from adapters.aws import lambda_handler
-
-seen = []
-
-
-def handle(event):
-    seen.append((event.bucket, event.key, event.size))
-
-
-handler = lambda_handler(handle)
-'''
+_S3_POLYFN = _collecting("event", "(event.bucket, event.key, event.size)")
 
 _S3_RAW = '''
 from urllib.parse import unquote_plus
@@ -121,18 +118,7 @@ def handler(event, context):
                      s3["object"].get("size")))
 '''
 
-_DYNAMODB_POLYFN = '''
-from adapters.aws import lambda_handler
-
-seen = []
-
-
-def handle(change):
-    seen.append((change.operation, change.keys, change.new))
-
-
-handler = lambda_handler(handle)
-'''
+_DYNAMODB_POLYFN = _collecting("change", "(change.operation, change.keys, change.new)")
 
 _DYNAMODB_RAW = '''
 from decimal import Decimal
