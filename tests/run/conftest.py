@@ -6,9 +6,12 @@ from __future__ import annotations
 import inspect
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from adapters._run import Options, open_source
@@ -38,3 +41,20 @@ def polyfn_run(*args: str, env: dict[str, str] | None = None) -> subprocess.Pope
     return subprocess.Popen([sys.executable, "-m", "adapters.cli", "run", *args],
                             cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def terminated_after_one(tmp_path: Path, source: str, *options: str, seconds: float
+                         ) -> tuple[int, str, list[int]]:
+    """``polyfn run`` of ``tests.run.handlers:slow`` (``seconds`` per record) on
+    ``source``, sent SIGTERM as soon as it has handled one record: its exit code,
+    its stderr and the ``n`` of every record it handled before it stopped."""
+    log = tmp_path / "done.txt"
+    log.touch()
+    process = polyfn_run("tests.run.handlers:slow", "--source", source, *options,
+                         env={"RUN_LOG": str(log), "SLOW_SECONDS": str(seconds)})
+    deadline = time.monotonic() + 60
+    while not log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err, [int(line) for line in log.read_text().split()]

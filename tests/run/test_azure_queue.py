@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
 from tests.support.servers.azurite import Azurite, unique
 
-from .conftest import polyfn_run, run_until_idle
+from .conftest import run_until_idle, terminated_after_one
 from .test_sqs import Flaky
 
 
@@ -90,18 +88,9 @@ def test_sigterm_loses_nothing(azurite: Azurite, tmp_path: Path) -> None:
     q = queue(azurite, name)
     for n in range(8):
         q.send_message(json.dumps({"n": n}))
-    log = tmp_path / "done.txt"
-    log.touch()
-    process = polyfn_run("tests.run.handlers:slow", "--source", f"azure-queue://{name}",
-                         "--concurrency", "2", "--batch-size", "4",
-                         env={"RUN_LOG": str(log), "SLOW_SECONDS": "0.5"})
-    deadline = time.monotonic() + 60
-    while not log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=60)
+    code, err, done = terminated_after_one(tmp_path, f"azure-queue://{name}", "--concurrency",
+                                           "2", "--batch-size", "4", seconds=0.5)
 
-    assert process.returncode == 0, err
-    done = [int(line) for line in log.read_text().split()]
+    assert code == 0, err
     left = [json.loads(base64.b64decode(c))["n"] for c in contents(azurite, name)]
     assert sorted(done + left) == list(range(8))  # released at once, nothing lost or twice

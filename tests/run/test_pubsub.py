@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import signal
 import time
 import uuid
 from pathlib import Path
@@ -22,7 +21,7 @@ from adapters._run._source import Tally
 from sdk import Function
 from tests.support.servers.pubsub import PROJECT, PubSub
 
-from .conftest import polyfn_run, run_until_idle
+from .conftest import run_until_idle, terminated_after_one
 from .test_sqs import Flaky
 
 
@@ -139,18 +138,10 @@ def test_sigterm_loses_nothing(pubsub: PubSub, tmp_path: Path) -> None:
     topic, subscription, _ = topic_and_subscription()
     for n in range(8):
         publish(topic, {"n": n})
-    log = tmp_path / "done.txt"
-    log.touch()
-    process = polyfn_run("tests.run.handlers:slow", "--source", f"pubsub://{subscription}",
-                         "--concurrency", "2", env={"RUN_LOG": str(log), "SLOW_SECONDS": "0.5"})
-    deadline = time.monotonic() + 60
-    while not log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=60)
+    code, err, done = terminated_after_one(tmp_path, f"pubsub://{subscription}",
+                                           "--concurrency", "2", seconds=0.5)
 
-    assert process.returncode == 0, err
-    done = [int(line) for line in log.read_text().split()]
+    assert code == 0, err
     assert sorted(done + [m["n"] for m in pulled(subscription)]) == list(range(8))
 
 

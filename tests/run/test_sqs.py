@@ -11,7 +11,6 @@ import base64
 import hashlib
 import json
 import random
-import signal
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ from adapters._run import Options, open_source
 from sdk import Function
 from tests.support.servers.moto import Moto
 
-from .conftest import polyfn_run, run_until_idle
+from .conftest import polyfn_run, run_until_idle, terminated_after_one
 
 
 def sqs() -> Any:
@@ -209,19 +208,12 @@ def test_sigterm_mid_batch_loses_nothing(aws: Moto, tmp_path: Path) -> None:
     url, _ = queue("term", visibility=30)
     for n in range(12):
         sqs().send_message(QueueUrl=url, MessageBody=json.dumps({"n": n}))
-    log = tmp_path / "done.txt"
-    log.touch()
-    process = polyfn_run("tests.run.handlers:slow", "--source", "sqs://term",
-                         "--batch-size", "4", env={"RUN_LOG": str(log), "SLOW_SECONDS": "0.4"})
-    deadline = time.monotonic() + 60
-    while not log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)  # one record of the batch done, three to go
-    _, err = process.communicate(timeout=60)
+    # terminated with one record of the batch done, three to go
+    code, err, done = terminated_after_one(tmp_path, "sqs://term", "--batch-size", "4",
+                                           seconds=0.4)
 
-    assert process.returncode == 0, err
+    assert code == 0, err
     assert "terminated" in err and "processed" in err
-    done = [int(line) for line in log.read_text().split()]
     left = sorted(json.loads(m["Body"])["n"] for m in drain(url))
     assert len(done) % 4 == 0 and len(done) >= 4  # the running batch finished
     assert sorted(done + left) == list(range(12))  # nothing lost, nothing twice
