@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.support.lambda_rapi import API_PREFIX, REGION, Invocation, LambdaRuntime
+from tests.support.logs import structured
 from tests.support.samples import PROJECT_ROOT, SAMPLES, load, requires_samples
 
 pytestmark = [pytest.mark.runtime, requires_samples]
@@ -35,15 +36,7 @@ def sample(path: str) -> Any:
 
 def logs(runtime: LambdaRuntime) -> list[dict[str, Any]]:
     """The structured log lines the function wrote so far."""
-    lines = []
-    for line in runtime.stdout.splitlines():
-        try:
-            doc = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(doc, dict) and "message" in doc:
-            lines.append(doc)
-    return lines
+    return structured(runtime.stdout.splitlines(), "message")
 
 
 def logged(runtime: LambdaRuntime, request_id: str) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.support import ff_server as ffs
+from tests.support.logs import structured
 from tests.support.samples import PROJECT_ROOT, SAMPLES, load, requires_samples
 
 pytestmark = [pytest.mark.runtime, requires_samples]
@@ -44,15 +45,7 @@ class Server:
         """The handler's structured log lines written since the previous call."""
         lines = self.ff.stdout.splitlines()
         fresh, self.read = lines[self.read:], len(lines)
-        found = []
-        for line in fresh:
-            try:
-                doc = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(doc, dict) and "severity" in doc:
-                found.append(doc)
-        return found
+        return structured(fresh, "severity")
 
 
 def serve(name: str, target: str, signature: str, tmp: Path) -> Iterator[Server]:
