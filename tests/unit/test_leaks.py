@@ -16,9 +16,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 import sdk
-import sdk.testing
 from adapters.aws import lambda_handler
-from adapters.testing import aws, azure, gcp
+from adapters.testing import aws, azure, batch, gcp, lambda_context
 from sdk import Change, DataValidationError, Message
 
 MARK = "SECRET-7f3a"
@@ -130,9 +129,9 @@ def test_change_validation_through_dynamodb_streams(logs: Callable[[], str]) -> 
     handler = lambda_handler(_typed(Change[Order]))
     good = {"pk": "k-0", "id": str(uuid.uuid4()), "kind": "a", "day": "2024-05-01",
             "shape": {"type": "square"}, "link": "PT1S"}
-    delivery = sdk.testing.batch(aws.dynamodb_stream(new=good),
+    delivery = batch(aws.dynamodb_stream(new=good),
                                  aws.dynamodb_stream(new={"pk": "k-1", **BAD}))
-    result = handler(delivery, sdk.testing.lambda_context())
+    result = handler(delivery, lambda_context())
     sequence = delivery["Records"][1]["dynamodb"]["SequenceNumber"]
     assert result == {"batchItemFailures": [{"itemIdentifier": sequence}]}
     text = logs()
@@ -148,7 +147,7 @@ def test_http_problem_bodies_and_logs(logs: Callable[[], str]) -> None:
     for payload in (aws.apigw_v2("POST", "/o", BAD), aws.apigw_v1("POST", "/o", BAD),
                     aws.alb("POST", "/o", BAD), aws.function_url("POST", "/o", BAD),
                     aws.vpc_lattice("POST", "/o", BAD)):
-        response = handler(payload, sdk.testing.lambda_context())
+        response = handler(payload, lambda_context())
         assert response["statusCode"] == 422
         problem = json.loads(response["body"])
         assert {e["type"] for e in problem["errors"]} >= {"uuid_parsing", "union_tag_invalid"}
@@ -173,7 +172,7 @@ def test_gcp_http_problem_body(logs: Callable[[], str]) -> None:
 def test_aws_record_failures(make: Callable[[], Any], logs: Callable[[], str]) -> None:
     handler = lambda_handler(_typed(sdk.Event[Order]))
     try:
-        result = handler(make(), sdk.testing.lambda_context())
+        result = handler(make(), lambda_context())
     except Exception as exc:  # triggers without partial failure reporting raise
         _no_mark(exc, repr(exc), exc.__cause__)
     else:
@@ -225,14 +224,14 @@ def test_malformed_payloads_name_keys_not_values(logs: Callable[[], str]) -> Non
     handler = lambda_handler(_typed(sdk.HTTPRequest[Order]))
     payload = aws.apigw_v2("POST", "/o", "x")
     payload.update(body=f"!!{MARK}!!", isBase64Encoded=True)
-    response = handler(payload, sdk.testing.lambda_context())
+    response = handler(payload, lambda_context())
     assert response["statusCode"] == 400
     _no_mark(response)
     records = lambda_handler(_typed(Message[Order]))
     stream = aws.kinesis(BAD)
     stream["Records"][0]["kinesis"]["data"] = f"{MARK}!!"
     try:
-        records(stream, sdk.testing.lambda_context())
+        records(stream, lambda_context())
     except Exception as exc:
         _no_mark(exc, exc.__cause__)
     _no_mark(logs())
@@ -247,13 +246,13 @@ def test_decode_errors_repeat_no_header_or_payload_text(logs: Callable[[], str])
     for charset in (MARK, f"utf\x00{MARK}"):
         payload = aws.apigw_v2("POST", "/o", "body",
                                headers={"content-type": f"text/plain; charset={charset}"})
-        response = handler(payload, sdk.testing.lambda_context())
+        response = handler(payload, lambda_context())
         assert response["statusCode"] == 400
         _no_mark(response)
     latin = aws.apigw_v2("POST", "/o", "x", headers={"content-type": "text/plain"})
     latin.update(body=__import__("base64").b64encode(b"\xff" + MARK.encode()).decode(),
                  isBase64Encoded=True)
-    response = handler(latin, sdk.testing.lambda_context())
+    response = handler(latin, lambda_context())
     assert response["statusCode"] == 400 and "utf-8" in response["body"]
     _no_mark(response, logs())
 

@@ -99,9 +99,8 @@ def test_query_helpers() -> None:
 
 def test_handler_failure_lines_carry_no_credentials(capsys: pytest.CaptureFixture[str]) -> None:
     """A handler that logs the request it got, then fails: neither line has the values."""
-    import sdk.testing
     from adapters.aws import lambda_handler
-    from adapters.testing import aws
+    from adapters.testing import aws, lambda_context
 
     def handle(request: HTTPRequest[Any], context: Context) -> None:
         context.logger.info("got", headers=request.headers, query=request.query)
@@ -109,7 +108,7 @@ def test_handler_failure_lines_carry_no_credentials(capsys: pytest.CaptureFixtur
 
     payload = aws.apigw_v2("GET", "/o", headers={"authorization": f"Bearer {SECRET}"},
                            query={"token": SECRET})
-    response = lambda_handler(handle)(payload, sdk.testing.lambda_context())
+    response = lambda_handler(handle)(payload, lambda_context())
     assert response["statusCode"] == 500
     out = capsys.readouterr().out
     assert out.count("\n") == 2 and SECRET not in out

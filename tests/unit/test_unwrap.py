@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 import sdk
-import sdk.testing
 from adapters.aws import decode, lambda_handler
-from adapters.testing import aws
+from adapters.testing import aws, batch, lambda_context
 from sdk import ConfigurationError, Message, StorageEvent
 
 
@@ -51,8 +50,8 @@ def test_s3_through_sns_into_sqs(raw_delivery: bool) -> None:
     bodies = [json.dumps(_s3_doc("a.txt", "bad.txt")), json.dumps(_s3_doc("c d.txt"))]
     if not raw_delivery:
         bodies = [_envelope(body) for body in bodies]
-    delivery = sdk.testing.batch(*(aws.sqs(body) for body in bodies))
-    response = lambda_handler(handle, unwrap=True)(delivery, sdk.testing.lambda_context())
+    delivery = batch(*(aws.sqs(body) for body in bodies))
+    response = lambda_handler(handle, unwrap=True)(delivery, lambda_context())
     assert seen == [("uploads", "a.txt", "created"), ("uploads", "bad.txt", "created"),
                     ("uploads", "c d.txt", "created")]
     assert _failed(response) == _ids(delivery)[:1]  # per SQS record, by its messageId
@@ -78,7 +77,7 @@ def test_an_sns_message_that_is_not_s3_stays_the_sns_message() -> None:
 
     test_event = json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})
     delivery = aws.sqs(_envelope(test_event))
-    lambda_handler(handle, unwrap=True)(delivery, sdk.testing.lambda_context())
+    lambda_handler(handle, unwrap=True)(delivery, lambda_context())
     assert seen == [("uploads-topic", {"Service": "Amazon S3", "Event": "s3:TestEvent"})]
 
 
@@ -90,7 +89,7 @@ def test_s3_published_to_sns_unwraps() -> None:
         seen.append(event.key)
 
     delivery = aws.sns(json.dumps(_s3_doc("a.txt", "b.txt")))
-    lambda_handler(handle, unwrap=True)(delivery, sdk.testing.lambda_context())
+    lambda_handler(handle, unwrap=True)(delivery, lambda_context())
     assert seen == ["a.txt", "b.txt"]
     with pytest.raises(ConfigurationError):  # without unwrap it is an SNS message
-        lambda_handler(handle)(delivery, sdk.testing.lambda_context())
+        lambda_handler(handle)(delivery, lambda_context())
