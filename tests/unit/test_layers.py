@@ -6,7 +6,8 @@
   model is listed in :mod:`sdk.adapter`;
 * the shared adapter layers (runner helpers, HTTP, tracing, output drivers) import
   no provider package: the providers stand on them, never the other way round;
-* every trigger is listed in exactly one provider table, under a unique name.
+* every trigger is listed in exactly one provider table, under a unique name, and
+  the tables keyed by trigger name (tracing's rows) name triggers that exist.
 """
 
 from __future__ import annotations
@@ -259,3 +260,22 @@ def test_the_sdk_modules_import_one_another_in_no_circle() -> None:
     for module in sorted(graph):
         walk(module, [])
     assert circles == []
+
+
+#: Rows of the tracing tables that describe a delivery from its decoded events, opened
+#: by the entry points themselves (``adapters/gcp/_entry.py``, ``adapters/cloudevents/
+#: _app.py``) rather than under one trigger's name.
+EVENT_ROWS = frozenset({"gcp.events", "cloudevents.events"})
+
+
+def test_every_tracing_row_names_a_trigger_of_its_provider() -> None:
+    """The tracing tables are looked up by trigger name, with a default: a row under a
+    name no trigger has (a typo, a renamed trigger) would be silently never used."""
+    from importlib import import_module
+
+    tables = all_triggers()
+    for provider in PROVIDER_PACKAGES:
+        names = {trigger.name for trigger in tables[provider]}
+        rows = import_module(f"adapters._tracing._{provider}").CARRIERS
+        assert set(rows) - names <= EVENT_ROWS, provider
+        assert all(name.split(".")[0] == provider for name in rows), provider
