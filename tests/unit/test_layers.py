@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -279,3 +280,30 @@ def test_every_tracing_row_names_a_trigger_of_its_provider() -> None:
         rows = import_module(f"adapters._tracing._{provider}").CARRIERS
         assert set(rows) - names <= EVENT_ROWS, provider
         assert all(name.split(".")[0] == provider for name in rows), provider
+
+
+#: The only places ``sdk`` names ``adapters`` modules, as text looked up when first
+#: used: the output drivers' and idempotency stores' tables (a scheme -> its driver
+#: class, ``module:Class``) and ``sdk.testing``'s forwarding to its new home.
+NAMED_FROM_SDK = frozenset({"sdk/_outputs/_address.py", "sdk/_idempotency/_stores.py",
+                            "sdk/testing/__init__.py"})
+
+
+def _adapters_named(path: Path) -> list[str]:
+    return [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and (node.value == "adapters" or node.value.startswith("adapters."))]
+
+
+def test_sdk_names_adapters_modules_only_in_its_driver_tables() -> None:
+    """Beyond imports: ``sdk`` reaches a provider only through a table naming the
+    driver an address asks for, and every driver such a table names exists."""
+    named = {str(path.relative_to(PROJECT_ROOT)): _adapters_named(path)
+             for path in sources("sdk")}
+    assert {path for path, names in named.items() if names} == NAMED_FROM_SDK
+    for path in NAMED_FROM_SDK - {"sdk/testing/__init__.py"}:
+        for spec in named[path]:
+            module, _, name = spec.partition(":")
+            file = PROJECT_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+            assert name and file.is_file() and re.search(
+                rf"^class {name}\b", file.read_text(encoding="utf-8"), re.MULTILINE), spec
