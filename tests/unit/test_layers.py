@@ -307,3 +307,19 @@ def test_sdk_names_adapters_modules_only_in_its_driver_tables() -> None:
             file = PROJECT_ROOT.joinpath(*module.split(".")).with_suffix(".py")
             assert name and file.is_file() and re.search(
                 rf"^class {name}\b", file.read_text(encoding="utf-8"), re.MULTILINE), spec
+
+
+def test_cloudevents_is_engine_neutral() -> None:
+    """``adapters.cloudevents`` imports no other provider package: Google's types are
+    ``adapters.gcp``'s, named only in the table of modules that register a
+    producer's types (``PROVIDER_TYPES``), loaded on that producer's first event."""
+    others = [["adapters", p] for p in PROVIDER_PACKAGES if p != "cloudevents"]
+    paths = sources("adapters/cloudevents")
+    imported = {str(path.relative_to(PROJECT_ROOT)): name for path in paths
+                for name in imports(path) if name.split(".")[:2] in others}
+    assert imported == {}
+    named = {str(path.relative_to(PROJECT_ROOT)) for path in paths if _adapters_named(path)}
+    assert named == {"adapters/cloudevents/_types.py"}
+    # (read from the source: the table empties as its modules are loaded)
+    assert {name.rpartition(".")[0] for name in _adapters_named(
+        PROJECT_ROOT / "adapters/cloudevents/_types.py")} == {"adapters.gcp"}
