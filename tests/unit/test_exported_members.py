@@ -22,8 +22,14 @@ PACKAGES: dict[str, frozenset[str]] = {
     "sdk": frozenset({"errors", "adapter"}),
     "sdk.errors": frozenset(),
     "sdk.adapter": frozenset(),
+    "sdk.idempotency": frozenset(),
     "sdk.testing": frozenset(),
+    "sdk.tracing": frozenset(),
     "adapters": frozenset(),
+    # the pieces of the command line it puts together (adapters/_cli)
+    "adapters.cli": frozenset({"BadInput", "Command", "EventCommand", "InvokeCommand",
+                               "OneLineParser", "RunCommand", "SamplesCommand",
+                               "ServeCommand", "one_line"}),
     "adapters.aws": frozenset(),
     "adapters.azure": frozenset(),
     # helpers its entry points use, imported from its private modules
@@ -39,15 +45,19 @@ PACKAGES: dict[str, frozenset[str]] = {
 
 
 def own_public_names(module: ModuleType) -> set[str]:
-    """Public functions and classes ``module`` defines or takes from its package."""
+    """Public functions and classes ``module`` defines or takes from its package
+    (the package's face), or from its private twin (``sdk.tracing`` from ``sdk._tracing``)."""
     root = module.__name__.split(".")[0]
+    parent, _, leaf = module.__name__.rpartition(".")
+    twin = f"{parent}._{leaf}"
     names = set()
     for name, value in vars(module).items():
         if name.startswith("_") or not (inspect.isclass(value) or inspect.isfunction(value)):
             continue
         home = getattr(value, "__module__", "") or ""
         if home == module.__name__ or home.startswith(f"{module.__name__}._") or (
-                home.startswith(f"{root}.") and "._" in home and module.__name__ == root):
+                home.startswith(f"{root}.") and "._" in home and module.__name__ == root) or (
+                home == twin or home.startswith(f"{twin}.")):
             names.add(name)
     return names
 
