@@ -76,3 +76,17 @@ def test_every_public_definition_is_exported(name: str) -> None:
     module = importlib.import_module(name)
     unlisted = own_public_names(module) - set(module.__all__) - PACKAGES[name]
     assert unlisted == set(), f"{name} defines public names missing from __all__"
+
+
+def test_every_public_module_is_checked() -> None:
+    """A module no part of whose name is private is public: it is in ``PACKAGES``."""
+    from tests.support.samples import PROJECT_ROOT
+
+    public = set()
+    for top in ("sdk", "adapters"):
+        for path in (PROJECT_ROOT / top).rglob("*.py"):
+            parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            if not any(part.startswith("_") for part in parts):
+                public.add(".".join(parts))
+    assert public == set(PACKAGES)
