@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import sdk
-import sdk.testing
 from adapters.gcp import cloudevent_function, decode, http_function
 from adapters.gcp._cloudevent import cloudevent_object
 from adapters.gcp._context import metadata_project, trace_context

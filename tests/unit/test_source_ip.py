@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-import sdk.testing
+import adapters.testing
 from adapters import aws as aws_adapter
 from adapters._http import forwarded_client
 from adapters.testing import aws, azure, gcp
@@ -113,7 +113,7 @@ def test_dev_server_switch_logs_the_query(monkeypatch: pytest.MonkeyPatch) -> No
 def test_samples_keep_their_measured_addresses() -> None:
     """Every provider HTTP sample: a measured field wins over any header."""
     for name in ("aws.apigw.v1", "aws.apigw.v2", "aws.function.url"):
-        payload = sdk.testing.payload(name)
+        payload = adapters.testing.payload(name)
         rc = payload["requestContext"]
         measured = (rc.get("identity") or {}).get("sourceIp") or rc["http"]["sourceIp"]
         payload.setdefault("headers", {})["x-forwarded-for"] = SPOOF
