@@ -9,7 +9,6 @@ Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/htt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, ClassVar
 
 from adapters._http import (
@@ -17,6 +16,7 @@ from adapters._http import (
     QueryPairs,
     b64_body,
     encode_body,
+    form_decoded,
     forwarded_client,
     parse_query,
 )
@@ -83,25 +83,10 @@ class APIGatewayV1(_HTTPTrigger):
                 and "methodArn" not in raw and "elb" not in _dict(raw.get("requestContext")))
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        rc = _dict(raw.get("requestContext"))
-        identity = _dict(rc.get("identity"))
-        path = raw.get("path") or "/"
-        return HTTPRequest(
-            method=raw["httpMethod"],
-            path=path,
-            root_path=_v1_root(rc, path),
-            headers=Headers(raw.get("headers"), raw.get("multiValueHeaders")),
-            query=Query(raw.get("queryStringParameters"),
-                        raw.get("multiValueQueryStringParameters")),
-            body=_body(raw),
-            path_params=raw.get("pathParameters") or {},
-            source_ip=identity.get("sourceIp"),
-            provider="aws", trigger=self.name, id=rc.get("requestId"),
-            source=rc.get("domainName") or rc.get("apiId"), type=raw.get("resource"),
-            subject=raw.get("path"), time=partial(epoch_ms, rc.get("requestTimeEpoch")),
-            attributes=_stage(rc.get("stage")),
-            raw=raw, native=partial(_native, self.native_class, raw),
-        )
+        return V1Request(raw, self.name, self.native_class)
+
+    def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
+        return V1Request(raw, self.name, self.native_class)  # ``request``, one call less
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
         # REST APIs accept both maps; repeated names and cookies must go in the multi one.
@@ -297,6 +282,113 @@ class V2Request(HTTPRequest[Any], PayloadView):
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")
 
+def _v1_less_read(request: V1Request) -> list[Any]:
+    """V1Request's fields that handlers seldom read: id, source, type, attributes,
+    path params."""
+    raw = request.raw
+    rc = _dict(raw.get("requestContext"))
+    return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"), raw.get("resource"),
+            _stage(rc.get("stage")), raw.get("pathParameters") or {}]
+
+
+_v1_seldom = field_group(_v1_less_read, "_less_read")
+
+
+class _ProxyRequest(HTTPRequest[Any], PayloadView):
+    """What the REST API (1.0) and ALB views share: the cheap fields and the body
+    set at once, the headers (both maps: repeated names are in the multi-value
+    one) built on first read."""
+
+    __slots__ = ("_less_read", "_native_class")
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        self.method = raw["httpMethod"].upper()
+        self.path = raw.get("path") or "/"
+        self._headers = UNSET  # headers, query, client address, cookies: on first read
+        self._query = UNSET
+        self._source_ip = UNSET
+        self._root_path = UNSET
+        self._body = _body(raw)
+        self._cookies = UNSET
+        self._content_type = UNSET
+        self._less_read = UNSET
+        self.provider = "aws"
+        self.trigger = trigger
+        self.subject = raw.get("path")
+        self._time = UNSET
+        self._data = UNSET
+        self._payload = UNSET  # the body
+        self.raw = raw
+        self._native = UNSET
+        self._native_class = native_class
+
+    def _read_headers(self) -> Headers:
+        raw = self.raw
+        return Headers(raw.get("headers"), raw.get("multiValueHeaders"))
+
+
+class V1Request(_ProxyRequest):
+    """An API Gateway REST API (payload 1.0) request read from its payload."""
+
+    __slots__ = ()
+
+    id = _v1_seldom(0)
+    source = _v1_seldom(1)
+    type = _v1_seldom(2)
+    attributes = _v1_seldom(3)
+    path_params = _v1_seldom(4)
+
+    def _read_query(self) -> Query:
+        raw = self.raw
+        return Query(raw.get("queryStringParameters"),
+                     raw.get("multiValueQueryStringParameters"))
+
+    def _read_source_ip(self) -> str | None:
+        rc = _dict(self.raw.get("requestContext"))
+        return _dict(rc.get("identity")).get("sourceIp")
+
+    def _read_root_path(self) -> str:
+        return _v1_root(_dict(self.raw.get("requestContext")), self.path)
+
+    def _epoch_ms(self) -> Any:
+        return _dict(self.raw.get("requestContext")).get("requestTimeEpoch")
+
+
+class ALBRequest(_ProxyRequest):
+    """An ALB target request read from its payload. The query maps are decoded at
+    once (ALB passes them undecoded): a malformed one is a 400 before the handler."""
+
+    __slots__ = ()
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        super().__init__(raw, trigger, native_class)
+        qs_multi = raw.get("multiValueQueryStringParameters") or {}
+        if not (isinstance(qs_multi, dict) and all(isinstance(vs, list)
+                                                   for vs in qs_multi.values())):
+            # Never iterated otherwise: a string would be a value per character.
+            raise EventDecodeError(trigger, "multiValueQueryStringParameters must map "
+                                   "names to lists", keys=["multiValueQueryStringParameters"])
+        if qs_multi:
+            pairs = [(form_decoded(k), form_decoded(v)) for k, vs in qs_multi.items() for v in vs]
+        else:
+            pairs = [(form_decoded(k), form_decoded(v))
+                     for k, v in (raw.get("queryStringParameters") or {}).items()]
+        self._query = Query(pairs=pairs)
+        self._query._owner = trigger
+        self.source = _dict(raw["requestContext"]["elb"]).get("targetGroupArn")
+        self.id = self.type = None
+        self.attributes = {}
+        self.path_params = {}
+
+    def _read_source_ip(self) -> str | None:
+        # No measured field: the right-most entry is the one the ALB appended
+        # (its default ``append`` mode; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
+        return forwarded_client(self.headers.get_all("x-forwarded-for"))
+
+    def _epoch_ms(self) -> Any:
+        return None
+
+
 class ALB(_HTTPTrigger):
     """Application Load Balancer target (single- or multi-value headers mode)."""
 
@@ -308,33 +400,10 @@ class ALB(_HTTPTrigger):
                 and "elb" in _dict(raw.get("requestContext")))
 
     def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        from urllib.parse import unquote_plus  # loaded on first use: cold starts pay imports
+        return ALBRequest(raw, self.name, self.native_class)
 
-        headers = Headers(raw.get("headers"), raw.get("multiValueHeaders"))
-        # ALB passes query strings through undecoded (unlike API Gateway).
-        qs_single = raw.get("queryStringParameters") or {}
-        qs_multi = raw.get("multiValueQueryStringParameters") or {}
-        if not (isinstance(qs_multi, dict) and all(isinstance(vs, list)
-                                                   for vs in qs_multi.values())):
-            # Never iterated otherwise: a string would be a value per character.
-            raise EventDecodeError(self.name, "multiValueQueryStringParameters must map "
-                                   "names to lists", keys=["multiValueQueryStringParameters"])
-        pairs = [(unquote_plus(k), unquote_plus(v)) for k, vs in qs_multi.items() for v in vs]
-        if not qs_multi:
-            pairs = [(unquote_plus(k), unquote_plus(v)) for k, v in qs_single.items()]
-        return HTTPRequest(
-            method=raw["httpMethod"],
-            path=raw.get("path") or "/",
-            headers=headers,
-            query=Query(pairs=pairs),
-            body=_body(raw),
-            # No measured field: the right-most entry is the one the ALB appended
-            # (its default ``append`` mode; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
-            source_ip=forwarded_client(headers.get_all("x-forwarded-for")),
-            provider="aws", trigger=self.name,
-            source=_dict(raw["requestContext"]["elb"]).get("targetGroupArn"),
-            subject=raw.get("path"), raw=raw, native=partial(_native, self.native_class, raw),
-        )
+    def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
+        return ALBRequest(raw, self.name, self.native_class)  # ``request``, one call less
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
         body, is_b64 = encode_body(result)
