@@ -14,7 +14,7 @@ from urllib.parse import unquote_plus
 
 from .http_v2 import _reads, http_scenario
 
-__all__ = ["ALB_EVENT", "SCENARIOS", "V1_EVENT"]
+__all__ = ["ALB", "ALB_EVENT", "SCENARIOS", "V1", "V1_EVENT"]
 
 _BODY = '{"name": "Ada", "quantity": 3}'
 
@@ -112,9 +112,8 @@ def _alb_floor(event: dict[str, Any]) -> dict[str, Any]:
                   query.get("page"), json.loads(event["body"]))
 
 
-SCENARIOS = (
-    http_scenario("http.apigw-v1", "REST API request -> handler (5 reads) -> response dict",
-                  V1_EVENT, "APIGatewayProxyEvent", _v1_powertools, _v1_floor),
-    http_scenario("http.alb", "ALB request -> handler (5 reads) -> response dict",
-                  ALB_EVENT, "ALBEvent", _v1_powertools, _alb_floor),
-)
+V1 = http_scenario("http.apigw-v1", "REST API request -> handler (5 reads) -> response dict",
+                   V1_EVENT, "APIGatewayProxyEvent", _v1_powertools, _v1_floor)
+ALB = http_scenario("http.alb", "ALB request -> handler (5 reads) -> response dict",
+                    ALB_EVENT, "ALBEvent", _v1_powertools, _alb_floor)
+SCENARIOS = (V1, ALB)

@@ -34,8 +34,8 @@ from . import _loop, _tracing
 from ._context import Context
 from ._http import HTTPRequest
 from ._lifespan import Lifespan
-from ._response import Rendered
-from ._web import AppBridge, asgi_headers, query_string, request_path, sent_fields
+from ._response import Rendered, textual
+from ._web import AppBridge, _remember, asgi_headers, query_string, request_path, sent_fields
 from .errors import ConfigurationError
 
 __all__ = ["ASGIHandler", "asgi"]
@@ -72,7 +72,7 @@ def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None, *,
         "method": request.method,
         "scheme": proto,
         "path": full,
-        "raw_path": (full if _PLAIN_PATH(full) else quote(full, safe=_SAFE)).encode("ascii"),
+        "raw_path": _RAW.get(full) or _raw_path(full),
         "query_string": query.encode("ascii"),
         "root_path": root,
         "headers": headers,
@@ -85,17 +85,28 @@ def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None, *,
     return scope
 
 
-class _Cycle:
-    """One request/response exchange: ``receive`` and ``send`` for the app."""
+#: Paths requested -> their ``raw_path``: a warm instance sees the same few
+#: (bounded: cleared when full).
+_RAW: dict[str, bytes] = {}
 
-    __slots__ = ("body", "chunks", "cookies", "done", "finished", "headers", "offset", "status")
+
+def _raw_path(path: str) -> bytes:
+    raw = (path if _PLAIN_PATH(path) else quote(path, safe=_SAFE)).encode("ascii")
+    return _remember(_RAW, path, raw)  # type: ignore[no-any-return]
+
+
+class _Cycle:
+    """One request/response exchange: ``receive`` and ``send`` for the app. The
+    response's header pairs are kept as the app sent them and read once, when the
+    response is complete (:meth:`rendered`)."""
+
+    __slots__ = ("body", "chunks", "done", "finished", "headers", "offset", "status")
 
     def __init__(self, body: bytes) -> None:
         self.body = body
         self.offset: int | None = 0  # None once the whole body was received
         self.status: int | None = None
-        self.headers: list[tuple[str, str]] = []
-        self.cookies: list[str] = []
+        self.headers: Any = ()  # the app's (name, value) byte pairs
         self.chunks: list[bytes] = []
         self.done: Any = None  # an asyncio.Event, made only if the app waits on it
         self.finished = False  # the response is complete
@@ -103,11 +114,14 @@ class _Cycle:
     async def receive(self) -> dict[str, Any]:
         offset = self.offset
         if offset is not None:
+            body = self.body
+            if offset == 0 and len(body) <= _CHUNK:  # the common case: one message
+                self.offset = None
+                return {"type": "http.request", "body": body, "more_body": False}
             end = offset + _CHUNK
-            more = end < len(self.body)
+            more = end < len(body)
             self.offset = end if more else None
-            chunk = self.body if offset == 0 and not more else self.body[offset:end]
-            return {"type": "http.request", "body": chunk, "more_body": more}
+            return {"type": "http.request", "body": body[offset:end], "more_body": more}
         if not self.finished:
             if self.done is None:
                 import asyncio
@@ -123,7 +137,7 @@ class _Cycle:
                 raise RuntimeError("the app sent a body before http.response.start")
             body = message.get("body")
             if body:
-                self.chunks.append(bytes(body))
+                self.chunks.append(body if body.__class__ is bytes else bytes(body))
             if not message.get("more_body", False):  # complete
                 self.offset = None
                 self.finished = True
@@ -133,19 +147,35 @@ class _Cycle:
             if self.status is not None:
                 raise RuntimeError("the app sent http.response.start twice")
             self.status = int(message["status"])
-            headers, cookies = self.headers, self.cookies
-            for name, value in message.get("headers") or ():
-                key = name.decode("latin-1")
-                if key.lower() == "set-cookie":
-                    cookies.append(value.decode("latin-1"))
-                else:
-                    headers.append((key, value.decode("latin-1")))
+            self.headers = message.get("headers") or ()
 
     def rendered(self) -> Rendered:
+        """The response, read from the messages in one pass: every ``Set-Cookie``
+        apart, and the body's text kept when its Content-Type travels as text
+        (``sdk._response.textual``), so an adapter sending text decodes nothing."""
         if not self.finished or self.status is None:
             raise RuntimeError("the ASGI app returned without completing its response")
-        body = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
-        return Rendered(self.status, self.headers, self.cookies, body)
+        headers: list[tuple[str, str]] = []
+        cookies: list[str] = []
+        ctype = None
+        for name, value in self.headers:
+            key = name.decode("latin-1")
+            lower = key.lower()
+            if lower == "set-cookie":
+                cookies.append(value.decode("latin-1"))
+                continue
+            text = value.decode("latin-1")
+            if lower == "content-type" and ctype is None:
+                ctype = text
+            headers.append((key, text))
+        chunks = self.chunks
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if textual(ctype):
+            try:
+                return Rendered(self.status, headers, cookies, body, body.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+        return Rendered(self.status, headers, cookies, body)
 
 
 class ASGIHandler(AppBridge):
@@ -164,6 +194,8 @@ class ASGIHandler(AppBridge):
             self.lifespan.ensure()
 
     def handle(self, request: HTTPRequest[Any], context: Context) -> Rendered:
+        if not isinstance(request, HTTPRequest):
+            self.check(request)  # raises WrongKindError: a 415
         body = request.body  # a malformed body answers 400 before the app runs
         lifespan = self.lifespan
         if lifespan is not None:
@@ -179,6 +211,9 @@ class ASGIHandler(AppBridge):
 
             asgi_route(scope)
         return rendered
+
+    #: What adapters run (``AppBridge.call``, its kind check in ``handle``): one frame less.
+    call = handle  # type: ignore[assignment]
 
     async def _exchange(self, scope: dict[str, Any], body: bytes) -> Rendered:
         cycle = _Cycle(body)

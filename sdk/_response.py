@@ -8,7 +8,7 @@ from typing import Any
 from ._jsonform import dumps
 from .errors import ResponseEncodeError
 
-__all__ = ["Rendered", "Response", "problem", "render"]
+__all__ = ["Rendered", "Response", "problem", "render", "textual"]
 
 _JSON = "application/json"
 _PROBLEM = "application/problem+json"
@@ -42,6 +42,14 @@ class Response:
 
     def __repr__(self) -> str:
         return f"Response(status={self.status})"
+
+
+def textual(content_type: str | None) -> bool:
+    """Whether a body of this Content-Type (None: not sent) can travel as text, when
+    it is UTF-8 (:meth:`Rendered.text`)."""
+    ctype = (content_type or "").lower()
+    return (ctype.startswith("text/") or "json" in ctype or "xml" in ctype
+            or "javascript" in ctype or "x-www-form-urlencoded" in ctype or not ctype)
 
 
 class Rendered:
@@ -86,9 +94,7 @@ class Rendered:
         """The body as text when it can travel as text (see :attr:`is_text`), else None."""
         if self._text is not None:
             return self._text
-        ctype = (self.content_type or "").lower()
-        if not (ctype.startswith("text/") or "json" in ctype or "xml" in ctype
-                or "javascript" in ctype or "x-www-form-urlencoded" in ctype or not ctype):
+        if not textual(self.content_type):
             return None
         try:
             text = self._text = self.body.decode("utf-8")

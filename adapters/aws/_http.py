@@ -9,7 +9,6 @@ Request fields: https://docs.aws.amazon.com/apigateway/latest/developerguide/htt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, ClassVar
 
 from adapters._http import (
@@ -17,6 +16,7 @@ from adapters._http import (
     QueryPairs,
     b64_body,
     encode_body,
+    form_decoded,
     forwarded_client,
     parse_query,
 )
@@ -60,17 +60,35 @@ def _v1_root(rc: dict[str, Any], path: str) -> str:
     return ""
 
 
-def _native(class_name: str, raw: Any) -> Any:
-    """``event.native``: a partial of this costs a request less than a closure."""
-    return powertools(class_name, raw)()
-
-
 class _HTTPTrigger(HTTPTrigger):
     semantics = _HTTP_SEMANTICS
     native_class: ClassVar[str]
 
 
-class APIGatewayV1(_HTTPTrigger):
+class _ViewTrigger(_HTTPTrigger):
+    """A trigger whose request is a view over its payload (``view``)."""
+
+    #: The view class, called with (payload, trigger name, native class); set
+    #: where the view is defined.
+    view: ClassVar[type[_View]]
+
+    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
+        return self.view(raw, self.name, self.native_class)
+
+    def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
+        return self.view(raw, self.name, self.native_class)  # ``request``, one call less
+
+
+def _with_body(out: dict[str, Any], result: Rendered) -> dict[str, Any]:
+    """``out`` (status and headers) with the body: text as it is, else base64."""
+    text = result.text()  # encode_body's common case, without the call
+    body, is_b64 = (text, False) if text is not None else encode_body(result)
+    out["body"] = body
+    out["isBase64Encoded"] = is_b64
+    return out
+
+
+class APIGatewayV1(_ViewTrigger):
     """API Gateway REST API, Lambda proxy integration (payload format 1.0)."""
 
     name = "aws.apigw.v1"
@@ -82,30 +100,8 @@ class APIGatewayV1(_HTTPTrigger):
         return (isinstance(raw, dict) and "httpMethod" in raw and "requestContext" in raw
                 and "methodArn" not in raw and "elb" not in _dict(raw.get("requestContext")))
 
-    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        rc = _dict(raw.get("requestContext"))
-        identity = _dict(rc.get("identity"))
-        path = raw.get("path") or "/"
-        return HTTPRequest(
-            method=raw["httpMethod"],
-            path=path,
-            root_path=_v1_root(rc, path),
-            headers=Headers(raw.get("headers"), raw.get("multiValueHeaders")),
-            query=Query(raw.get("queryStringParameters"),
-                        raw.get("multiValueQueryStringParameters")),
-            body=_body(raw),
-            path_params=raw.get("pathParameters") or {},
-            source_ip=identity.get("sourceIp"),
-            provider="aws", trigger=self.name, id=rc.get("requestId"),
-            source=rc.get("domainName") or rc.get("apiId"), type=raw.get("resource"),
-            subject=raw.get("path"), time=partial(epoch_ms, rc.get("requestTimeEpoch")),
-            attributes=_stage(rc.get("stage")),
-            raw=raw, native=partial(_native, self.native_class, raw),
-        )
-
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
         # REST APIs accept both maps; repeated names and cookies must go in the multi one.
-        body, is_b64 = encode_body(result)
         single: dict[str, str] = {}
         multi: dict[str, list[str]] = {}
         for name, values in result.multi_headers().items():
@@ -118,12 +114,10 @@ class APIGatewayV1(_HTTPTrigger):
         out: dict[str, Any] = {"statusCode": result.status, "headers": single}
         if multi:
             out["multiValueHeaders"] = multi
-        out["body"] = body
-        out["isBase64Encoded"] = is_b64
-        return out
+        return _with_body(out, result)
 
 
-class APIGatewayV2(_HTTPTrigger):
+class APIGatewayV2(_ViewTrigger):
     """API Gateway HTTP API, payload format 2.0."""
 
     name = "aws.apigw.v2"
@@ -140,21 +134,11 @@ class APIGatewayV2(_HTTPTrigger):
         domain = rc.get("domainName") if isinstance(rc, dict) else None
         return (isinstance(domain, str) and ".lambda-url." in domain) is self.function_url
 
-    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        return V2Request(raw, self.name, self.native_class)
-
-    def event_for(self, fn: Function[Any], raw: Any, context: Context) -> Event[Any]:
-        return V2Request(raw, self.name, self.native_class)  # ``request``, one call less
-
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
-        text = result.text()  # encode_body's common case, without the call
-        body, is_b64 = (text, False) if text is not None else encode_body(result)
         out: dict[str, Any] = {"statusCode": result.status, "headers": result.single_headers()}
         if result.cookies:
             out["cookies"] = list(result.cookies)
-        out["body"] = body
-        out["isBase64Encoded"] = is_b64
-        return out
+        return _with_body(out, result)
 
 
 class FunctionURL(APIGatewayV2):
@@ -165,27 +149,14 @@ class FunctionURL(APIGatewayV2):
     function_url = True
 
 
-def _v2_less_read(request: V2Request) -> list[Any]:
-    """V2Request's fields that handlers seldom read, from the payload whose shapes
-    ``__init__`` checked: id, source, type, attributes, path params."""
-    raw = request.raw
-    rc = raw.get("requestContext") or {}
-    stage = rc.get("stage")
-    return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"), raw.get("routeKey"),
-            {"stage": stage} if stage else {}, raw.get("pathParameters") or {}]
+_seldom = field_group(lambda view: view._seldom_fields(), "_less_read")
 
 
-_seldom = field_group(_v2_less_read, "_less_read")
-
-
-class V2Request(HTTPRequest[Any], PayloadView):
-    """An HTTP API 2.0 (or function URL) request read from its payload.
-
-    The cheap fields are set here and every shape is checked (a malformed request
-    is a 400 at decode, not an error inside the handler); headers, query, cookies,
-    ``time`` and ``native`` are built from the payload on first read: a handler
-    pays only for what it reads, as with powertools' data classes.
-    """
+class _View(HTTPRequest[Any], PayloadView):
+    """What the AWS HTTP views over their payload share: the fields built on first
+    read (headers, query, client address, cookies, the seldom-read ones, ``time``,
+    ``native``), set here as unread; each view's ``__init__`` sets the cheap ones
+    (method, path, root path, body, subject) first."""
 
     __slots__ = ("_less_read", "_native_class")
 
@@ -194,6 +165,39 @@ class V2Request(HTTPRequest[Any], PayloadView):
     type = _seldom(2)
     attributes = _seldom(3)
     path_params = _seldom(4)
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        self._headers = UNSET
+        self._query = UNSET
+        self._source_ip = UNSET
+        self._cookies = UNSET
+        self._content_type = UNSET
+        self._less_read = UNSET  # id, source, type, attributes, path params
+        self.provider = "aws"
+        self.trigger = trigger
+        self._time = UNSET
+        self._data = UNSET
+        self._payload = UNSET  # the body
+        self.raw = raw
+        self._native = UNSET
+        self._native_class = native_class
+
+    def _seldom_fields(self) -> list[Any]:
+        """The fields that handlers seldom read, from the payload: id, source, type,
+        attributes, path params."""
+        raise NotImplementedError
+
+
+class V2Request(_View):
+    """An HTTP API 2.0 (or function URL) request read from its payload.
+
+    The cheap fields are set here and every shape is checked (a malformed request
+    is a 400 at decode, not an error inside the handler); headers, query, cookies,
+    ``time`` and ``native`` are built from the payload on first read: a handler
+    pays only for what it reads, as with powertools' data classes.
+    """
+
+    __slots__ = ()
 
     def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
         rc = raw.get("requestContext")
@@ -218,9 +222,6 @@ class V2Request(HTTPRequest[Any], PayloadView):
         self._root_path = root
         self.method = (http.get("method") or "GET").upper()
         self.path = path
-        self._headers = UNSET  # headers, query, client address, cookies: on first read
-        self._query = UNSET
-        self._source_ip = UNSET
         body = raw.get("body")
         if body is None or body == "":
             self._body = None
@@ -228,18 +229,15 @@ class V2Request(HTTPRequest[Any], PayloadView):
             self._body = b64_body(body) if raw.get("isBase64Encoded") else body
         else:
             self._body = _body(raw)  # raises: a body must be a string
-        self._cookies = UNSET
-        self._content_type = UNSET
-        self._less_read = UNSET  # id, source, type, attributes, path params
-        self.provider = "aws"
-        self.trigger = trigger
         self.subject = path
-        self._time = UNSET
-        self._data = UNSET
-        self._payload = UNSET  # the body
-        self.raw = raw
-        self._native = UNSET
-        self._native_class = native_class
+        _View.__init__(self, raw, trigger, native_class)
+
+    def _seldom_fields(self) -> list[Any]:
+        # from the payload whose shapes ``__init__`` checked
+        raw = self.raw
+        rc = raw.get("requestContext") or {}
+        return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"),
+                raw.get("routeKey"), _stage(rc.get("stage")), raw.get("pathParameters") or {}]
 
     def _read_headers(self) -> Headers:
         # HTTP API joins repeated headers with commas; kept as sent, never split.
@@ -297,47 +295,106 @@ class V2Request(HTTPRequest[Any], PayloadView):
     def _epoch_ms(self) -> Any:
         return (self.raw.get("requestContext") or {}).get("timeEpoch")
 
-class ALB(_HTTPTrigger):
+APIGatewayV2.view = V2Request
+
+
+class _ProxyRequest(_View):
+    """What the REST API (1.0) and ALB views share: the cheap fields and the body
+    set at once, the headers (both maps: repeated names are in the multi-value
+    one) built on first read."""
+
+    __slots__ = ()
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        self.method = raw["httpMethod"].upper()
+        self.path = raw.get("path") or "/"
+        self._root_path = UNSET
+        self._body = _body(raw)
+        self.subject = raw.get("path")
+        _View.__init__(self, raw, trigger, native_class)
+
+    def _read_headers(self) -> Headers:
+        raw = self.raw
+        return Headers(raw.get("headers"), raw.get("multiValueHeaders"))
+
+
+class V1Request(_ProxyRequest):
+    """An API Gateway REST API (payload 1.0) request read from its payload."""
+
+    __slots__ = ()
+
+    def _seldom_fields(self) -> list[Any]:
+        raw = self.raw
+        rc = _dict(raw.get("requestContext"))
+        return [rc.get("requestId"), rc.get("domainName") or rc.get("apiId"),
+                raw.get("resource"), _stage(rc.get("stage")), raw.get("pathParameters") or {}]
+
+    def _read_query(self) -> Query:
+        raw = self.raw
+        return Query(raw.get("queryStringParameters"),
+                     raw.get("multiValueQueryStringParameters"))
+
+    def _read_source_ip(self) -> str | None:
+        rc = _dict(self.raw.get("requestContext"))
+        return _dict(rc.get("identity")).get("sourceIp")
+
+    def _read_root_path(self) -> str:
+        return _v1_root(_dict(self.raw.get("requestContext")), self.path)
+
+    def _epoch_ms(self) -> Any:
+        return _dict(self.raw.get("requestContext")).get("requestTimeEpoch")
+
+
+APIGatewayV1.view = V1Request
+
+
+class ALBRequest(_ProxyRequest):
+    """An ALB target request read from its payload. The query maps are decoded at
+    once (ALB passes them undecoded): a malformed one is a 400 before the handler."""
+
+    __slots__ = ()
+
+    def __init__(self, raw: dict[str, Any], trigger: str, native_class: str) -> None:
+        super().__init__(raw, trigger, native_class)
+        qs_multi = raw.get("multiValueQueryStringParameters") or {}
+        if not (isinstance(qs_multi, dict) and all(isinstance(vs, list)
+                                                   for vs in qs_multi.values())):
+            # Never iterated otherwise: a string would be a value per character.
+            raise EventDecodeError(trigger, "multiValueQueryStringParameters must map "
+                                   "names to lists", keys=["multiValueQueryStringParameters"])
+        if qs_multi:
+            pairs = [(form_decoded(k), form_decoded(v)) for k, vs in qs_multi.items() for v in vs]
+        else:
+            pairs = [(form_decoded(k), form_decoded(v))
+                     for k, v in (raw.get("queryStringParameters") or {}).items()]
+        self._query = Query(pairs=pairs)
+        self._query._owner = trigger
+
+    def _seldom_fields(self) -> list[Any]:
+        return [None, _dict(self.raw["requestContext"]["elb"]).get("targetGroupArn"), None,
+                {}, {}]
+
+    def _read_source_ip(self) -> str | None:
+        # No measured field: the right-most entry is the one the ALB appended
+        # (its default ``append`` mode; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
+        return forwarded_client(self.headers.get_all("x-forwarded-for"))
+
+    def _epoch_ms(self) -> Any:
+        return None
+
+
+class ALB(_ViewTrigger):
     """Application Load Balancer target (single- or multi-value headers mode)."""
 
     name = "aws.alb"
     native_class = "ALBEvent"
+    view = ALBRequest
 
     def matches(self, raw: Any) -> bool:
         return (isinstance(raw, dict) and "httpMethod" in raw
                 and "elb" in _dict(raw.get("requestContext")))
 
-    def request(self, raw: dict[str, Any]) -> HTTPRequest[Any]:
-        from urllib.parse import unquote_plus  # loaded on first use: cold starts pay imports
-
-        headers = Headers(raw.get("headers"), raw.get("multiValueHeaders"))
-        # ALB passes query strings through undecoded (unlike API Gateway).
-        qs_single = raw.get("queryStringParameters") or {}
-        qs_multi = raw.get("multiValueQueryStringParameters") or {}
-        if not (isinstance(qs_multi, dict) and all(isinstance(vs, list)
-                                                   for vs in qs_multi.values())):
-            # Never iterated otherwise: a string would be a value per character.
-            raise EventDecodeError(self.name, "multiValueQueryStringParameters must map "
-                                   "names to lists", keys=["multiValueQueryStringParameters"])
-        pairs = [(unquote_plus(k), unquote_plus(v)) for k, vs in qs_multi.items() for v in vs]
-        if not qs_multi:
-            pairs = [(unquote_plus(k), unquote_plus(v)) for k, v in qs_single.items()]
-        return HTTPRequest(
-            method=raw["httpMethod"],
-            path=raw.get("path") or "/",
-            headers=headers,
-            query=Query(pairs=pairs),
-            body=_body(raw),
-            # No measured field: the right-most entry is the one the ALB appended
-            # (its default ``append`` mode; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html).
-            source_ip=forwarded_client(headers.get_all("x-forwarded-for")),
-            provider="aws", trigger=self.name,
-            source=_dict(raw["requestContext"]["elb"]).get("targetGroupArn"),
-            subject=raw.get("path"), raw=raw, native=partial(_native, self.native_class, raw),
-        )
-
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
-        body, is_b64 = encode_body(result)
         out: dict[str, Any] = {
             "statusCode": result.status,
             "statusDescription": f"{result.status} {_reason(result.status)}",
@@ -351,9 +408,7 @@ class ALB(_HTTPTrigger):
         else:
             out["headers"] = _single_valued(result, self.name, "enable multi-value headers on "
                                             "the target group (lambda.multi_value_headers.enabled)")
-        out["body"] = body
-        out["isBase64Encoded"] = is_b64
-        return out
+        return _with_body(out, result)
 
 
 class VPCLattice(_HTTPTrigger):
@@ -389,12 +444,11 @@ class VPCLattice(_HTTPTrigger):
         )
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
-        body, is_b64 = encode_body(result)
         headers = _single_valued(result, self.name, "VPC Lattice responses carry one value "
                                  "per header name")
-        return {"isBase64Encoded": is_b64, "statusCode": result.status,
-                "statusDescription": f"{result.status} {_reason(result.status)}",
-                "headers": headers, "body": body}
+        return _with_body({"statusCode": result.status,
+                           "statusDescription": f"{result.status} {_reason(result.status)}",
+                           "headers": headers}, result)
 
 
 def _single_valued(result: Rendered, trigger: str, hint: str) -> dict[str, str]:

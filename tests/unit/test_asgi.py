@@ -16,6 +16,7 @@ from adapters.testing import aws as aws_events
 from adapters.testing import lambda_context
 from sdk import HTTPRequest, Query
 from sdk._asgi import http_scope
+from sdk.adapter import Rendered
 from tests.support import webapps
 
 
@@ -181,6 +182,41 @@ def test_request_body_arrives_in_chunks_then_disconnect() -> None:
                     {"type": "http.request", "body": 65536, "more_body": True},
                     {"type": "http.request", "body": 18928, "more_body": False},
                     {"type": "http.disconnect"}]
+
+
+@pytest.mark.parametrize(("content_type", "body", "as_text"), [
+    (b"text/plain; charset=utf-8", "Zoë".encode(), True),
+    (b"Application/JSON", b'{"a": 1}', True),
+    (None, b"plain", True),  # no Content-Type: text when it is UTF-8
+    (b"text/plain", b"\xff\xfe", False),  # not UTF-8: base64 after all
+    (b"image/png", b"png", False),
+])
+def test_the_response_is_read_from_the_messages_once_complete(
+        content_type: bytes | None, body: bytes, as_text: bool) -> None:
+    """Headers as the app sent them (names' case kept, repeated names joined on
+    HTTP API), every Set-Cookie apart, and the body as text exactly when
+    Rendered.text would say so."""
+    headers = [(b"X-Mixed", b"1"), (b"set-cookie", b"a=1"), (b"x-mixed", b"2"),
+               (b"Set-Cookie", b"b=2; Path=/")]
+    if content_type is not None:
+        headers.insert(1, (b"Content-Type", content_type))
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 207, "headers": headers})
+        await send({"type": "http.response.body", "body": bytearray(body[:1]),
+                    "more_body": True})
+        await send({"type": "http.response.body", "body": body[1:]})
+
+    out = call(sdk.asgi(app, lifespan="off"))
+    assert out["statusCode"] == 207 and out["cookies"] == ["a=1", "b=2; Path=/"]
+    expected = {"X-Mixed": "1", "x-mixed": "2"}
+    if content_type is not None:
+        expected["Content-Type"] = content_type.decode()
+    assert out["headers"] == expected
+    assert out["isBase64Encoded"] is not as_text and text(out) == body
+    rendered = Rendered(207, [(k.decode(), v.decode("latin-1")) for k, v in headers
+                              if k.lower() != b"set-cookie"], [], body)
+    assert (rendered.text() is not None) is as_text  # the rule every response follows
 
 
 @pytest.mark.parametrize("broken", ["no start", "no end"])
