@@ -200,7 +200,7 @@ class Idempotency:
         # The lease: to the invocation's deadline when the platform says, never
         # longer than in_progress_expires / expires.
         expiry = now + self.lease
-        deadline = None if context is None else context._deadline_ms
+        deadline = None if context is None else context._deadline_at()
         if deadline is not None and deadline / 1000 < expiry:
             expiry = max(now, deadline / 1000)
         return IdempotencyRecord(key, IN_PROGRESS, expiry, fingerprint), now, None
