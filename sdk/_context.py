@@ -59,15 +59,22 @@ class Context:
     @property
     def deadline(self) -> datetime | None:
         """When the platform stops this invocation (aware UTC), if it says."""
-        if self._deadline_ms is None:
+        deadline_ms = self._deadline_at()
+        if deadline_ms is None:
             return None
-        return datetime.fromtimestamp(self._deadline_ms / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(deadline_ms / 1000, tz=timezone.utc)
 
     def remaining_ms(self) -> int | None:
         """Milliseconds left before the deadline (``None`` when there is none)."""
-        if self._deadline_ms is None:
+        deadline_ms = self._deadline_at()
+        if deadline_ms is None:
             return None
-        return max(0, int(self._deadline_ms - time.time() * 1000))
+        return max(0, int(deadline_ms - time.time() * 1000))
+
+    def _deadline_at(self) -> float | None:
+        """The deadline in epoch milliseconds: an adapter's lazily filled context
+        answers it without filling its other fields."""
+        return self._deadline_ms
 
     @property
     def logger(self) -> Logger:

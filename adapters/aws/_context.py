@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from adapters._context import ColdStart
+from adapters._context import ColdStart, PendingContext
 from sdk import Context, Logger
 
 __all__ = ["lambda_context"]
@@ -33,23 +33,10 @@ def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
     return context
 
 
-class _LambdaContext(Context):
-    """A :class:`Context` whose fields are filled in on first use: a handler that
-    neither takes the context nor fails never pays for building it."""
+class _LambdaContext(PendingContext):
+    """Filled in from the runtime's ``LambdaContext`` on first read."""
 
-    __slots__ = ("_pending",)
-
-    _pending: tuple[Any, bool, str | None] | None  # set by lambda_context
-
-    def __getattr__(self, name: str) -> Any:
-        # Python calls this only for an attribute that is not set: before the
-        # fill, Context's slots (a copy, made without __init__, has nothing pending).
-        pending = self._pending if name in _SLOTS and hasattr(self, "_pending") else None
-        if pending is None:
-            raise AttributeError(f"'Context' object has no attribute {name!r}")
-        self._pending = None
-        _fill(self, *pending)
-        return getattr(self, name)
+    __slots__ = ()
 
     @property
     def logger(self) -> Logger:
@@ -61,26 +48,29 @@ class _LambdaContext(Context):
         return Logger("aws", getattr(raw, "aws_request_id", None) or event_request_id,
                       os.environ.get("_X_AMZN_TRACE_ID"))
 
+    @staticmethod
+    def _deadline_of(raw: Any) -> float | None:
+        # get_remaining_time_in_millis counts down to the invocation's fixed deadline.
+        remaining = getattr(raw, "get_remaining_time_in_millis", None)
+        return time.time() * 1000 + remaining() if callable(remaining) else None
 
-_SLOTS = frozenset(Context.__slots__)
+    def _fill(self, raw: Any, cold: bool, event_request_id: str | None) -> None:
+        arn = getattr(raw, "invoked_function_arn", None) or ""
+        parts = arn.split(":")
+        memory = getattr(raw, "memory_limit_in_mb", None)
+        Context.__init__(
+            self,
+            provider="aws",
+            request_id=getattr(raw, "aws_request_id", None) or event_request_id,
+            function_name=getattr(raw, "function_name", None),
+            function_version=getattr(raw, "function_version", None),
+            region=parts[3] if len(parts) > 4 and parts[3] else os.environ.get("AWS_REGION"),
+            memory_mb=int(memory) if memory else None,
+            deadline_ms=self._deadline_of(raw),
+            cold_start=cold,
+            trace_id=os.environ.get("_X_AMZN_TRACE_ID"),
+            raw=raw,
+        )
+
+
 _new = object.__new__
-
-
-def _fill(context: Context, raw: Any, cold: bool, event_request_id: str | None) -> None:
-    arn = getattr(raw, "invoked_function_arn", None) or ""
-    parts = arn.split(":")
-    memory = getattr(raw, "memory_limit_in_mb", None)
-    remaining = getattr(raw, "get_remaining_time_in_millis", None)
-    Context.__init__(
-        context,
-        provider="aws",
-        request_id=getattr(raw, "aws_request_id", None) or event_request_id,
-        function_name=getattr(raw, "function_name", None),
-        function_version=getattr(raw, "function_version", None),
-        region=parts[3] if len(parts) > 4 and parts[3] else os.environ.get("AWS_REGION"),
-        memory_mb=int(memory) if memory else None,
-        deadline_ms=time.time() * 1000 + remaining() if callable(remaining) else None,
-        cold_start=cold,
-        trace_id=os.environ.get("_X_AMZN_TRACE_ID"),
-        raw=raw,
-    )

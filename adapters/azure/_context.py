@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from adapters._context import ColdStart, traceparent_id
+from adapters._context import ColdStart, PendingContext, traceparent_id
 from sdk import Context
 
 __all__ = ["azure_context", "trace_id"]
@@ -47,39 +47,24 @@ def azure_context(raw: Any = None) -> Context:
     return context
 
 
-class _AzureContext(Context):
-    """A :class:`Context` filled in from ``func.Context`` on first read (as the
-    Lambda one is, ``adapters/aws/_context.py``)."""
+class _AzureContext(PendingContext):
+    """Filled in from ``func.Context`` on first read (Azure tells no deadline)."""
 
-    __slots__ = ("_pending",)
+    __slots__ = ()
 
-    _pending: tuple[Any, bool] | None  # set by azure_context
+    def _fill(self, raw: Any, cold: bool) -> None:
+        trace = getattr(raw, "trace_context", None)
+        Context.__init__(
+            self,
+            provider="azure",
+            request_id=getattr(raw, "invocation_id", None),
+            function_name=getattr(raw, "function_name", None),
+            region=os.environ.get("REGION_NAME"),
+            cold_start=cold,
+            trace_id=trace_id(getattr(trace, "trace_parent", None)),
+            attempt=_attempt(raw),
+            raw=raw,
+        )
 
-    def __getattr__(self, name: str) -> Any:
-        # Called only for an attribute not set: before the fill, Context's slots (a
-        # copy made without __init__ has nothing pending).
-        pending = self._pending if name in _SLOTS and hasattr(self, "_pending") else None
-        if pending is None:
-            raise AttributeError(f"'Context' object has no attribute {name!r}")
-        self._pending = None
-        _fill(self, *pending)
-        return getattr(self, name)
 
-
-_SLOTS = frozenset(Context.__slots__)
 _new = object.__new__
-
-
-def _fill(context: Context, raw: Any, cold: bool) -> None:
-    trace = getattr(raw, "trace_context", None)
-    Context.__init__(
-        context,
-        provider="azure",
-        request_id=getattr(raw, "invocation_id", None),
-        function_name=getattr(raw, "function_name", None),
-        region=os.environ.get("REGION_NAME"),
-        cold_start=cold,
-        trace_id=trace_id(getattr(trace, "trace_parent", None)),
-        attempt=_attempt(raw),
-        raw=raw,
-    )

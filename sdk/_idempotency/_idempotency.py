@@ -91,13 +91,8 @@ class Idempotency:
         try:
             found = self.store.put_if_absent(claim, now)
         except Exception as exc:
-            raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
-                                        exc) from exc
-        if found is None:
-            return claim, None
-        if self.cache is not None:
-            self.cache.put(found)
-        return None, self._answer(found, claim.payload_hash, event, now)
+            raise self._claim_failed(claim, exc) from exc
+        return (claim, None) if found is None else self._duplicate(claim, found, event, now)
 
     def finish(self, claim: IdempotencyRecord, event: Any, result: Any,
                context: Context | None) -> Any:
@@ -115,7 +110,8 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        self._completed(done, completed, context)
+        if not completed or self.cache is not None:
+            self._completed(done, completed, context)
         return result
 
     def fail(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -135,13 +131,8 @@ class Idempotency:
         try:
             found = await self._async_store().aput_if_absent(claim, now)
         except Exception as exc:
-            raise IdempotencyStoreError(claim.key, self.store.name, "claim the key",
-                                        exc) from exc
-        if found is None:
-            return claim, None
-        if self.cache is not None:
-            self.cache.put(found)
-        return None, self._answer(found, claim.payload_hash, event, now)
+            raise self._claim_failed(claim, exc) from exc
+        return (claim, None) if found is None else self._duplicate(claim, found, event, now)
 
     async def finish_async(self, claim: IdempotencyRecord, event: Any, result: Any,
                            context: Context | None) -> Any:
@@ -159,7 +150,8 @@ class Idempotency:
         except Exception as exc:
             self._not_completed(claim, exc, context)
             return result
-        self._completed(done, completed, context)
+        if not completed or self.cache is not None:
+            self._completed(done, completed, context)
         return result
 
     async def fail_async(self, claim: IdempotencyRecord, context: Context | None) -> None:
@@ -200,10 +192,20 @@ class Idempotency:
         # The lease: to the invocation's deadline when the platform says, never
         # longer than in_progress_expires / expires.
         expiry = now + self.lease
-        deadline = None if context is None else context._deadline_ms
+        deadline = None if context is None else context._deadline_at()
         if deadline is not None and deadline / 1000 < expiry:
             expiry = max(now, deadline / 1000)
         return IdempotencyRecord(key, IN_PROGRESS, expiry, fingerprint), now, None
+
+    def _claim_failed(self, claim: IdempotencyRecord, exc: Exception) -> IdempotencyStoreError:
+        return IdempotencyStoreError(claim.key, self.store.name, "claim the key", exc)
+
+    def _duplicate(self, claim: IdempotencyRecord, found: IdempotencyRecord, event: Any,
+                   now: float) -> tuple[None, Any]:
+        """``begin``'s answer when the store refused the claim: ``found`` holds the key."""
+        if self.cache is not None:
+            self.cache.put(found)
+        return None, self._answer(found, claim.payload_hash, event, now)
 
     def _done(self, claim: IdempotencyRecord, event: Any, result: Any
               ) -> IdempotencyRecord | None:

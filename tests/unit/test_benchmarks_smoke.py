@@ -229,3 +229,17 @@ def test_lazy_lambda_context_matches_an_eager_one() -> None:
     assert copy.copy(lambda_context(LambdaContext())).region == "eu-west-1"
     with pytest.raises(AttributeError):
         context.no_such_field  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_a_pending_lambda_context_tells_its_deadline_without_filling() -> None:
+    from adapters.aws._context import lambda_context
+    from benchmarks.http_v2 import LambdaContext
+
+    context = lambda_context(LambdaContext())
+    before = context._deadline_at()
+    assert context._pending is not None  # type: ignore[attr-defined]  # not filled
+    assert 2900 <= (context.remaining_ms() or 0) <= 3000
+    assert context.deadline is not None and context._pending is not None  # type: ignore[attr-defined]
+    assert context.region == "eu-west-1" and context._pending is None  # type: ignore[attr-defined]
+    assert before is not None and abs((context._deadline_at() or 0) - before) < 50
+    assert context._deadline_at() == context._deadline_ms
