@@ -22,7 +22,7 @@ from typing import Any
 from adapters._batch import lazy
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk.adapter import FAIL, Record, run_batch
+from sdk.adapter import FAIL, Record, run_batch, run_one
 from sdk.errors import MALFORMED, malformed
 
 __all__ = ["RecordsTrigger"]
@@ -60,8 +60,10 @@ class RecordsTrigger(Trigger):
             records = [self._record(item, index, shared) for index, item in enumerate(items)]
         except MALFORMED as exc:  # a malformed object: EventDecodeError, never a TypeError
             raise malformed(self.name, exc, raw) from None
-        outcome = run_batch(fn, records, context, trigger=self.name, policy=FAIL)
-        return outcome.results[0] if len(records) == 1 and not fn.batch else None
+        if len(records) == 1:  # one object, what the worker passes without cardinality many
+            return run_one(fn, records[0], context, trigger=self.name, policy=FAIL)
+        run_batch(fn, records, context, trigger=self.name, policy=FAIL)
+        return None
 
     def _record(self, item: Any, index: int, shared: Any) -> Record:
         def build(item: Any) -> list[Event[Any]]:
