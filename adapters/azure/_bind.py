@@ -115,7 +115,10 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
     look_up = [given == (None, None)]  # the binding's names, once, for queue triggers
 
     def function(*args: Any, **kwargs: Any) -> Any:
-        native, raw_context = _arguments(arg_name, args, kwargs)
+        if not args and len(kwargs) == 2 and "context" in kwargs and arg_name in kwargs:
+            native, raw_context = kwargs[arg_name], kwargs["context"]  # as the worker calls
+        else:
+            native, raw_context = _arguments(arg_name, args, kwargs)
         trigger = detect[0](native)
         if look_up[0] and isinstance(trigger, (Queue, ServiceBus)):
             look_up[0] = False  # the app's decorators have run by the first call

@@ -13,6 +13,7 @@ blob event is a StorageEvent whichever schema or engine delivers it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from adapters.cloudevents._types import (
@@ -127,8 +128,9 @@ class Blob(RecordsTrigger):
 
 class BlobEvent(StorageEvent[Any]):
     """A blob trigger's ``func.InputStream`` as a :class:`StorageEvent`, built
-    positionally from it (no keyword call per invocation). ``LastModified`` is read
-    here: a malformed one fails the invocation at decode."""
+    positionally from it (no keyword call per invocation). ``time`` is the blob's
+    ``LastModified``, parsed when first read: a malformed one raises
+    :class:`EventDecodeError` naming ``Properties.LastModified`` then."""
 
     __slots__ = ()
 
@@ -136,7 +138,7 @@ class BlobEvent(StorageEvent[Any]):
         path = item.name or ""
         container, _, blob = path.partition("/")
         props = item.blob_properties
-        if not isinstance(props, Mapping):
+        if props.__class__ is not dict and not isinstance(props, Mapping):
             props = {}
         content_type = _str(props.get("ContentType"))
         etag = props.get("ETag")
@@ -152,10 +154,15 @@ class BlobEvent(StorageEvent[Any]):
         self.trigger = trigger
         self.id = self.source = self.type = None
         self.subject = path or None
-        self._time = parse_time(props.get("LastModified"), trigger, "Properties.LastModified")
+        self._time = UNSET  # LastModified, on first read
         self._data = UNSET
         self._payload = item.read
         self.data_content_type = content_type
         self.attributes = {"url": uri} if uri else {}
         self.raw = item
         self._native = UNSET  # ``native`` is ``raw``
+
+    def _read_time(self) -> datetime | None:
+        props = self.raw.blob_properties
+        value = props.get("LastModified") if isinstance(props, Mapping) else None
+        return parse_time(value, self.trigger, "Properties.LastModified")

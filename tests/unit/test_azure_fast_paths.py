@@ -63,3 +63,16 @@ def test_the_context_filled_on_first_read_is_the_eager_one() -> None:
     assert context.logger is context.logger
     with pytest.raises(AttributeError):
         context.no_such_field  # noqa: B018
+
+
+def test_a_blobs_last_modified_is_parsed_when_time_is_first_read() -> None:
+    from adapters.azure import decode
+    from adapters.testing import azure
+
+    good = decode(azure.blob_stream(b"x"))[0]
+    assert good.time is not None and good.time.utcoffset().total_seconds() == 0
+    bad = decode(azure.blob_stream(b"x", properties={"LastModified": "yesterday"}))[0]
+    assert bad.key == "a.txt"  # the event decoded; its time fails when read
+    with pytest.raises(EventDecodeError) as info:
+        _ = bad.time
+    assert "Properties.LastModified" in str(info.value)
