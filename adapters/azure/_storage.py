@@ -16,13 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from adapters.cloudevents._types import (
-    CloudEventParts,
-    base_fields,
-    data_fields,
-    produces,
-    register,
-)
+from adapters.cloudevents import _types
 from sdk import StorageEvent
 from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
@@ -83,11 +77,11 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-@produces(BLOB_EVENTGRID, StorageEvent)
-def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
+@_types.produces(BLOB_EVENTGRID, StorageEvent)
+def blob_event(parts: _types.CloudEventParts) -> StorageEvent[Any]:
     """The StorageEvent for one ``Microsoft.Storage.*`` blob event (trigger
     ``azure.blob.eventgrid``, whichever schema or engine delivered it)."""
-    fields = base_fields(parts, BLOB_EVENTGRID)
+    fields = _types.base_fields(parts, BLOB_EVENTGRID)
     data = parts.data if isinstance(parts.data, Mapping) else {}
     rule = OPERATIONS[str(fields["type"])]
     container, blob = _blob_path(fields["subject"], fields["trigger"])
@@ -96,12 +90,12 @@ def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
     return StorageEvent(
         bucket=container, key=blob, operation=rule if isinstance(rule, str) else rule(data),
         size=_int(data.get("contentLength")), etag=_str(data.get("eTag")),
-        content_type=_str(data.get("contentType")), **fields, **data_fields(parts),
+        content_type=_str(data.get("contentType")), **fields, **_types.data_fields(parts),
     )
 
 
 for _type in OPERATIONS:
-    register(_type, blob_event)
+    _types.register(_type, blob_event)
 
 
 class Blob(RecordsTrigger):

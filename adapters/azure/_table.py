@@ -18,33 +18,24 @@ from adapters._trigger import Trigger
 __all__ = ["CLASSES", "NAMES", "for_native", "instance", "native_name", "trigger_class",
            "triggers"]
 
-#: Trigger class -> its module, in the order detection tries them (predicates do
-#: not overlap).
-CLASSES: dict[str, str] = {
-    "HTTP": "._http",
-    "Queue": "._queue",
-    "ServiceBus": "._servicebus",
-    "EventHubs": "._eventhub",
-    "Blob": "._storage",
-    "Timer": "._timer",
-    "CosmosDB": "._cosmos",
-    "EventGrid": "._eventgrid",
-    "EventGridCloudEvents": "._eventgrid",
-}
-
-#: azure.functions class name -> the trigger class its objects come from (a list of
-#: them, ``cardinality="many"``, is named by its first item).
-NAMES: dict[str, str] = {
-    "HttpRequest": "HTTP",
-    "QueueMessage": "Queue",
-    "ServiceBusMessage": "ServiceBus",
-    "EventHubEvent": "EventHubs",
-    "InputStream": "Blob",
-    "TimerRequest": "Timer",
-    "DocumentList": "CosmosDB",
-    "EventGridEvent": "EventGrid",
-    "CloudEvent": "EventGridCloudEvents",
-}
+#: (trigger class, its module, the azure.functions class its objects are), in the
+#: order detection tries them (predicates do not overlap). A list of objects
+#: (``cardinality="many"``) is named by its first item.
+_ROWS = (
+    ("HTTP", "._http", "HttpRequest"),
+    ("Queue", "._queue", "QueueMessage"),
+    ("ServiceBus", "._servicebus", "ServiceBusMessage"),
+    ("EventHubs", "._eventhub", "EventHubEvent"),
+    ("Blob", "._storage", "InputStream"),
+    ("Timer", "._timer", "TimerRequest"),
+    ("CosmosDB", "._cosmos", "DocumentList"),
+    ("EventGrid", "._eventgrid", "EventGridEvent"),
+    ("EventGridCloudEvents", "._eventgrid", "CloudEvent"),
+)
+#: Trigger class -> its module, in detection order.
+CLASSES = {name: module for name, module, _ in _ROWS}
+#: azure.functions class name -> the trigger class.
+NAMES = {native: name for name, _, native in _ROWS}
 
 _instances: dict[str, Trigger] = {}
 _table: list[tuple[Trigger, ...]] = []

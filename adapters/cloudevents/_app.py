@@ -90,6 +90,44 @@ def _before_run(fn: Function[Any], message: HTTPMessage) -> Rendered | list[Even
     return events if refused is None else refused
 
 
+def _delivery(fn: Function[Any], message: HTTPMessage) -> Rendered | _Delivery:
+    """The answer a delivery gets without running the handler, else what runs it."""
+    events = _before_run(fn, message)
+    if isinstance(events, Rendered):
+        return events
+    return _Delivery(fn, events, request_context(message, events))
+
+
+class _Delivery:
+    """The events of one delivery, to run in the invocation's span when traced."""
+
+    __slots__ = ("context", "events", "fn")
+
+    def __init__(self, fn: Function[Any], events: list[Event[Any]], context: Context) -> None:
+        self.fn = fn
+        self.events = events
+        self.context = context
+
+    def run(self) -> Rendered:
+        found = tracer()
+        if found is None:
+            return run(self.fn, self.events, self.context)
+        with traced(found, "cloudevents.events", self.events, self.context) as span:
+            return _answered(span, run(self.fn, self.events, self.context))
+
+    async def run_async(self) -> Rendered:
+        found = tracer()
+        if found is None:
+            return await run_async(self.fn, self.events, self.context)
+        with traced(found, "cloudevents.events", self.events, self.context) as span:
+            return _answered(span, await run_async(self.fn, self.events, self.context))
+
+
+def _answered(span: Any, rendered: Rendered) -> Rendered:
+    span.answer(rendered)
+    return rendered
+
+
 def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
     """415 when the handler does not take the kind of an event of the delivery (a
     CloudEvent to an ``HTTPRequest`` handler): nothing runs, and a 4xx tells the
@@ -124,19 +162,8 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
     fn = as_function(handle)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        message = HTTPMessage.from_environ(environ, _read_body(environ))
-        events = _before_run(fn, message)
-        if isinstance(events, Rendered):
-            rendered = events
-        else:
-            context = request_context(message, events)
-            found = tracer()
-            if found is None:
-                rendered = run(fn, events, context)
-            else:
-                with traced(found, "cloudevents.events", events, context) as span:
-                    rendered = run(fn, events, context)
-                    span.answer(rendered)
+        delivery = _delivery(fn, HTTPMessage.from_environ(environ, _read_body(environ)))
+        rendered = delivery if isinstance(delivery, Rendered) else delivery.run()
         start_response(_status_line(rendered.status), _response_headers(rendered))
         return [rendered.body]
 
@@ -174,18 +201,8 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
             raise RuntimeError(f"the CloudEvents app serves HTTP, not {scope['type']}")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
-        events = _before_run(fn, message)
-        if isinstance(events, Rendered):
-            rendered = events
-        else:
-            context = request_context(message, events)
-            found = tracer()
-            if found is None:
-                rendered = await run_async(fn, events, context)
-            else:
-                with traced(found, "cloudevents.events", events, context) as span:
-                    rendered = await run_async(fn, events, context)
-                    span.answer(rendered)
+        delivery = _delivery(fn, message)
+        rendered = delivery if isinstance(delivery, Rendered) else await delivery.run_async()
         await send({"type": "http.response.start", "status": rendered.status,
                     "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
                                 for n, v in _response_headers(rendered)]})
