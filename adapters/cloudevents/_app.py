@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
 
-from adapters._context import ColdStart, traceparent_id
+from adapters._context import ColdStart, PendingContext, traceparent_id
 from adapters._http import refusal, wrong_kind
 from adapters._tracing import traced
 from sdk import Context, Event, Function, as_function
@@ -39,20 +39,36 @@ COLD = ColdStart()
 
 def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
     """The Context of one delivery: the event id (a new id for a batch), the W3C
-    trace id, and the Knative service/revision (or Dapr app id) as the function."""
+    trace id, and the Knative service/revision (or Dapr app id) as the function,
+    read from the environment when a field is first read."""
     cold = COLD.take()
     first = events[0] if events else None
     parent = message.header("traceparent") or (first.attributes.get("traceparent")
                                                     if first is not None else None)
-    trace = traceparent_id(parent)
-    return Context(
-        provider=first.provider if first is not None else PROVIDER,
-        request_id=(first.id if len(events) == 1 and first is not None else None)
-        or _new_id(),
-        function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
-        function_version=os.environ.get("K_REVISION"),
-        cold_start=cold, trace_id=trace, raw=message,
-    )
+    context = _new(_DeliveryContext)  # no __init__ frame: once per delivery
+    context._pending = (
+        message, cold, first.provider if first is not None else PROVIDER,
+        (first.id if len(events) == 1 and first is not None else None) or _new_id(),
+        traceparent_id(parent))
+    return context
+
+
+class _DeliveryContext(PendingContext):
+    """Filled in on first read (the environment is read then)."""
+
+    __slots__ = ()
+
+    def _fill(self, message: HTTPMessage, cold: bool, provider: str, request_id: str,
+              trace: str | None) -> None:
+        Context.__init__(
+            self, provider=provider, request_id=request_id,
+            function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
+            function_version=os.environ.get("K_REVISION"),
+            cold_start=cold, trace_id=trace, raw=message,
+        )
+
+
+_new = object.__new__
 
 
 def _new_id() -> str:
