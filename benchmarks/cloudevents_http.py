@@ -114,14 +114,43 @@ def _canon(result: Any) -> Any:
 
 # -- Pub/Sub ---------------------------------------------------------------------------
 
-def _pubsub_polyfn() -> Callable[[], Any]:
+def _polyfn(template: dict[str, Any], body: bytes,
+            read: Callable[[Any, list[Any]], None]) -> Callable[[], Any]:
+    """``adapters.cloudevents.wsgi_app`` running a handler doing ``read(event, seen)``."""
     ce = need("adapters.cloudevents")
     seen: list[Any] = []
+    return _wsgi(ce.wsgi_app(lambda event: read(event, seen)), environ(template, body), seen)
 
-    def handle(message: Any) -> None:
-        seen.extend((message.id, message.type, message.data))
 
-    return _wsgi(ce.wsgi_app(handle), environ(_PUBSUB, PUBSUB_BODY), seen)
+def _floor(template: dict[str, Any], body: bytes,
+           read: Callable[[dict[str, Any], Any, list[Any]], None]) -> Callable[[], Any]:
+    """Plain environ reads: ``read(environ, parsed body, seen)``, then a 204."""
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        read(env, json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"]))), seen)
+        start_response("204 No Content", [])
+        return [b""]
+
+    return _wsgi(app, environ(template, body), seen)
+
+
+def _read_message(message: Any, seen: list[Any]) -> None:
+    seen.extend((message.id, message.type, message.data))
+
+
+def _floor_pubsub(message: Any, ce_type: str, seen: list[Any]) -> None:
+    seen.extend((message["messageId"], ce_type, json.loads(base64.b64decode(message["data"]))))
+
+
+def _pubsub_polyfn() -> Callable[[], Any]:
+    return _polyfn(_PUBSUB, PUBSUB_BODY, _read_message)
+
+
+def _pubsub_floor() -> Callable[[], Any]:
+    return _floor(_PUBSUB, PUBSUB_BODY,
+                  lambda env, body, seen: _floor_pubsub(body["message"], env["HTTP_CE_TYPE"],
+                                                        seen))
 
 
 def _werkzeug(template: dict[str, Any], body: bytes,
@@ -151,30 +180,14 @@ def _pubsub_werkzeug() -> Callable[[], Any]:
     return _werkzeug(_PUBSUB, PUBSUB_BODY, _read_pubsub)
 
 
-def _pubsub_floor() -> Callable[[], Any]:
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        body = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
-        message = body["message"]
-        seen.extend((message["messageId"], env["HTTP_CE_TYPE"],
-                     json.loads(base64.b64decode(message["data"]))))
-        start_response("204 No Content", [])
-        return [b""]
-
-    return _wsgi(app, environ(_PUBSUB, PUBSUB_BODY), seen)
-
-
 # -- Cloud Storage ------------------------------------------------------------------------
 
+def _read_storage(event: Any, seen: list[Any]) -> None:
+    seen.extend((event.id, event.type, event.bucket, event.key, event.size))
+
+
 def _gcs_polyfn() -> Callable[[], Any]:
-    ce = need("adapters.cloudevents")
-    seen: list[Any] = []
-
-    def handle(event: Any) -> None:
-        seen.extend((event.id, event.type, event.bucket, event.key, event.size))
-
-    return _wsgi(ce.wsgi_app(handle), environ(_GCS, GCS_BODY), seen)
+    return _polyfn(_GCS, GCS_BODY, _read_storage)
 
 
 def _read_gcs(event: Any, seen: list[Any]) -> None:
@@ -187,17 +200,9 @@ def _gcs_werkzeug() -> Callable[[], Any]:
 
 
 def _gcs_floor() -> Callable[[], Any]:
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        data = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
-        seen.extend((env["HTTP_CE_ID"], env["HTTP_CE_TYPE"], data["bucket"], data["name"],
-                     int(data["size"])))
-        start_response("204 No Content", [])
-        return [b""]
-
-    return _wsgi(app, environ(_GCS, GCS_BODY), seen)
-
+    return _floor(_GCS, GCS_BODY, lambda env, data, seen: seen.extend((
+        env["HTTP_CE_ID"], env["HTTP_CE_TYPE"], data["bucket"], data["name"],
+        int(data["size"]))))
 
 # -- Pub/Sub, structured mode -------------------------------------------------------------
 
@@ -212,13 +217,7 @@ STRUCTURED_BODY = json.dumps({
 
 
 def _structured_polyfn() -> Callable[[], Any]:
-    ce = need("adapters.cloudevents")
-    seen: list[Any] = []
-
-    def handle(message: Any) -> None:
-        seen.extend((message.id, message.type, message.data))
-
-    return _wsgi(ce.wsgi_app(handle), environ(_STRUCTURED, STRUCTURED_BODY), seen)
+    return _polyfn(_STRUCTURED, STRUCTURED_BODY, _read_message)
 
 
 def _structured_werkzeug() -> Callable[[], Any]:
@@ -226,18 +225,9 @@ def _structured_werkzeug() -> Callable[[], Any]:
 
 
 def _structured_floor() -> Callable[[], Any]:
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        event = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
-        message = event["data"]["message"]
-        seen.extend((message["messageId"], event["type"],
-                     json.loads(base64.b64decode(message["data"]))))
-        start_response("204 No Content", [])
-        return [b""]
-
-    return _wsgi(app, environ(_STRUCTURED, STRUCTURED_BODY), seen)
-
+    return _floor(_STRUCTURED, STRUCTURED_BODY,
+                  lambda env, event, seen: _floor_pubsub(event["data"]["message"],
+                                                         event["type"], seen))
 
 # -- Pub/Sub, the CloudEvent functions-framework hands a cloud_event function -----------
 
@@ -291,23 +281,21 @@ def _ff_native() -> Callable[[], Any]:
 _PEER = "werkzeug+from_http"
 _TARGETS = (Target(_PEER, ratio=0.8), Target("floor", ratio=2.0))
 
+def _through_wsgi(name: str, title: str, *sides: Callable[[], Callable[[], Any]]) -> Scenario:
+    """A WSGI row: polyfn, werkzeug+from_http and the floor, all compared by ``_canon``."""
+    polyfn, peer, floor = sides
+    return Scenario(name=name, title=title, polyfn=Impl("polyfn", polyfn, canon=_canon),
+                    peers=(Impl(_PEER, peer, canon=_canon),),
+                    floor=Impl("raw-environ", floor, canon=_canon), targets=_TARGETS)
+
+
 SCENARIOS = (
-    Scenario(
-        name="cloudevents.pubsub-binary",
-        title="Pub/Sub messagePublished, binary-mode CloudEvent through WSGI",
-        polyfn=Impl("polyfn", _pubsub_polyfn, canon=_canon),
-        peers=(Impl(_PEER, _pubsub_werkzeug, canon=_canon),),
-        floor=Impl("raw-environ", _pubsub_floor, canon=_canon),
-        targets=_TARGETS,
-    ),
-    Scenario(
-        name="cloudevents.pubsub-structured",
-        title="Pub/Sub messagePublished, structured-mode CloudEvent through WSGI",
-        polyfn=Impl("polyfn", _structured_polyfn, canon=_canon),
-        peers=(Impl(_PEER, _structured_werkzeug, canon=_canon),),
-        floor=Impl("raw-environ", _structured_floor, canon=_canon),
-        targets=_TARGETS,
-    ),
+    _through_wsgi("cloudevents.pubsub-binary",
+                  "Pub/Sub messagePublished, binary-mode CloudEvent through WSGI",
+                  _pubsub_polyfn, _pubsub_werkzeug, _pubsub_floor),
+    _through_wsgi("cloudevents.pubsub-structured",
+                  "Pub/Sub messagePublished, structured-mode CloudEvent through WSGI",
+                  _structured_polyfn, _structured_werkzeug, _structured_floor),
     Scenario(
         name="gcp.pubsub-cloudevent-function",
         title="Pub/Sub CloudEvent object (as functions-framework builds it) through "
@@ -316,12 +304,7 @@ SCENARIOS = (
         peers=(Impl("functions-framework", _ff_native, canon=_ff_canon),),
         targets=(Target("functions-framework", extra_us=5.0),),
     ),
-    Scenario(
-        name="cloudevents.gcs-binary",
-        title="Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
-        polyfn=Impl("polyfn", _gcs_polyfn, canon=_canon),
-        peers=(Impl(_PEER, _gcs_werkzeug, canon=_canon),),
-        floor=Impl("raw-environ", _gcs_floor, canon=_canon),
-        targets=_TARGETS,
-    ),
+    _through_wsgi("cloudevents.gcs-binary",
+                  "Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
+                  _gcs_polyfn, _gcs_werkzeug, _gcs_floor),
 )
