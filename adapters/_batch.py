@@ -27,7 +27,7 @@ from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
 
-__all__ = ["BatchTrigger", "LazyRecord", "check_concurrency", "lazy"]
+__all__ = ["BatchTrigger", "LazyRecord", "check_concurrency", "lazy", "malformed_record"]
 
 R = TypeVar("R")
 
@@ -52,10 +52,10 @@ def _decode(trigger: str, build: Callable[[R], list[Event[Any]]], item: R) -> li
     except EventDecodeError:
         raise
     except _MALFORMED as exc:
-        raise _malformed(trigger, item, exc) from None
+        raise malformed_record(trigger, item, exc) from None
 
 
-def _malformed(trigger: str, item: Any, exc: Exception) -> EventDecodeError:
+def malformed_record(trigger: str, item: Any, exc: Exception) -> EventDecodeError:
     """The error of a record that cannot be built: the trigger, the exception's type
     and the item's keys, never its values."""
     keys = sorted(str(k) for k in item) if isinstance(item, dict) else ()
@@ -91,7 +91,7 @@ class LazyRecord(Record):
             except EventDecodeError:
                 raise
             except _MALFORMED as exc:
-                raise _malformed(self._trigger, self._item, exc) from None
+                raise malformed_record(self._trigger, self._item, exc) from None
             self._decoded = events
         return events
 

@@ -66,10 +66,12 @@ def _context() -> Callable[[], Any]:
 
 
 def _call(function: Callable[..., Any], native: Callable[[], Any],
-          context: Callable[[], Any], seen: list[Any]) -> Callable[[], Any]:
+          context: Callable[[], Any], seen: list[Any], arg: str) -> Callable[[], Any]:
+    """Each call as the worker makes it: the trigger's argument and ``context`` by
+    keyword (``azure_functions_runtime`` ``handle_event``: ``fi.func(**args)``)."""
     def call() -> Any:
         seen.clear()
-        result = function(native(), context())
+        result = function(**{arg: native(), "context": context()})
         return tuple(seen), result
 
     return call
@@ -100,7 +102,8 @@ def _http_polyfn() -> Callable[[], Any]:
         return {"name": data["name"], "quantity": data["quantity"]}
 
     return _call(azure.bind(handle, name="orders"), worker_input("http_request", *_HTTP_ARGS,
-                                                                 **_HTTP_KW), _context(), seen)
+                                                                 **_HTTP_KW), _context(), seen,
+                 "req")
 
 
 def _http_native() -> Callable[[], Any]:
@@ -115,7 +118,8 @@ def _http_native() -> Callable[[], Any]:
         return response(json.dumps({"name": data["name"], "quantity": data["quantity"]}),
                         mimetype="application/json")
 
-    return _call(main, worker_input("http_request", *_HTTP_ARGS, **_HTTP_KW), _context(), seen)
+    return _call(main, worker_input("http_request", *_HTTP_ARGS, **_HTTP_KW), _context(), seen,
+                 "req")
 
 
 # -- Storage queue ---------------------------------------------------------------------------
@@ -131,7 +135,7 @@ def _queue_polyfn() -> Callable[[], Any]:
         seen.extend((message.id, message.data, message.delivery_count))
 
     function = azure.bind(handle, "msg", name="orders", queue="orders")
-    return _call(function, worker_input("queue_message", _QUEUE_BODY), _context(), seen)
+    return _call(function, worker_input("queue_message", _QUEUE_BODY), _context(), seen, "msg")
 
 
 def _queue_native() -> Callable[[], Any]:
@@ -140,7 +144,7 @@ def _queue_native() -> Callable[[], Any]:
     def main(msg: Any, context: Any) -> None:
         seen.extend((msg.id, json.loads(msg.get_body()), msg.dequeue_count))
 
-    return _call(main, worker_input("queue_message", _QUEUE_BODY), _context(), seen)
+    return _call(main, worker_input("queue_message", _QUEUE_BODY), _context(), seen, "msg")
 
 
 # -- Blob ----------------------------------------------------------------------------------
@@ -157,7 +161,8 @@ def _blob_polyfn() -> Callable[[], Any]:
         seen.extend((event.key, event.size, event.data))
 
     function = azure.bind(handle, "blob", name="invoices")
-    return _call(function, worker_input("blob_stream", *_BLOB, **_BLOB_KW), _context(), seen)
+    return _call(function, worker_input("blob_stream", *_BLOB, **_BLOB_KW), _context(), seen,
+                 "blob")
 
 
 def _blob_native() -> Callable[[], Any]:
@@ -166,7 +171,8 @@ def _blob_native() -> Callable[[], Any]:
     def main(blob: Any, context: Any) -> None:
         seen.extend((blob.name.partition("/")[2], blob.length, blob.read()))
 
-    return _call(main, worker_input("blob_stream", *_BLOB, **_BLOB_KW), _context(), seen)
+    return _call(main, worker_input("blob_stream", *_BLOB, **_BLOB_KW), _context(), seen,
+                 "blob")
 
 
 _PEER = "azure-functions"

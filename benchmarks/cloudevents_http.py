@@ -11,6 +11,11 @@ the message's decoded JSON data (Pub/Sub), or bucket, object name and size
   ``Request``, ``cloudevents.http.from_http(request.headers, request.get_data())``,
   the reads (base64 and JSON for the Pub/Sub message), a werkzeug ``Response(status=204)``.
 * floor: plain environ reads, ``json.loads``, ``start_response``.
+
+Also the same Pub/Sub event in structured mode (one JSON document), and the
+``cloudevents.http.CloudEvent`` functions-framework builds from the request
+handed to ``adapters.gcp.cloudevent_function`` (peer: a ``cloud_event`` function
+doing the same reads on it; the goal there is polyfn's own cost, +5 us).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 
 from ._core import Impl, Scenario, Target, need
 
-__all__ = ["GCS_BODY", "PUBSUB_BODY", "SCENARIOS", "environ"]
+__all__ = ["GCS_BODY", "PUBSUB_BODY", "SCENARIOS", "STRUCTURED_BODY", "environ"]
 
 _MESSAGE = {"order_id": 1042, "sku": "BK-1", "quantity": 3}
 PUBSUB_BODY = json.dumps({
@@ -109,107 +114,197 @@ def _canon(result: Any) -> Any:
 
 # -- Pub/Sub ---------------------------------------------------------------------------
 
-def _pubsub_polyfn() -> Callable[[], Any]:
+def _polyfn(template: dict[str, Any], body: bytes,
+            read: Callable[[Any, list[Any]], None]) -> Callable[[], Any]:
+    """``adapters.cloudevents.wsgi_app`` running a handler doing ``read(event, seen)``."""
     ce = need("adapters.cloudevents")
+    seen: list[Any] = []
+    return _wsgi(ce.wsgi_app(lambda event: read(event, seen)), environ(template, body), seen)
+
+
+def _floor(template: dict[str, Any], body: bytes,
+           read: Callable[[dict[str, Any], Any, list[Any]], None]) -> Callable[[], Any]:
+    """Plain environ reads: ``read(environ, parsed body, seen)``, then a 204."""
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        read(env, json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"]))), seen)
+        start_response("204 No Content", [])
+        return [b""]
+
+    return _wsgi(app, environ(template, body), seen)
+
+
+def _read_message(message: Any, seen: list[Any]) -> None:
+    seen.extend((message.id, message.type, message.data))
+
+
+def _floor_pubsub(message: Any, ce_type: str, seen: list[Any]) -> None:
+    seen.extend((message["messageId"], ce_type, json.loads(base64.b64decode(message["data"]))))
+
+
+def _pubsub_polyfn() -> Callable[[], Any]:
+    return _polyfn(_PUBSUB, PUBSUB_BODY, _read_message)
+
+
+def _pubsub_floor() -> Callable[[], Any]:
+    return _floor(_PUBSUB, PUBSUB_BODY,
+                  lambda env, body, seen: _floor_pubsub(body["message"], env["HTTP_CE_TYPE"],
+                                                        seen))
+
+
+def _werkzeug(template: dict[str, Any], body: bytes,
+              read: Callable[[Any, list[Any]], None]) -> Callable[[], Any]:
+    """What a WSGI app without polyfn writes: werkzeug's request, ``from_http``,
+    ``read(event, seen)``, a werkzeug 204."""
+    wrappers = need("werkzeug.wrappers")
+    http = need("cloudevents.http")
+    request_class, response_class, from_http = wrappers.Request, wrappers.Response, http.from_http
+    seen: list[Any] = []
+
+    def app(env: dict[str, Any], start_response: Any) -> Any:
+        request = request_class(env)
+        read(from_http(request.headers, request.get_data()), seen)
+        return response_class(status=204)(env, start_response)
+
+    return _wsgi(app, environ(template, body), seen)
+
+
+def _read_pubsub(event: Any, seen: list[Any]) -> None:
+    message = event.data["message"]
+    seen.extend((message["messageId"], event["type"],
+                 json.loads(base64.b64decode(message["data"]))))
+
+
+def _pubsub_werkzeug() -> Callable[[], Any]:
+    return _werkzeug(_PUBSUB, PUBSUB_BODY, _read_pubsub)
+
+
+# -- Cloud Storage ------------------------------------------------------------------------
+
+def _read_storage(event: Any, seen: list[Any]) -> None:
+    seen.extend((event.id, event.type, event.bucket, event.key, event.size))
+
+
+def _gcs_polyfn() -> Callable[[], Any]:
+    return _polyfn(_GCS, GCS_BODY, _read_storage)
+
+
+def _read_gcs(event: Any, seen: list[Any]) -> None:
+    data = event.data
+    seen.extend((event["id"], event["type"], data["bucket"], data["name"], int(data["size"])))
+
+
+def _gcs_werkzeug() -> Callable[[], Any]:
+    return _werkzeug(_GCS, GCS_BODY, _read_gcs)
+
+
+def _gcs_floor() -> Callable[[], Any]:
+    return _floor(_GCS, GCS_BODY, lambda env, data, seen: seen.extend((
+        env["HTTP_CE_ID"], env["HTTP_CE_TYPE"], data["bucket"], data["name"],
+        int(data["size"]))))
+
+# -- Pub/Sub, structured mode -------------------------------------------------------------
+
+#: The same Pub/Sub event as one JSON document (application/cloudevents+json).
+_STRUCTURED = {key: value for key, value in _PUBSUB.items() if not key.startswith("HTTP_CE_")}
+_STRUCTURED["CONTENT_TYPE"] = "application/cloudevents+json"
+STRUCTURED_BODY = json.dumps({
+    "specversion": "1.0", "id": _PUBSUB["HTTP_CE_ID"], "source": _PUBSUB["HTTP_CE_SOURCE"],
+    "type": _PUBSUB["HTTP_CE_TYPE"], "time": _PUBSUB["HTTP_CE_TIME"],
+    "datacontenttype": "application/json", "data": json.loads(PUBSUB_BODY),
+}).encode()
+
+
+def _structured_polyfn() -> Callable[[], Any]:
+    return _polyfn(_STRUCTURED, STRUCTURED_BODY, _read_message)
+
+
+def _structured_werkzeug() -> Callable[[], Any]:
+    return _werkzeug(_STRUCTURED, STRUCTURED_BODY, _read_pubsub)
+
+
+def _structured_floor() -> Callable[[], Any]:
+    return _floor(_STRUCTURED, STRUCTURED_BODY,
+                  lambda env, event, seen: _floor_pubsub(event["data"]["message"],
+                                                         event["type"], seen))
+
+# -- Pub/Sub, the CloudEvent functions-framework hands a cloud_event function -----------
+
+def _ff_event() -> Callable[[], Any]:
+    """A new ``cloudevents.http.CloudEvent`` per call, as functions-framework builds
+    it from the request (``from_http``) before calling the function."""
+    http = need("cloudevents.http")
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in _PUBSUB.items()
+               if key.startswith("HTTP_CE_")}
+    headers["content-type"] = "application/json"
+    from_http = http.from_http
+    return lambda: from_http(headers, PUBSUB_BODY)
+
+
+def _ff_canon(result: Any) -> Any:
+    return result
+
+
+def _ff_polyfn() -> Callable[[], Any]:
+    gcp = need("adapters.gcp")
     seen: list[Any] = []
 
     def handle(message: Any) -> None:
         seen.extend((message.id, message.type, message.data))
 
-    return _wsgi(ce.wsgi_app(handle), environ(_PUBSUB, PUBSUB_BODY), seen)
+    function, make = gcp.cloudevent_function(handle), _ff_event()
+
+    def call() -> Any:
+        seen.clear()
+        function(make())
+        return tuple(seen)
+
+    return call
 
 
-def _pubsub_werkzeug() -> Callable[[], Any]:
-    wrappers = need("werkzeug.wrappers")
-    http = need("cloudevents.http")
-    request_class, response_class, from_http = wrappers.Request, wrappers.Response, http.from_http
+def _ff_native() -> Callable[[], Any]:
     seen: list[Any] = []
+    make = _ff_event()
 
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        request = request_class(env)
-        event = from_http(request.headers, request.get_data())
-        message = event.data["message"]
-        seen.extend((message["messageId"], event["type"],
-                     json.loads(base64.b64decode(message["data"]))))
-        return response_class(status=204)(env, start_response)
+    def function(event: Any) -> None:
+        _read_pubsub(event, seen)
 
-    return _wsgi(app, environ(_PUBSUB, PUBSUB_BODY), seen)
+    def call() -> Any:
+        seen.clear()
+        function(make())
+        return tuple(seen)
 
-
-def _pubsub_floor() -> Callable[[], Any]:
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        body = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
-        message = body["message"]
-        seen.extend((message["messageId"], env["HTTP_CE_TYPE"],
-                     json.loads(base64.b64decode(message["data"]))))
-        start_response("204 No Content", [])
-        return [b""]
-
-    return _wsgi(app, environ(_PUBSUB, PUBSUB_BODY), seen)
-
-
-# -- Cloud Storage ------------------------------------------------------------------------
-
-def _gcs_polyfn() -> Callable[[], Any]:
-    ce = need("adapters.cloudevents")
-    seen: list[Any] = []
-
-    def handle(event: Any) -> None:
-        seen.extend((event.id, event.type, event.bucket, event.key, event.size))
-
-    return _wsgi(ce.wsgi_app(handle), environ(_GCS, GCS_BODY), seen)
-
-
-def _gcs_werkzeug() -> Callable[[], Any]:
-    wrappers = need("werkzeug.wrappers")
-    http = need("cloudevents.http")
-    request_class, response_class, from_http = wrappers.Request, wrappers.Response, http.from_http
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        request = request_class(env)
-        event = from_http(request.headers, request.get_data())
-        data = event.data
-        seen.extend((event["id"], event["type"], data["bucket"], data["name"],
-                     int(data["size"])))
-        return response_class(status=204)(env, start_response)
-
-    return _wsgi(app, environ(_GCS, GCS_BODY), seen)
-
-
-def _gcs_floor() -> Callable[[], Any]:
-    seen: list[Any] = []
-
-    def app(env: dict[str, Any], start_response: Any) -> Any:
-        data = json.loads(env["wsgi.input"].read(int(env["CONTENT_LENGTH"])))
-        seen.extend((env["HTTP_CE_ID"], env["HTTP_CE_TYPE"], data["bucket"], data["name"],
-                     int(data["size"])))
-        start_response("204 No Content", [])
-        return [b""]
-
-    return _wsgi(app, environ(_GCS, GCS_BODY), seen)
+    return call
 
 
 _PEER = "werkzeug+from_http"
 _TARGETS = (Target(_PEER, ratio=0.8), Target("floor", ratio=2.0))
 
+def _through_wsgi(name: str, title: str, *sides: Callable[[], Callable[[], Any]]) -> Scenario:
+    """A WSGI row: polyfn, werkzeug+from_http and the floor, all compared by ``_canon``."""
+    polyfn, peer, floor = sides
+    return Scenario(name=name, title=title, polyfn=Impl("polyfn", polyfn, canon=_canon),
+                    peers=(Impl(_PEER, peer, canon=_canon),),
+                    floor=Impl("raw-environ", floor, canon=_canon), targets=_TARGETS)
+
+
 SCENARIOS = (
+    _through_wsgi("cloudevents.pubsub-binary",
+                  "Pub/Sub messagePublished, binary-mode CloudEvent through WSGI",
+                  _pubsub_polyfn, _pubsub_werkzeug, _pubsub_floor),
+    _through_wsgi("cloudevents.pubsub-structured",
+                  "Pub/Sub messagePublished, structured-mode CloudEvent through WSGI",
+                  _structured_polyfn, _structured_werkzeug, _structured_floor),
     Scenario(
-        name="cloudevents.pubsub-binary",
-        title="Pub/Sub messagePublished, binary-mode CloudEvent through WSGI",
-        polyfn=Impl("polyfn", _pubsub_polyfn, canon=_canon),
-        peers=(Impl(_PEER, _pubsub_werkzeug, canon=_canon),),
-        floor=Impl("raw-environ", _pubsub_floor, canon=_canon),
-        targets=_TARGETS,
+        name="gcp.pubsub-cloudevent-function",
+        title="Pub/Sub CloudEvent object (as functions-framework builds it) through "
+              "cloudevent_function",
+        polyfn=Impl("polyfn", _ff_polyfn, canon=_ff_canon),
+        peers=(Impl("functions-framework", _ff_native, canon=_ff_canon),),
+        targets=(Target("functions-framework", extra_us=5.0),),
     ),
-    Scenario(
-        name="cloudevents.gcs-binary",
-        title="Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
-        polyfn=Impl("polyfn", _gcs_polyfn, canon=_canon),
-        peers=(Impl(_PEER, _gcs_werkzeug, canon=_canon),),
-        floor=Impl("raw-environ", _gcs_floor, canon=_canon),
-        targets=_TARGETS,
-    ),
+    _through_wsgi("cloudevents.gcs-binary",
+                  "Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
+                  _gcs_polyfn, _gcs_werkzeug, _gcs_floor),
 )

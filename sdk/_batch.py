@@ -47,7 +47,7 @@ a ``list[...]`` handler's answer on the outcome (``BatchOutcome.answer``).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from . import _tracing
 from ._context import Context
@@ -66,7 +66,7 @@ from .errors import BatchFailedError, ResponseEncodeError
 __all__ = [
     "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "BatchOutcome",
     "Policy", "Record", "RecordOutcome", "ReportedFailure", "batch_failure", "reported",
-    "run_batch", "run_batch_async",
+    "run_batch", "run_batch_async", "run_one",
 ]
 
 
@@ -148,6 +148,27 @@ async def run_batch_async(fn: Function[Any], records: Sequence[Record], context:
         del errors  # no reference cycle: see _attempt
 
 
+def run_one(fn: Function[Any], record: Record, context: Context, *, trigger: str,
+            policy: Policy = FAIL) -> Any:
+    """:func:`run_batch` over the one record of a delivery (an Azure binding, a
+    Google CloudEvent), for a policy that raises (:data:`FAIL`, :data:`FAIL_FAST`):
+    the record's result, or its failure logged and raised as :func:`run_batch`
+    does, without the lists and the outcome a batch needs. A ``list[...]`` or
+    async handler goes through :func:`run_batch` itself."""
+    if policy.report:
+        raise ValueError(f"run_one runs a policy that raises, not {policy.name!r}")
+    if fn.batch or fn.is_async:
+        run_batch(fn, (record,), context, trigger=trigger, policy=policy)
+        return None if fn.batch else record.result
+    error = _attempt(fn, record, context)  # the one call site, as in run_batch
+    if error is None:
+        return record.result
+    try:
+        _fail(BatchOutcome.of((record,), (error,)), context, trigger, policy)
+    finally:
+        del error  # no reference cycle: see _attempt
+
+
 def _run_into(done: list[BatchOutcome], fn: Function[Any], records: Sequence[Record],
               context: Context, trigger: str, concurrency: int, policy: Policy) -> None:
     """:func:`run_batch` in a worker thread; the outcome put in ``done``, not returned
@@ -174,7 +195,7 @@ def _finish(records: Sequence[Record], errors: list[BaseException | None], answe
         del outcome  # no reference cycle: see _attempt
 
 
-def _fail(outcome: BatchOutcome, context: Context, trigger: str, policy: Policy) -> None:
+def _fail(outcome: BatchOutcome, context: Context, trigger: str, policy: Policy) -> NoReturn:
     """Raise the first failure, after one line per failed record (what the
     provider logs of the exception raised has no record id and, on Google Cloud,
     is not structured); an ordered sequence stops at its one failure, which the
@@ -319,38 +340,50 @@ def _run_whole(fn: Function[Any], records: Sequence[Record], context: Context, t
     """A ``list[...]`` handler: one call with every event that decoded and validated
     (in an ordered group, only those before the group's first failure). Its result
     is the failed events, or (``policy.results``) the answer, appended to ``answer``."""
-    started = _tracing.started()  # None unless traced: then a span per record
-    errors: list[BaseException | None] = [None] * len(records)
-    events, owner = _gather(fn, records, errors, policy)
-    if events:
-        result, error = _call_batch(fn, events, context)
-        _settle(result, error, events, owner, errors, trigger, policy, answer)
-        error = None  # no reference cycle: see _attempt
-    if started is not None:
-        _tracing.handed_over(started, records, errors)
-    try:
-        return _skip_after_failures(records, errors, policy.ordered)
-    finally:
-        del errors
+    whole = _Whole(fn, records, policy)
+    if whole.events:
+        whole.settle(*_call_batch(fn, whole.events, context), trigger, answer)
+    return whole.errors_after()
 
 
 async def _run_whole_async(fn: Function[Any], records: Sequence[Record], context: Context,
                            trigger: str, policy: Policy, answer: list[Any]
                            ) -> list[BaseException | None]:
     """:func:`_run_whole` for an async ``list[...]`` handler, on the running loop."""
-    started = _tracing.started()  # None unless traced: then a span per record
-    errors: list[BaseException | None] = [None] * len(records)
-    events, owner = _gather(fn, records, errors, policy)
-    if events:
-        result, error = await _call_batch_async(fn, events, context)
-        _settle(result, error, events, owner, errors, trigger, policy, answer)
-        error = None  # no reference cycle: see _attempt
-    if started is not None:
-        _tracing.handed_over(started, records, errors)
-    try:
-        return _skip_after_failures(records, errors, policy.ordered)
-    finally:
-        del errors
+    whole = _Whole(fn, records, policy)
+    if whole.events:
+        whole.settle(*await _call_batch_async(fn, whole.events, context), trigger, answer)
+    return whole.errors_after()
+
+
+class _Whole:
+    """A ``list[...]`` handler's one call over ``records``, either mode: the events
+    it is given, then what its result (or exception) means for each record."""
+
+    __slots__ = ("errors", "events", "owner", "policy", "records", "started")
+
+    def __init__(self, fn: Function[Any], records: Sequence[Record], policy: Policy) -> None:
+        self.started = _tracing.started()  # None unless traced: then a span per record
+        self.records = records
+        self.policy = policy
+        self.errors: list[BaseException | None] = [None] * len(records)
+        self.events, self.owner = _gather(fn, records, self.errors, policy)
+
+    def settle(self, result: Any, error: BaseException | None, trigger: str,
+               answer: list[Any]) -> None:
+        _settle(result, error, self.events, self.owner, self.errors, trigger, self.policy,
+                answer)
+
+    def errors_after(self) -> list[BaseException | None]:
+        """The records' errors, spans handed over and later records of a failed
+        group skipped; the errors leave this object (no reference cycle: see _attempt)."""
+        errors, self.errors = self.errors, []
+        if self.started is not None:
+            _tracing.handed_over(self.started, self.records, errors)
+        try:
+            return _skip_after_failures(self.records, errors, self.policy.ordered)
+        finally:
+            del errors
 
 
 def _gather(fn: Function[Any], records: Sequence[Record], errors: list[BaseException | None],

@@ -48,7 +48,8 @@ Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
     untraced), ``tracing_started`` and ``tracing_handed_over`` (the records' spans
     of a ``list[...]`` handler).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
-never pays for it): ``run_batch`` (``run_batch_async`` from a running loop) and
+never pays for it): ``run_batch`` (``run_batch_async`` from a running loop;
+    ``run_one`` for the one record of a delivery under a policy that raises) and
     its ``Policy`` values ``REPORT``, ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``;
     ``batch_failure``, ``reported``.
 """
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
         reported,
         run_batch,
         run_batch_async,
+        run_one,
     )
     from ._idempotency._record import IN_PROGRESS, IdempotencyRecord
     from ._idempotency._stores import StoreAddress, option, public_name, require
@@ -133,6 +135,7 @@ __all__ = [
     "require",
     "run_batch",
     "run_batch_async",
+    "run_one",
     "tracer",
     "tracing_batch",
     "tracing_event",
@@ -144,7 +147,7 @@ __all__ = [
 
 #: Names loaded with the batch runner, on first access.
 _BATCH = frozenset({"FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy", "batch_failure",
-                    "reported", "run_batch", "run_batch_async"})
+                    "reported", "run_batch", "run_batch_async", "run_one"})
 
 
 #: Redaction helpers, loaded when a log line first needs them.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import inspect
 import keyword
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from adapters._http import HTTPTrigger
@@ -34,11 +34,9 @@ from adapters._trigger import detect as _detect
 from sdk import as_function
 from sdk.errors import ConfigurationError
 
+from . import _table
 from ._context import azure_context
-from ._cosmos import CosmosDB
 from ._entity import Entity, binding_entity
-from ._queue import Queue
-from ._servicebus import ServiceBus
 
 __all__ = ["bind"]
 
@@ -61,35 +59,61 @@ def _check(arg_name: str, name: str) -> None:
                                  f"letter, then letters, digits, '_' or '-'); pass name=...")
 
 
-def _triggers(partition_key: str | None, entity: Entity = (None, None)) -> Sequence[Trigger]:
-    from . import TRIGGERS
+#: The triggers whose instance a binding configures: trigger class -> what it takes.
+_CONFIGURED = ("CosmosDB", "Queue", "ServiceBus")
+#: The triggers that read their queue or topic name from the binding.
+_ENTITY_TRIGGERS = frozenset({"azure.queue", "azure.servicebus"})
 
-    if partition_key is None and entity == (None, None):
-        return TRIGGERS
+
+def _configured(name: str, partition_key: str | None, entity: Entity) -> Trigger:
+    """The trigger class ``name`` as this binding configures it (the table's own
+    instance when there is nothing to configure)."""
     queue, topic = entity
-    swap: dict[type, Trigger] = {CosmosDB: CosmosDB(partition_key), Queue: Queue(queue),
-                                 ServiceBus: ServiceBus(queue, topic)}
-    return tuple(swap.get(type(t), t) for t in TRIGGERS)
+    if name == "CosmosDB" and partition_key is not None:
+        return _table.trigger_class(name)(partition_key)  # type: ignore[call-arg]
+    if name == "Queue" and queue is not None:
+        return _table.trigger_class(name)(queue)  # type: ignore[call-arg]
+    if name == "ServiceBus" and entity != (None, None):
+        return _table.trigger_class(name)(queue, topic)  # type: ignore[call-arg]
+    return _table.instance(name)
 
 
 class _Dispatch:
     """The trigger for a native object, cached by class: an azure.functions class
-    always maps to the same trigger (raw JSON and lists are detected every time)."""
+    always maps to the same trigger, found importing only its module (raw JSON and
+    lists are detected every time, over the whole table)."""
 
-    __slots__ = ("_by_type", "_triggers")
+    __slots__ = ("_by_type", "_entity", "_partition_key", "_triggers")
 
-    def __init__(self, triggers: Sequence[Trigger]) -> None:
-        self._triggers = triggers
+    def __init__(self, partition_key: str | None, entity: Entity = (None, None)) -> None:
+        self._partition_key = partition_key
+        self._entity = entity
         self._by_type: dict[type, Trigger] = {}
+        self._triggers: tuple[Trigger, ...] | None = None
 
     def __call__(self, native: Any) -> Trigger:
         cls = type(native)
         trigger = self._by_type.get(cls)
         if trigger is None:
-            trigger = _detect("azure", self._triggers, native)
+            trigger = self._detect(native)
             if cls.__module__.startswith("azure.functions"):
                 self._by_type[cls] = trigger
         return trigger
+
+    def _detect(self, native: Any) -> Trigger:
+        name = _table.native_name(native)
+        if name is not None:
+            trigger = self._trigger(name)
+            if trigger.matches(native):
+                return trigger
+        if self._triggers is None:
+            self._triggers = tuple(self._trigger(name) for name in _table.CLASSES)
+        return _detect("azure", self._triggers, native)
+
+    def _trigger(self, name: str) -> Trigger:
+        if name in _CONFIGURED:
+            return _configured(name, self._partition_key, self._entity)
+        return _table.instance(name)
 
 
 def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None = None,
@@ -111,15 +135,18 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
     function_name = name or getattr(fn, "__name__", "") or "handler"
     _check(arg_name, function_name)
     given: Entity = (queue, topic)
-    detect = [_Dispatch(_triggers(partition_key, given))]
+    detect = [_Dispatch(partition_key, given)]
     look_up = [given == (None, None)]  # the binding's names, once, for queue triggers
 
     def function(*args: Any, **kwargs: Any) -> Any:
-        native, raw_context = _arguments(arg_name, args, kwargs)
+        if not args and len(kwargs) == 2 and "context" in kwargs and arg_name in kwargs:
+            native, raw_context = kwargs[arg_name], kwargs["context"]  # as the worker calls
+        else:
+            native, raw_context = _arguments(arg_name, args, kwargs)
         trigger = detect[0](native)
-        if look_up[0] and isinstance(trigger, (Queue, ServiceBus)):
+        if look_up[0] and trigger.name in _ENTITY_TRIGGERS:
             look_up[0] = False  # the app's decorators have run by the first call
-            detect[0] = _Dispatch(_triggers(partition_key, binding_entity(function)))
+            detect[0] = _Dispatch(partition_key, binding_entity(function))
             trigger = detect[0](native)
         result = invoke(trigger, fn, native, azure_context(raw_context))
         return result if returns or isinstance(trigger, HTTPTrigger) else None

@@ -26,6 +26,7 @@ from adapters.cloudevents._structured import from_structured
 from adapters.cloudevents._types import CloudEventParts, decode_parts
 from sdk import Event
 
+from . import _storage  # noqa: F401 - registers the blob event types this trigger decodes
 from ._native import azure_functions, is_native, parse_time, stringify
 from ._records import RecordsTrigger
 

@@ -229,10 +229,23 @@ class HTTP(HTTPTrigger):
         return response
 
 
+_MEDIA_TYPES: dict[str, tuple[str | None, str | None]] = {}
+
+
 def _media_type(content_type: str | None) -> tuple[str | None, str | None]:
-    """``HttpResponse``'s mimetype and charset, matching the Content-Type header."""
+    """``HttpResponse``'s mimetype and charset, matching the Content-Type header
+    (worked out once per Content-Type: a function answers with a few)."""
     if not content_type:
         return None, None
+    known = _MEDIA_TYPES.get(content_type)
+    if known is None:
+        known = _parse_media_type(content_type)
+        if len(_MEDIA_TYPES) < 256:
+            _MEDIA_TYPES[content_type] = known
+    return known
+
+
+def _parse_media_type(content_type: str) -> tuple[str | None, str | None]:
     mimetype, _, params = content_type.partition(";")
     charset = None
     for param in params.split(";"):

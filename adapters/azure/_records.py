@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from adapters._batch import lazy
+from adapters._batch import malformed_record
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk.adapter import FAIL, Record, run_batch
-from sdk.errors import MALFORMED, malformed
+from sdk.adapter import FAIL, Record, run_batch, run_one
+from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 __all__ = ["RecordsTrigger"]
 
@@ -60,14 +60,48 @@ class RecordsTrigger(Trigger):
             records = [self._record(item, index, shared) for index, item in enumerate(items)]
         except MALFORMED as exc:  # a malformed object: EventDecodeError, never a TypeError
             raise malformed(self.name, exc, raw) from None
-        outcome = run_batch(fn, records, context, trigger=self.name, policy=FAIL)
-        return outcome.results[0] if len(records) == 1 and not fn.batch else None
+        if len(records) == 1:  # one object, what the worker passes without cardinality many
+            return run_one(fn, records[0], context, trigger=self.name, policy=FAIL)
+        run_batch(fn, records, context, trigger=self.name, policy=FAIL)
+        return None
 
     def _record(self, item: Any, index: int, shared: Any) -> Record:
-        def build(item: Any) -> list[Event[Any]]:
-            return [self.event(item, index, shared)]
+        return _Item(self, item, index, shared)
 
-        # No key (nothing reads it: a failure raises): a failure line names the
-        # event's id once it decoded (message id, sequence number), else the position.
-        return Record(None, lazy(self.name, build, item), group=self.group(item),
-                      position=f"{self.name}[{index}]")
+
+class _Item(Record):
+    """One native record of a delivery, made an event by its trigger when the runner
+    reaches it (a malformed one then fails alone, naming the trigger and, for a JSON
+    object, its keys). It has no key (nothing reads it: a failure raises): a failure
+    line names the event's id once it decoded (message id, sequence number), else
+    the position."""
+
+    __slots__ = ("_decoded", "_index", "_item", "_shared", "_trigger")
+
+    def __init__(self, trigger: RecordsTrigger, item: Any, index: int, shared: Any) -> None:
+        self.key = None
+        self.result = None
+        self.group = trigger.group(item)
+        self._label = None
+        self.position = f"{trigger.name}[{index}]"
+        self._trigger = trigger
+        self._item = item
+        self._index = index
+        self._shared = shared
+        self._decoded: list[Event[Any]] | None = None
+
+    def decoded(self) -> list[Event[Any]] | None:
+        return self._decoded
+
+    def events(self) -> list[Event[Any]]:
+        events = self._decoded
+        if events is None:
+            item = self._item
+            try:
+                events = [self._trigger.event(item, self._index, self._shared)]
+            except EventDecodeError:
+                raise
+            except MALFORMED as exc:
+                raise malformed_record(self._trigger.name, item, exc) from None
+            self._decoded = events
+        return events

@@ -13,15 +13,10 @@ blob event is a StorageEvent whichever schema or engine delivers it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from adapters.cloudevents._types import (
-    CloudEventParts,
-    base_fields,
-    data_fields,
-    produces,
-    register,
-)
+from adapters.cloudevents import _types
 from sdk import StorageEvent
 from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
@@ -82,11 +77,11 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-@produces(BLOB_EVENTGRID, StorageEvent)
-def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
+@_types.produces(BLOB_EVENTGRID, StorageEvent)
+def blob_event(parts: _types.CloudEventParts) -> StorageEvent[Any]:
     """The StorageEvent for one ``Microsoft.Storage.*`` blob event (trigger
     ``azure.blob.eventgrid``, whichever schema or engine delivered it)."""
-    fields = base_fields(parts, BLOB_EVENTGRID)
+    fields = _types.base_fields(parts, BLOB_EVENTGRID)
     data = parts.data if isinstance(parts.data, Mapping) else {}
     rule = OPERATIONS[str(fields["type"])]
     container, blob = _blob_path(fields["subject"], fields["trigger"])
@@ -95,12 +90,12 @@ def blob_event(parts: CloudEventParts) -> StorageEvent[Any]:
     return StorageEvent(
         bucket=container, key=blob, operation=rule if isinstance(rule, str) else rule(data),
         size=_int(data.get("contentLength")), etag=_str(data.get("eTag")),
-        content_type=_str(data.get("contentType")), **fields, **data_fields(parts),
+        content_type=_str(data.get("contentType")), **fields, **_types.data_fields(parts),
     )
 
 
 for _type in OPERATIONS:
-    register(_type, blob_event)
+    _types.register(_type, blob_event)
 
 
 class Blob(RecordsTrigger):
@@ -127,8 +122,9 @@ class Blob(RecordsTrigger):
 
 class BlobEvent(StorageEvent[Any]):
     """A blob trigger's ``func.InputStream`` as a :class:`StorageEvent`, built
-    positionally from it (no keyword call per invocation). ``LastModified`` is read
-    here: a malformed one fails the invocation at decode."""
+    positionally from it (no keyword call per invocation). ``time`` is the blob's
+    ``LastModified``, parsed when first read: a malformed one raises
+    :class:`EventDecodeError` naming ``Properties.LastModified`` then."""
 
     __slots__ = ()
 
@@ -136,7 +132,7 @@ class BlobEvent(StorageEvent[Any]):
         path = item.name or ""
         container, _, blob = path.partition("/")
         props = item.blob_properties
-        if not isinstance(props, Mapping):
+        if props.__class__ is not dict and not isinstance(props, Mapping):
             props = {}
         content_type = _str(props.get("ContentType"))
         etag = props.get("ETag")
@@ -152,10 +148,15 @@ class BlobEvent(StorageEvent[Any]):
         self.trigger = trigger
         self.id = self.source = self.type = None
         self.subject = path or None
-        self._time = parse_time(props.get("LastModified"), trigger, "Properties.LastModified")
+        self._time = UNSET  # LastModified, on first read
         self._data = UNSET
         self._payload = item.read
         self.data_content_type = content_type
         self.attributes = {"url": uri} if uri else {}
         self.raw = item
         self._native = UNSET  # ``native`` is ``raw``
+
+    def _read_time(self) -> datetime | None:
+        props = self.raw.blob_properties
+        value = props.get("LastModified") if isinstance(props, Mapping) else None
+        return parse_time(value, self.trigger, "Properties.LastModified")

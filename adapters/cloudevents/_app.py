@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
 
-from adapters._context import ColdStart, traceparent_id
+from adapters._context import ColdStart, PendingContext, traceparent_id
 from adapters._http import refusal, wrong_kind
 from adapters._tracing import traced
 from sdk import Context, Event, Function, as_function
@@ -39,20 +39,36 @@ COLD = ColdStart()
 
 def request_context(message: HTTPMessage, events: list[Event[Any]]) -> Context:
     """The Context of one delivery: the event id (a new id for a batch), the W3C
-    trace id, and the Knative service/revision (or Dapr app id) as the function."""
+    trace id, and the Knative service/revision (or Dapr app id) as the function,
+    read from the environment when a field is first read."""
     cold = COLD.take()
     first = events[0] if events else None
     parent = message.header("traceparent") or (first.attributes.get("traceparent")
                                                     if first is not None else None)
-    trace = traceparent_id(parent)
-    return Context(
-        provider=first.provider if first is not None else PROVIDER,
-        request_id=(first.id if len(events) == 1 and first is not None else None)
-        or _new_id(),
-        function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
-        function_version=os.environ.get("K_REVISION"),
-        cold_start=cold, trace_id=trace, raw=message,
-    )
+    context = _new(_DeliveryContext)  # no __init__ frame: once per delivery
+    context._pending = (
+        message, cold, first.provider if first is not None else PROVIDER,
+        (first.id if len(events) == 1 and first is not None else None) or _new_id(),
+        traceparent_id(parent))
+    return context
+
+
+class _DeliveryContext(PendingContext):
+    """Filled in on first read (the environment is read then)."""
+
+    __slots__ = ()
+
+    def _fill(self, message: HTTPMessage, cold: bool, provider: str, request_id: str,
+              trace: str | None) -> None:
+        Context.__init__(
+            self, provider=provider, request_id=request_id,
+            function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
+            function_version=os.environ.get("K_REVISION"),
+            cold_start=cold, trace_id=trace, raw=message,
+        )
+
+
+_new = object.__new__
 
 
 def _new_id() -> str:
@@ -90,6 +106,44 @@ def _before_run(fn: Function[Any], message: HTTPMessage) -> Rendered | list[Even
     return events if refused is None else refused
 
 
+def _delivery(fn: Function[Any], message: HTTPMessage) -> Rendered | _Delivery:
+    """The answer a delivery gets without running the handler, else what runs it."""
+    events = _before_run(fn, message)
+    if isinstance(events, Rendered):
+        return events
+    return _Delivery(fn, events, request_context(message, events))
+
+
+class _Delivery:
+    """The events of one delivery, to run in the invocation's span when traced."""
+
+    __slots__ = ("context", "events", "fn")
+
+    def __init__(self, fn: Function[Any], events: list[Event[Any]], context: Context) -> None:
+        self.fn = fn
+        self.events = events
+        self.context = context
+
+    def run(self) -> Rendered:
+        found = tracer()
+        if found is None:
+            return run(self.fn, self.events, self.context)
+        with traced(found, "cloudevents.events", self.events, self.context) as span:
+            return _answered(span, run(self.fn, self.events, self.context))
+
+    async def run_async(self) -> Rendered:
+        found = tracer()
+        if found is None:
+            return await run_async(self.fn, self.events, self.context)
+        with traced(found, "cloudevents.events", self.events, self.context) as span:
+            return _answered(span, await run_async(self.fn, self.events, self.context))
+
+
+def _answered(span: Any, rendered: Rendered) -> Rendered:
+    span.answer(rendered)
+    return rendered
+
+
 def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
     """415 when the handler does not take the kind of an event of the delivery (a
     CloudEvent to an ``HTTPRequest`` handler): nothing runs, and a 4xx tells the
@@ -124,19 +178,8 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
     fn = as_function(handle)
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        message = HTTPMessage.from_environ(environ, _read_body(environ))
-        events = _before_run(fn, message)
-        if isinstance(events, Rendered):
-            rendered = events
-        else:
-            context = request_context(message, events)
-            found = tracer()
-            if found is None:
-                rendered = run(fn, events, context)
-            else:
-                with traced(found, "cloudevents.events", events, context) as span:
-                    rendered = run(fn, events, context)
-                    span.answer(rendered)
+        delivery = _delivery(fn, HTTPMessage.from_environ(environ, _read_body(environ)))
+        rendered = delivery if isinstance(delivery, Rendered) else delivery.run()
         start_response(_status_line(rendered.status), _response_headers(rendered))
         return [rendered.body]
 
@@ -174,18 +217,8 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
             raise RuntimeError(f"the CloudEvents app serves HTTP, not {scope['type']}")
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
-        events = _before_run(fn, message)
-        if isinstance(events, Rendered):
-            rendered = events
-        else:
-            context = request_context(message, events)
-            found = tracer()
-            if found is None:
-                rendered = await run_async(fn, events, context)
-            else:
-                with traced(found, "cloudevents.events", events, context) as span:
-                    rendered = await run_async(fn, events, context)
-                    span.answer(rendered)
+        delivery = _delivery(fn, message)
+        rendered = delivery if isinstance(delivery, Rendered) else await delivery.run_async()
         await send({"type": "http.response.start", "status": rendered.status,
                     "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
                                 for n, v in _response_headers(rendered)]})

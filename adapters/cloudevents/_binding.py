@@ -80,15 +80,30 @@ class HTTPMessage:
 
     def ce_headers(self) -> dict[str, str]:
         """The ``ce-*`` headers by attribute name (``ce-id`` -> ``id``), as sent."""
+        return self._ce_headers(decode=False)
+
+    def ce_attributes(self) -> dict[str, str]:
+        """:meth:`ce_headers` percent-decoded (3.1.3.2): binary mode's attributes, in
+        one pass over the headers (the environ's keys when from a WSGI environ)."""
+        return self._ce_headers(decode=True)
+
+    def _ce_headers(self, decode: bool) -> dict[str, str]:
         environ = self._environ
+        found: dict[str, str] = {}
         if environ is None or self._headers is not None:
             headers = self.headers
-            return {name[3:]: headers[name] for name in headers
-                    if name.startswith("ce-") and len(name) > 3}
+            for name in headers:
+                if name.startswith("ce-") and len(name) > 3:
+                    found[name[3:]] = _unquoted(headers[name]) if decode else headers[name]
+            return found
         # What ``headers`` would hold: HTTP_CE_ID is ce-id (the server upper-cases the
         # name and turns "-" into "_", PEP 3333 after CGI; some keep the "-").
-        return {key[8:].replace("_", "-").lower(): str(value) for key, value in environ.items()
-                if key.startswith(_CE_KEYS) and len(key) > 8}
+        for key, value in environ.items():
+            if key.startswith(_CE_KEYS) and len(key) > 8:
+                text = str(value)
+                found[key[8:].replace("_", "-").lower()] = (
+                    _unquoted(text) if decode and "%" in text else text)
+        return found
 
     @property
     def media_type(self) -> str:
@@ -102,6 +117,15 @@ class HTTPMessage:
 _CE_KEYS = ("HTTP_CE_", "HTTP_CE-")
 #: Headers a WSGI environ holds without the ``HTTP_`` prefix (PEP 3333).
 _ENVIRON_KEYS = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+
+
+def _unquoted(value: str) -> str:
+    """A header value percent-decoded (3.1.3.2)."""
+    if "%" not in value:
+        return value
+    from urllib.parse import unquote
+
+    return unquote(value)
 
 
 def _environ_pairs(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -137,12 +161,7 @@ def from_binary(message: HTTPMessage, *, provider: str, trigger: str, where: str
                 ) -> CloudEventParts:
     """Binary mode: ``ce-*`` headers are the attributes, the body is the data
     (header values percent-decoded, 3.1.3.2)."""
-    attributes: dict[str, Any] = message.ce_headers()
-    for name, value in attributes.items():
-        if "%" in value:
-            from urllib.parse import unquote
-
-            attributes[name] = unquote(value)
+    attributes: dict[str, Any] = message.ce_attributes()
     content_type = message.header("content-type")
     if content_type:
         attributes["datacontenttype"] = content_type

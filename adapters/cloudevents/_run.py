@@ -99,18 +99,8 @@ def run(fn: Function[Any], events: list[Event[Any]], context: Context) -> Render
     (``REPORT``), one record per event."""
     trigger = _trigger(events)
     if _one(fn, events):
-        try:
-            return reply(fn.call(events[0], context), trigger)
-        except Exception as exc:
-            return failure(exc, context, trigger)
-    try:
-        outcome = run_batch(fn, _records(events), context, trigger=trigger, policy=REPORT)
-    except ResponseEncodeError as exc:
-        return _unusable(exc, events, context, trigger)
-    try:
-        return _batch_answer(outcome, context, trigger)
-    finally:
-        del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
+        return _reply(*_called(fn, events[0], context), context, trigger)
+    return _answer(_outcome(fn, events, context, trigger), events, context, trigger)
 
 
 async def run_async(fn: Function[Any], events: list[Event[Any]], context: Context
@@ -119,15 +109,65 @@ async def run_async(fn: Function[Any], events: list[Event[Any]], context: Contex
     ones in a worker thread; a batch through the runner's async mode."""
     trigger = _trigger(events)
     if _one(fn, events):
-        try:
-            return reply(await _call(fn, events[0], context), trigger)
-        except Exception as exc:
-            return failure(exc, context, trigger)
+        return _reply(*await _called_async(fn, events[0], context), context, trigger)
+    return _answer(await _outcome_async(fn, events, context, trigger), events, context,
+                   trigger)
+
+
+# The steps below return an exception rather than raise it from the frames above
+# them, so no frame of run / run_async holds one (see sdk._batch, "Reference cycles").
+
+def _called(fn: Function[Any], event: Event[Any], context: Context
+            ) -> tuple[Any, Exception | None]:
+    """(the handler's result, None), or (None, the exception it raised)."""
     try:
-        outcome = await run_batch_async(fn, _records(events), context, trigger=trigger,
-                                        policy=REPORT)
+        return fn.call(event, context), None
+    except Exception as exc:
+        return None, exc
+
+
+async def _called_async(fn: Function[Any], event: Event[Any], context: Context
+                        ) -> tuple[Any, Exception | None]:
+    """:func:`_called` from a loop."""
+    try:
+        return await _call(fn, event, context), None
+    except Exception as exc:
+        return None, exc
+
+
+def _reply(result: Any, error: Exception | None, context: Context, trigger: str) -> Rendered:
+    """The answer to one event: its result as a reply, or the failure answer."""
+    if error is None:
+        try:
+            return reply(result, trigger)
+        except Exception as exc:
+            error = exc
+    return failure(error, context, trigger)
+
+
+def _outcome(fn: Function[Any], events: list[Event[Any]], context: Context, trigger: str
+             ) -> BatchOutcome | ResponseEncodeError:
+    """The batch runner's outcome, or the error of a batch handler's unusable result."""
+    try:
+        return run_batch(fn, _records(events), context, trigger=trigger, policy=REPORT)
     except ResponseEncodeError as exc:
-        return _unusable(exc, events, context, trigger)
+        return exc
+
+
+async def _outcome_async(fn: Function[Any], events: list[Event[Any]], context: Context,
+                         trigger: str) -> BatchOutcome | ResponseEncodeError:
+    """:func:`_outcome` from a loop."""
+    try:
+        return await run_batch_async(fn, _records(events), context, trigger=trigger,
+                                     policy=REPORT)
+    except ResponseEncodeError as exc:
+        return exc
+
+
+def _answer(outcome: BatchOutcome | ResponseEncodeError, events: list[Event[Any]],
+            context: Context, trigger: str) -> Rendered:
+    if isinstance(outcome, ResponseEncodeError):
+        return _unusable(outcome, events, context, trigger)
     try:
         return _batch_answer(outcome, context, trigger)
     finally:

@@ -18,7 +18,7 @@ from adapters.cloudevents import decode_cloudevent
 from adapters.cloudevents._structured import from_structured
 from adapters.cloudevents._types import CloudEventParts, decode_parts
 from sdk import Context, Event, Function
-from sdk.adapter import FAIL, Record, run_batch
+from sdk.adapter import FAIL, Record, run_batch, run_one
 
 __all__ = ["TRIGGER", "CloudEvent", "EventTrigger", "StructuredCloudEvent",
            "cloudevent_object", "make_parts", "run_events"]
@@ -48,8 +48,10 @@ def run_events(fn: Function[Any], events: list[Event[Any]], context: Context,
     """Run ``fn`` on a delivery's events under the runner's ``FAIL`` policy: any
     failure propagates (a ``list[...]`` handler gets them as one batch, and a
     failure it reports raises too)."""
-    if len(events) == 1:
-        trigger = events[0].trigger  # the line names what arrived: gcp.pubsub, not gcp.cloudevent
+    if len(events) == 1:  # the line names what arrived: gcp.pubsub, not gcp.cloudevent
+        event = events[0]
+        run_one(fn, Record(event.id, events), context, trigger=event.trigger, policy=FAIL)
+        return
     run_batch(fn, [Record(event.id, [event]) for event in events], context,
               trigger=trigger, policy=FAIL)
 

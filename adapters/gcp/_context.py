@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from adapters._context import ColdStart
+from adapters._context import ColdStart, PendingContext
 from sdk import Context
 from sdk.adapter import use_gcp_project
 
@@ -105,21 +105,38 @@ def gcp_context(
     raw: Any = None,
 ) -> Context:
     """A :class:`Context` for one invocation; ``cold_start`` is true for the first
-    invocation a process serves. A value the platform does not give is ``None``."""
-    cold = COLD.take()
-    env = os.environ
-    return Context(
-        provider="gcp",
-        request_id=request_id,
-        function_name=env.get("K_SERVICE") or env.get("FUNCTION_TARGET")
-        or env.get("FUNCTION_NAME"),
-        function_version=env.get("K_REVISION") or env.get("X_GOOGLE_FUNCTION_VERSION"),
-        region=env.get("FUNCTION_REGION"),
-        memory_mb=_int_env("FUNCTION_MEMORY_MB"),
-        cold_start=cold,
-        trace_id=trace,
-        span_id=span,
-        trace_sampled=sampled,
-        attempt=attempt,
-        raw=raw,
-    )
+    invocation a process serves. A value the platform does not give is ``None``.
+    The environment is read when a field is first read (a handler that neither
+    takes the context nor fails never pays for it)."""
+    context = _new(_GCPContext)  # no __init__ frame: once per invocation
+    context._pending = (raw, COLD.take(), request_id, trace, span, sampled, attempt)
+    return context
+
+
+class _GCPContext(PendingContext):
+    """Filled in from the environment and the request's values on first read."""
+
+    __slots__ = ()
+
+    def _fill(self, raw: Any, cold: bool, request_id: str | None, trace: str | None,
+              span: str | None, sampled: bool | None, attempt: int | None) -> None:
+        env = os.environ
+        Context.__init__(
+            self,
+            provider="gcp",
+            request_id=request_id,
+            function_name=env.get("K_SERVICE") or env.get("FUNCTION_TARGET")
+            or env.get("FUNCTION_NAME"),
+            function_version=env.get("K_REVISION") or env.get("X_GOOGLE_FUNCTION_VERSION"),
+            region=env.get("FUNCTION_REGION"),
+            memory_mb=_int_env("FUNCTION_MEMORY_MB"),
+            cold_start=cold,
+            trace_id=trace,
+            span_id=span,
+            trace_sampled=sampled,
+            attempt=attempt,
+            raw=raw,
+        )
+
+
+_new = object.__new__

@@ -421,3 +421,54 @@ def test_run_batch_async_fail_fast_raises_the_first_failure(shape: str) -> None:
     with pytest.raises(Boom, match="m1"):
         asyncio.run(run_batch_async(_shapes({"m1", "m3"})[shape], records(4), ctx(),
                                     trigger="t", policy=FAIL_FAST))
+
+
+# -- one record: run_one is run_batch without the batch's lists ------------------------
+def _one_by(runner: str, fn: Any, record: Record, policy: Any) -> Any:
+    from sdk._batch import run_one
+
+    if runner == "run_one":
+        return run_one(fn, record, ctx(), trigger="t", policy=policy)
+    run_batch(fn, [record], ctx(), trigger="t", policy=policy)
+    return None if fn.batch else record.result
+
+
+@pytest.mark.parametrize("shape", ["sync", "async", "list", "list-async"])
+@pytest.mark.parametrize("policy", ["FAIL", "FAIL_FAST"])
+@pytest.mark.parametrize("bad", [set(), {"m0"}])
+def test_run_one_is_run_batch_over_one_record(shape: str, policy: str, bad: set[str],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from sdk import _batch
+
+    seen = []
+    for runner in ("run_batch", "run_one"):
+        fn = _shapes(bad)[shape]
+        try:
+            answer: Any = ("returned", _one_by(runner, fn, records(1)[0],
+                                               getattr(_batch, policy)))
+        except Exception as exc:  # compared below
+            answer = ("raised", type(exc).__name__, str(exc))
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        seen.append((answer, [(x["message"], x.get("record")) for x in lines]))
+    assert seen[0] == seen[1]
+    # under FAIL_FAST a list handler's result is the answer, not the failed events
+    reported = "list" in shape and policy == "FAIL_FAST"
+    assert seen[1][0][0] == ("raised" if bad and not reported else "returned")
+
+
+def test_run_one_raises_a_malformed_records_error_after_its_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from sdk._batch import FAIL, run_one
+
+    with pytest.raises(EventDecodeError):
+        run_one(failing_on(set(), []), Record(None, _decode_fails, position="t[0]"), ctx(),
+                trigger="t", policy=FAIL)
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert (line["error_type"], line["record"]) == ("EventDecodeError", "t[0]")
+
+
+def test_run_one_refuses_a_reporting_policy() -> None:
+    from sdk._batch import REPORT, run_one
+
+    with pytest.raises(ValueError, match="report"):
+        run_one(failing_on(set(), []), records(1)[0], ctx(), trigger="t", policy=REPORT)
