@@ -87,8 +87,10 @@ def route(raw: Any) -> Trigger | None:
         # schedule: any other envelope is tried against EventBridge's predicate alone.
         special = (_S3_EVENTBRIDGE if raw["source"] == "aws.s3" else
                    _SCHEDULED if raw["detail-type"] == "Scheduled Event" else None)
+        # EventBridge's predicate (an envelope, not a schedule, not an S3 object
+        # event) holds here once the special one, if any, did not match.
         trigger = _matching(special, raw)
-        return trigger if trigger is not None else _matching(_EVENTBRIDGE, raw)
+        return trigger if trigger is not None else instance(_EVENTBRIDGE)
     return None
 
 
