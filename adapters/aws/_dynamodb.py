@@ -24,7 +24,7 @@ from sdk.errors import EventDecodeError
 from ._native import PayloadView
 from ._records import (
     ShardTrigger,
-    arn_resource,
+    arn_resource_once,
     b64_bytes,
     epoch_seconds,
 )
@@ -178,7 +178,7 @@ class StreamChange(Change[Any], PayloadView):
         arn = item.get("eventSourceARN")
         event_name = item.get("eventName")
         self.operation = _OPERATIONS.get(event_name) if isinstance(event_name, str) else None
-        self.table = _table(arn)
+        self.table = arn_resource_once(arn, "table")
         self.keys = image(stream.get("Keys"), "Keys", trigger)
         self.old = old = image(stream.get("OldImage"), "OldImage", trigger)
         self.new = new = image(stream.get("NewImage"), "NewImage", trigger)
@@ -198,19 +198,3 @@ class StreamChange(Change[Any], PayloadView):
 
     def _read_time(self) -> datetime | None:
         return epoch_seconds(self.raw["dynamodb"].get("ApproximateCreationDateTime"))
-
-
-#: eventSourceARN -> table name: every record of a batch comes from the same table.
-_TABLES: dict[str, str | None] = {}
-
-
-def _table(arn: Any) -> str | None:
-    """``arn_resource(arn, "table")``, worked out once per table."""
-    if not isinstance(arn, str):
-        return arn_resource(arn, "table")
-    if arn in _TABLES:
-        return _TABLES[arn]
-    if len(_TABLES) >= 64:  # a function reads a handful of tables: stay small
-        _TABLES.clear()
-    name = _TABLES[arn] = arn_resource(arn, "table")
-    return name

@@ -23,7 +23,7 @@ from sdk.errors import EventDecodeError
 from ._native import PayloadView
 from ._records import (
     ShardTrigger,
-    arn_resource,
+    arn_resource_once,
     epoch_seconds,
 )
 
@@ -61,7 +61,7 @@ class KinesisMessage(Message[Any], PayloadView):
         arn = item.get("eventSourceARN")
         event_id = item.get("eventID")
         self.queue = None
-        self.topic = _stream(arn)
+        self.topic = arn_resource_once(arn, "stream")
         self.delivery_count = None
         # eventID is "<shard id>:<sequence number>".
         self.partition = event_id.split(":", 1)[0] if isinstance(event_id, str) else None
@@ -83,19 +83,3 @@ class KinesisMessage(Message[Any], PayloadView):
 
     def _read_time(self) -> datetime | None:
         return epoch_seconds(self.raw["kinesis"].get("approximateArrivalTimestamp"))
-
-
-#: eventSourceARN -> stream name: every record of a batch comes from the same stream.
-_STREAMS: dict[str, str | None] = {}
-
-
-def _stream(arn: Any) -> str | None:
-    """``arn_resource(arn, "stream")``, worked out once per stream."""
-    if not isinstance(arn, str):
-        return arn_resource(arn, "stream")
-    if arn in _STREAMS:
-        return _STREAMS[arn]
-    if len(_STREAMS) >= 64:  # a function reads a handful of streams: stay small
-        _STREAMS.clear()
-    name = _STREAMS[arn] = arn_resource(arn, "stream")
-    return name
