@@ -161,15 +161,22 @@ def _per_event_rows(bench: dict[str, Any]) -> list[list[str]]:
             continue
         polyfn, peers, floor = entry["polyfn"], entry["peers"], entry["floor"]
         targets = entry.get("targets", [])
-        peer_goal = next((t for t in targets if t.get("against") not in (None, "floor")), None)
-        peer = peer_goal["against"] if peer_goal else next(iter(peers), None)
-        vs_peer = "n/a"
-        if peer is not None and polyfn is not None and peers.get(peer):
-            if peer_goal and peer_goal.get("extra_us_goal") is not None:
-                vs_peer = f"{polyfn - peers[peer]:+.2f} us over {peer}"
+        peer_goals = [t for t in targets if t.get("against") not in (None, "floor")]
+        against = [t["against"] for t in peer_goals] or list(peers)[:1]
+        extra = {t["against"] for t in targets if t.get("extra_us_goal") is not None}
+        shown = []
+        for peer in against:
+            if polyfn is None or not peers.get(peer):
+                shown.append(f"n/a ({peer})")
+            elif peer in extra:
+                shown.append(f"{polyfn - peers[peer]:+.2f} us over {peer}")
             else:
-                vs_peer = f"{polyfn / peers[peer]:.2f}x {peer}"
-        vs_floor = _ratio(polyfn / floor) if polyfn is not None and floor else ""
+                shown.append(f"{polyfn / peers[peer]:.2f}x {peer}")
+        vs_peer = ", ".join(shown) or "n/a"
+        vs_floor = ""
+        if polyfn is not None and floor:
+            vs_floor = (f"{polyfn - floor:+.2f} us" if "floor" in extra
+                        else _ratio(polyfn / floor))
         goal = ", ".join(t["target"] for t in targets)
         verdicts_ = [t["verdict"] for t in targets]
         verdict = ("MISSED" if "MISSED" in verdicts_ else "met" if verdicts_ and all(
