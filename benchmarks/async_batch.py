@@ -54,8 +54,19 @@ def _powertools() -> Callable[[], Any]:
         json.loads(record.body)
         await asyncio.sleep(WAIT_S)
 
-    return lambda: process(event=json.loads(EVENT_TEXT), record_handler=record_handler,
+    # async_process_partial_response runs asyncio.run, which leaves the thread with
+    # no event loop set; mangum (the HTTP scenarios, run in the same process) asks
+    # for the thread's loop and fails without one. One loop, set back after each call.
+    loop = asyncio.new_event_loop()
+
+    def run() -> Any:
+        try:
+            return process(event=json.loads(EVENT_TEXT), record_handler=record_handler,
                            processor=processor, context=context)
+        finally:
+            asyncio.set_event_loop(loop)
+
+    return run
 
 
 SCENARIO = Scenario(

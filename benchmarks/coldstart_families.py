@@ -24,16 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from . import coldstart
 from .cloudevents_http import _GCS, _PUBSUB, GCS_BODY, PUBSUB_BODY
-from .coldstart import Spawner, _env, write_modules
+from .coldstart import ProcessRun, Spawner, _env, write_modules
 
 __all__ = ["FAMILIES", "main", "run"]
 
@@ -201,34 +199,10 @@ FAMILIES: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: ``coldstart``'s spawner, also answering the child's CPU time (user + system, in
-#: microseconds): on a machine shared with other work, wall time swings with the
-#: load, CPU time much less.
-_CPU_SPAWNER = coldstart._SPAWNER.replace(
-    "{wall} {usage.ru_maxrss}",
-    "{wall} {usage.ru_maxrss} {int((usage.ru_utime + usage.ru_stime) * 1e6)}")
-
-
-class CPUSpawner(Spawner):
-    """:class:`~benchmarks.coldstart.Spawner` whose runs also give the CPU time."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self._cwd = cwd
-        self._proc = subprocess.Popen([sys.executable, "-S", "-c", _CPU_SPAWNER], env=env,
-                                      cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      text=True)
-
-    def measure(self, argv: list[str]) -> tuple[float, float, float]:
-        """(wall ms, CPU ms, peak RSS MiB) of one run of ``argv``."""
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        prefix = str(self._cwd / "last")
-        self._proc.stdin.write("\x1f".join([prefix, *argv]).replace("\n", "\x1e") + "\n")
-        self._proc.stdin.flush()
-        wall_ns, rss_kib, cpu_us, code = self._proc.stdout.readline().split()
-        if int(code) != 0:
-            err = Path(prefix + ".err").read_text("utf-8", errors="replace")
-            raise RuntimeError(f"{argv[-1]} failed ({code}): {err[-2000:]}")
-        return int(wall_ns) / 1e6, int(cpu_us) / 1e3, int(rss_kib) / 1024
+def _measure(result: ProcessRun) -> tuple[float, float, float]:
+    """(wall ms, CPU ms, peak RSS MiB) of one run: on a machine shared with other
+    work, wall time swings with the load, CPU time much less."""
+    return result.wall_ms, result.cpu_ms, result.rss_mib
 
 
 #: Targets (issue): import + first invocation at most +25 ms and +3 MiB over the baseline.
@@ -251,13 +225,13 @@ def run(runs: int, progress: bool = True) -> dict[str, Any]:
             loaded = {family: spawner.run(argv).output.strip().splitlines()[-1]
                       for family, side, argv in jobs if side == "polyfn"}
         samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
-        with CPUSpawner(_env(directory), directory) as cpu_spawner:
+        with Spawner(_env(directory), directory) as cpu_spawner:
             for _, _, argv in jobs:  # warm the page cache
-                cpu_spawner.measure(argv)
+                _measure(cpu_spawner.run(argv))
             for round_no in range(runs):
                 shift = round_no % len(jobs)
                 for family, side, argv in jobs[shift:] + jobs[:shift]:
-                    samples.setdefault((family, side), []).append(cpu_spawner.measure(argv))
+                    samples.setdefault((family, side), []).append(_measure(cpu_spawner.run(argv)))
                 if progress:
                     print(f"round {round_no + 1}/{runs} done", file=sys.stderr, flush=True)
 

@@ -64,7 +64,10 @@ class Logger:
         bound._span_id, bound._sampled = self._span_id, self._sampled
         return bound
 
-    def _emit(self, level: str, message: str, fields: dict[str, Any]) -> None:
+    def _emit(self, level: str, message: str, fields: dict[str, Any],
+              stack: list[str] | None = None) -> None:
+        """Write one line: ``fields`` redacted, then ``stack`` (a stack polyfn
+        made from frame names, which nothing redacts: not walked)."""
         if _LEVELS[level] < self.level:
             return
         record: dict[str, Any]
@@ -92,6 +95,8 @@ class Logger:
                 record.update(redact_fields(dict(self._bound), on))
             if fields:
                 record.update(redact_fields(fields, on))  # the call's own dict
+        if stack is not None:
+            record["stack"] = stack
         line = dumps(record)
         if self._provider == "azure":
             import logging  # the Azure worker's channel; nowhere else worth its import
@@ -140,9 +145,9 @@ class Logger:
             _tracing.exception(exc)  # a failure answered, not raised (HTTP 500): on the span
         fields.setdefault("error_type", type(exc).__qualname__)
         fields.setdefault("error_message", str(exc))
-        if "stack" not in fields:
-            fields["stack"] = stack(exc)
-        self._emit("error", message, fields)
+        # The stack polyfn makes goes in last, as a given one would, unredacted: its
+        # strings are frame names, logged under no key redaction looks at.
+        self._emit("error", message, fields, None if "stack" in fields else stack(exc))
 
 
 def _xray(record: dict[str, Any], trace: str) -> None:

@@ -13,16 +13,18 @@ record by sequence number; Lambda resumes from the lowest one reported
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
+from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sdk import Change, Event
+from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
 
-from ._native import powertools
+from ._native import PayloadView
 from ._records import (
     ShardTrigger,
-    arn_resource,
+    arn_resource_once,
     b64_bytes,
     epoch_seconds,
 )
@@ -30,7 +32,7 @@ from ._records import (
 if TYPE_CHECKING:
     from decimal import Decimal
 
-__all__ = ["DynamoDBStream", "attribute_value", "image"]
+__all__ = ["DynamoDBStream", "StreamChange", "attribute_value", "image"]
 
 _OPERATIONS = {"INSERT": "insert", "MODIFY": "update", "REMOVE": "delete"}
 
@@ -157,23 +159,42 @@ class DynamoDBStream(ShardTrigger):
     sequence_at = ("dynamodb", "SequenceNumber")
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
+        return [StreamChange(item, self.name)]
+
+
+class StreamChange(Change[Any], PayloadView):
+    """A DynamoDB Streams record as a :class:`Change`, set from the record with no
+    keyword call (as :class:`~adapters.aws._sqs.SQSMessage`): a batch builds one per
+    record. The images are decoded here, so a malformed one fails its record at
+    decode; ``data`` is ``new`` (``old`` for a delete); ``time`` is converted when
+    first read (never raising). (The order of the reads decides which error a
+    malformed record reports: keep it.)"""
+
+    __slots__ = ()
+    _native_class = "dynamo_db_stream_event.DynamoDBRecord"
+
+    def __init__(self, item: dict[str, Any], trigger: str) -> None:
         stream = item["dynamodb"]
         arn = item.get("eventSourceARN")
         event_name = item.get("eventName")
-        return [Change(
-            operation=_OPERATIONS.get(event_name) if isinstance(event_name, str) else None,
-            table=arn_resource(arn, "table"),
-            keys=image(stream.get("Keys"), "Keys", self.name),
-            old=image(stream.get("OldImage"), "OldImage", self.name),
-            new=image(stream.get("NewImage"), "NewImage", self.name),
-            provider="aws", trigger=self.name, id=item.get("eventID"), source=arn,
-            # ``time`` is converted when first read (epoch_seconds never raises).
-            type=event_name, time=partial(epoch_seconds, stream.get("ApproximateCreationDateTime")),
-            raw=item, native=partial(_native, item),
-        )]
+        self.operation = _OPERATIONS.get(event_name) if isinstance(event_name, str) else None
+        self.table = arn_resource_once(arn, "table")
+        self.keys = image(stream.get("Keys"), "Keys", trigger)
+        self.old = old = image(stream.get("OldImage"), "OldImage", trigger)
+        self.new = new = image(stream.get("NewImage"), "NewImage", trigger)
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = item.get("eventID")
+        self.source = arn
+        self.type = event_name
+        self.subject = None
+        self._time = UNSET
+        self._data = new if new is not None else old
+        self._payload = None
+        self.data_content_type = None
+        self.attributes = {}
+        self.raw = item
+        self._native = UNSET
 
-
-def _native(item: dict[str, Any]) -> Any:
-    """``event.native``: powertools' record class (powertools imported on first read)."""
-    return powertools("dynamo_db_stream_event.DynamoDBRecord", item)()
-
+    def _read_time(self) -> datetime | None:
+        return epoch_seconds(self.raw["dynamodb"].get("ApproximateCreationDateTime"))

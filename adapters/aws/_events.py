@@ -100,8 +100,12 @@ def _envelope(raw: dict[str, Any], trigger: str) -> dict[str, Any]:
     is checked here (a wrong type fails at decode); ``time`` is parsed on first
     read (``maybe_time`` never raises)."""
     resources = raw.get("resources") or []
-    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
+    if resources.__class__ is not list and not isinstance(resources, list):
         raise EventDecodeError(trigger, "resources must be a list of ARNs", keys=["resources"])
+    for resource in resources:  # a loop, not all(<generator>): one event per invocation
+        if resource.__class__ is not str and not isinstance(resource, str):
+            raise EventDecodeError(trigger, "resources must be a list of ARNs",
+                                   keys=["resources"])
     get = raw.get
     values = (get("account"), get("region"), get("replay-name"), get("id"), get("source"),
               get("detail-type"))  # _TEXTS

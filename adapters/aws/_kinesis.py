@@ -11,21 +11,23 @@ sequence number reported (https://docs.aws.amazon.com/lambda/latest/dg/services-
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from adapters._base64 import b64_bytes
 from sdk import Event, Message
+from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
 
-from ._native import powertools
+from ._native import PayloadView
 from ._records import (
     ShardTrigger,
-    arn_resource,
+    arn_resource_once,
     epoch_seconds,
 )
 
-__all__ = ["Kinesis"]
+__all__ = ["Kinesis", "KinesisMessage"]
 
 
 class Kinesis(ShardTrigger):
@@ -37,27 +39,47 @@ class Kinesis(ShardTrigger):
     sequence_at = ("kinesis", "sequenceNumber")
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
+        return [KinesisMessage(item, self.name)]
+
+
+class KinesisMessage(Message[Any], PayloadView):
+    """A Kinesis record as a :class:`Message`, set from the record with no keyword
+    call (as :class:`~adapters.aws._sqs.SQSMessage`): a batch builds one per record.
+    ``time`` (the approximate arrival) is converted when first read (never
+    raising); base64 ``data`` is undone when the payload is first read, so bad
+    base64 fails that record only. (The order of the reads decides which error a
+    malformed record reports: keep it.)"""
+
+    __slots__ = ()
+    _native_class = "kinesis_stream_event.KinesisStreamRecord"
+
+    def __init__(self, item: dict[str, Any], trigger: str) -> None:
         kinesis = item["kinesis"]
         data = kinesis["data"]
         if not isinstance(data, str):
-            raise EventDecodeError(self.name, "data must be base64 text", keys=["kinesis.data"])
+            raise EventDecodeError(trigger, "data must be base64 text", keys=["kinesis.data"])
         arn = item.get("eventSourceARN")
         event_id = item.get("eventID")
-        return [Message(
-            topic=arn_resource(arn, "stream"),
-            # eventID is "<shard id>:<sequence number>".
-            partition=event_id.split(":", 1)[0] if isinstance(event_id, str) else None,
-            ordering_key=kinesis.get("partitionKey"), sequence=kinesis["sequenceNumber"],
-            provider="aws", trigger=self.name, id=event_id, source=arn,
-            type=item.get("eventName"),
-            # Converted when first read (epoch_seconds never raises).
-            time=partial(epoch_seconds, kinesis.get("approximateArrivalTimestamp")),
-            # Undone when data is first read: bad base64 fails this record only.
-            payload=partial(b64_bytes, data), raw=item, native=partial(_native, item),
-        )]
+        self.queue = None
+        self.topic = arn_resource_once(arn, "stream")
+        self.delivery_count = None
+        # eventID is "<shard id>:<sequence number>".
+        self.partition = event_id.split(":", 1)[0] if isinstance(event_id, str) else None
+        self.ordering_key = kinesis.get("partitionKey")
+        self.sequence = kinesis["sequenceNumber"]
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = event_id
+        self.source = arn
+        self.type = item.get("eventName")
+        self.subject = None
+        self._time = UNSET
+        self._data = UNSET
+        self._payload = partial(b64_bytes, data)
+        self.data_content_type = None
+        self.attributes = {}
+        self.raw = item
+        self._native = UNSET
 
-
-def _native(item: dict[str, Any]) -> Any:
-    """``event.native``: powertools' record class (powertools imported on first read)."""
-    return powertools("kinesis_stream_event.KinesisStreamRecord", item)()
-
+    def _read_time(self) -> datetime | None:
+        return epoch_seconds(self.raw["kinesis"].get("approximateArrivalTimestamp"))

@@ -20,8 +20,8 @@ from sdk.adapter import BatchOutcome, Record
 from sdk.errors import EventDecodeError
 
 __all__ = ["ALL_FAILED", "CONTENT_TYPE", "TRANSFER_ENCODING", "PartialBatchTrigger",
-           "ShardTrigger", "arn_name", "arn_resource", "b64_bytes", "bytes_text",
-           "epoch_seconds", "first_record", "record_list", "typed_payload"]
+           "ShardTrigger", "arn_name", "arn_resource", "arn_resource_once", "b64_bytes",
+           "bytes_text", "epoch_seconds", "first_record", "record_list", "typed_payload"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -56,6 +56,24 @@ def arn_resource(arn: Any, kind: str) -> str | None:
         return None
     parts = arn.split(":", 5)[-1].split("/")
     return parts[1] if len(parts) > 1 and parts[0] == kind and parts[1] else None
+
+
+#: (ARN, kind) -> :func:`arn_resource`'s answer: a batch's records all come from
+#: one stream or table, and a function reads a handful.
+_RESOURCES: dict[tuple[str, str], str | None] = {}
+
+
+def arn_resource_once(arn: Any, kind: str) -> str | None:
+    """:func:`arn_resource`, worked out once per ARN."""
+    if not isinstance(arn, str):
+        return arn_resource(arn, kind)
+    key = (arn, kind)
+    if key in _RESOURCES:
+        return _RESOURCES[key]
+    if len(_RESOURCES) >= 64:  # stay small
+        _RESOURCES.clear()
+    name = _RESOURCES[key] = arn_resource(arn, kind)
+    return name
 
 
 def bytes_text(value: bytes) -> str:

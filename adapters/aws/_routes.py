@@ -12,9 +12,11 @@ The most common deliveries say who sent them in one field:
 
 :func:`route` names the trigger such a payload can only be, importing just its
 module. It answers only where no trigger earlier in detection order could match
-(the keys every earlier predicate needs are absent), and the caller still asks
-the trigger's own predicate, so its answer is always the one full detection
-gives; anything else (``None``) goes through full detection.
+(the keys every earlier predicate needs are absent), and it asks the trigger's
+own predicate unless what it read is that whole predicate (the ``Records``
+triggers), so its answer is always the one full detection gives
+(tests/unit/test_aws_routes.py); anything else (``None``) goes through full
+detection.
 """
 
 from __future__ import annotations
@@ -73,17 +75,22 @@ def route(raw: Any) -> Trigger | None:
         first = records[0] if records.__class__ is list and records else None
         if first.__class__ is not dict:
             return None
+        # What was just read is these triggers' whole predicate (``Records[0]`` a
+        # dict whose eventSource, or SNS's EventSource, names the sender): not asked again.
         source = first.get("eventSource")
         if source != "aws:sqs" and first.get("EventSource") == "aws:sns":
-            return _matching(_SNS, raw)
-        return _matching(_BY_SOURCE.get(source) if source.__class__ is str else None, raw)
+            return instance(_SNS)
+        where = _BY_SOURCE.get(source) if source.__class__ is str else None
+        return None if where is None else instance(where)
     if "detail-type" in raw and "source" in raw and raw.keys().isdisjoint(_BEFORE_EVENTBRIDGE):
         # Only an S3 source can be an S3 object event and only a "Scheduled Event" a
         # schedule: any other envelope is tried against EventBridge's predicate alone.
         special = (_S3_EVENTBRIDGE if raw["source"] == "aws.s3" else
                    _SCHEDULED if raw["detail-type"] == "Scheduled Event" else None)
+        # EventBridge's predicate (an envelope, not a schedule, not an S3 object
+        # event) holds here once the special one, if any, did not match.
         trigger = _matching(special, raw)
-        return trigger if trigger is not None else _matching(_EVENTBRIDGE, raw)
+        return trigger if trigger is not None else instance(_EVENTBRIDGE)
     return None
 
 

@@ -10,19 +10,19 @@ notifies a queue, which ``unwrap=True`` turns into these events too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from datetime import datetime
 from typing import Any
 
 from adapters._batch import BatchTrigger, LazyRecord
 from adapters._http import form_decoded
 from adapters._time import maybe_time
 from sdk import Context, Event, StorageEvent
-from sdk.adapter import Record
+from sdk.adapter import UNSET, Record
 
-from ._native import native_view
+from ._native import PayloadView
 from ._records import first_record, record_list
 
-__all__ = ["S3", "is_notification", "notification_in", "operation", "storage_event",
+__all__ = ["S3", "S3Object", "is_notification", "notification_in", "operation",
            "storage_events"]
 
 #: Event name (exact, else the part before ``:``) -> StorageEvent.operation. A
@@ -78,28 +78,52 @@ def notification_in(text: Any) -> dict[str, Any] | None:
 def storage_events(doc: dict[str, Any], *, trigger: str, raw: Any,
                    native: Callable[[], Any]) -> list[Event[Any]]:
     """The :class:`StorageEvent` of each record of a notification document."""
-    return [storage_event(record, trigger=trigger, raw=raw, native=native)
-            for record in doc["Records"]]
+    return [S3Object(record, trigger, raw, native) for record in doc["Records"]]
 
 
-def storage_event(record: dict[str, Any], *, trigger: str, raw: Any,
-                  native: Callable[[], Any]) -> StorageEvent[Any]:
-    """The :class:`StorageEvent` of one notification record."""
-    s3 = record["s3"]
-    bucket, obj = s3["bucket"], s3["object"]
-    # Keys arrive form-encoded: '+' is a space, then percent-escapes.
-    key = form_decoded(obj["key"])
-    size = obj.get("size")
-    return StorageEvent(
-        bucket=bucket.get("name"), key=key, operation=operation(record.get("eventName")),
-        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
-        etag=obj.get("eTag"), version=obj.get("versionId"),
-        provider="aws", trigger=trigger, source=bucket.get("arn"),
-        # Parsed when first read (maybe_time never raises).
-        type=record.get("eventName"), subject=key,
-        time=partial(maybe_time, record.get("eventTime")),
-        data=None, raw=raw, native=native,
-    )
+class S3Object(StorageEvent[Any], PayloadView):
+    """A notification record as a :class:`StorageEvent`, set from the record with no
+    keyword call (as :class:`~adapters.aws._sqs.SQSMessage`): a one-record delivery
+    pays for little else. ``time`` is parsed from ``eventTime`` when first read
+    (never raising); ``native`` is powertools' record class, or the callable given
+    (the SQS or SNS record that carried the notification). A malformed record fails
+    here, at decode. (The order of the reads decides which error it reports.)"""
+
+    __slots__ = ("_record",)
+    _native_class = "s3_event.S3EventRecord"
+
+    def __init__(self, record: dict[str, Any], trigger: str, raw: Any,
+                 native: Callable[[], Any] | None = None) -> None:
+        s3 = record["s3"]
+        bucket, obj = s3["bucket"], s3["object"]
+        # Keys arrive form-encoded: '+' is a space, then percent-escapes.
+        key = form_decoded(obj["key"])
+        size = obj.get("size")
+        self.bucket = bucket.get("name")
+        self.key = key
+        name = record.get("eventName")
+        self.operation = operation(name)
+        self.size = size if isinstance(size, int) and not isinstance(size, bool) else None
+        self.etag = obj.get("eTag")
+        self.content_type = None
+        self.version = obj.get("versionId")
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = None
+        self.source = bucket.get("arn")
+        self.type = name
+        self.subject = key
+        self._record = record
+        self._time = UNSET
+        self._data = None
+        self._payload = None
+        self.data_content_type = None
+        self.attributes = {}
+        self.raw = raw
+        self._native = UNSET if native is None else native
+
+    def _read_time(self) -> datetime | None:
+        return maybe_time(self._record.get("eventTime"))
 
 
 class S3(BatchTrigger):
@@ -119,8 +143,7 @@ class S3(BatchTrigger):
         return [_S3Record(None, name, build, item) for item in record_list(raw, self.name)]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
-        return [storage_event(item, trigger=self.name, raw=item,
-                              native=partial(native_view, "s3_event.S3EventRecord", item))]
+        return [S3Object(item, self.name, item)]
 
 
 class _S3Record(LazyRecord):

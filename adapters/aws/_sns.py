@@ -12,19 +12,20 @@ the topic) becomes its storage events.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from adapters._batch import BatchTrigger, LazyRecord
 from adapters._time import maybe_time
 from sdk import Context, Event, Message
-from sdk.adapter import Record
+from sdk.adapter import UNSET, Record
 from sdk.errors import EventDecodeError
 
-from ._native import powertools
+from ._native import PayloadView, powertools
 from ._records import arn_name, first_record, record_list, typed_payload
 
-__all__ = ["SNS", "is_notification", "sns_message"]
+__all__ = ["SNS", "SNSMessage", "is_notification", "sns_message"]
 
 
 def is_notification(doc: Any) -> bool:
@@ -35,21 +36,56 @@ def is_notification(doc: Any) -> bool:
 
 def sns_message(doc: dict[str, Any], *, trigger: str, raw: Any, native: Callable[[], Any],
                 **fields: Any) -> Message[Any]:
-    """The :class:`Message` of one notification document."""
-    body = doc["Message"]
-    if not isinstance(body, str):
-        raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
-    topic_arn = doc.get("TopicArn")
-    attributes = _attributes(doc.get("MessageAttributes"), trigger)
-    payload, content_type = typed_payload(attributes, body) if attributes else (body, None)
-    return Message(
-        topic=arn_name(topic_arn), provider="aws", trigger=trigger, id=doc["MessageId"],
-        source=topic_arn, type=doc.get("Type"), subject=doc.get("Subject"),
-        time=partial(maybe_time, doc.get("Timestamp")),  # parsed on first read; never raises
-        payload=payload,
-        data_content_type=content_type, attributes=attributes,
-        raw=raw, native=native, **fields,
-    )
+    """The :class:`Message` of one notification document (``fields``: the delivery
+    fields of the SQS message that carried it)."""
+    message = SNSMessage(doc, trigger, raw, native)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    return message
+
+
+class SNSMessage(Message[Any], PayloadView):
+    """A notification as a :class:`Message`, set from the document with no keyword
+    call (as :class:`~adapters.aws._sqs.SQSMessage`): SNS delivers one per
+    invocation, which pays for little else. ``time`` is parsed from ``Timestamp``
+    when first read (never raising); ``native`` is powertools' record class, or the
+    callable given (the SQS record that carried it). A malformed document fails
+    here, at decode. (The order of the reads decides which error it reports.)"""
+
+    __slots__ = ("_doc",)
+    _native_class = "sns_event.SNSEventRecord"
+
+    def __init__(self, doc: dict[str, Any], trigger: str, raw: Any,
+                 native: Callable[[], Any] | None = None) -> None:
+        body = doc["Message"]
+        if not isinstance(body, str):
+            raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
+        topic_arn = doc.get("TopicArn")
+        attributes = _attributes(doc.get("MessageAttributes"), trigger)
+        payload, content_type = typed_payload(attributes, body) if attributes else (body, None)
+        self.queue = None
+        self.topic = arn_name(topic_arn)
+        self.delivery_count = None
+        self.ordering_key = None
+        self.partition = None
+        self.sequence = None
+        self.provider = "aws"
+        self.trigger = trigger
+        self.id = doc["MessageId"]
+        self.source = topic_arn
+        self.type = doc.get("Type")
+        self.subject = doc.get("Subject")
+        self._doc = doc
+        self._time = UNSET
+        self._data = UNSET if payload is not None else None
+        self._payload = payload
+        self.data_content_type = content_type
+        self.attributes = attributes
+        self.raw = raw
+        self._native = UNSET if native is None else native
+
+    def _read_time(self) -> datetime | None:
+        return maybe_time(self._doc.get("Timestamp"))
 
 
 def _attributes(attributes: Any, trigger: str) -> dict[str, str]:
@@ -90,8 +126,7 @@ class SNS(BatchTrigger):
                 for item in record_list(raw, self.name)]
 
     def _build(self, item: dict[str, Any]) -> list[Event[Any]]:
-        return [sns_message(item["Sns"], trigger=self.name, raw=item,
-                            native=partial(_native, item))]
+        return [SNSMessage(item["Sns"], self.name, item)]
 
     def _unwrapped(self, item: dict[str, Any]) -> list[Event[Any]]:
         from . import _s3

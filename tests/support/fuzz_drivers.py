@@ -134,10 +134,13 @@ def recording(judge_of: Callable[[], Judge | None]) -> Iterator[None]:
             judge.logged.append(exc)
         original_exception(self, message, exc, **fields)
 
-    def emit(self: Logger, level: str, message: str, fields: dict[str, Any]) -> None:
+    def emit(self: Logger, level: str, message: str, fields: dict[str, Any],
+             stack: list[str] | None = None) -> None:
         judge = judge_of()
         if judge is not None:
             shown = {k: v for k, v in fields.items() if k not in _ID_FIELDS}
+            if stack is not None:  # polyfn's own stack, put on the line beside the fields
+                shown["stack"] = stack
             judge.check_text(f"log line {message!r}", repr(shown))
 
     Logger.exception = exception  # type: ignore[method-assign]

@@ -71,7 +71,8 @@ def test_report_shapes() -> None:
     text = table([result], rounds=1)
     assert scenario.name in text and "polyfn" in text
     out = to_json([result])
-    assert list(out) == [scenario.name]
+    assert list(out) == ["_meta", scenario.name]  # when and under what load, then scenarios
+    assert len(out["_meta"]["load"]) == 3 and out["_meta"]["date"].endswith("UTC")
     entry = out[scenario.name]
     assert entry["polyfn"] == 2.0 and entry["floor"] == 1.0
     assert entry["peers"] == {p.name: 4.0 for p in scenario.peers}
@@ -80,6 +81,22 @@ def test_report_shapes() -> None:
     assert "n/a" in table([missing], rounds=1)
     assert all(t["verdict"].startswith("n/a") for t in to_json([missing])[scenario.name]
                ["targets"])
+
+
+def test_summary_is_one_row_per_scenario_with_its_verdict() -> None:
+    from benchmarks._report import summary
+
+    scenario = SCENARIOS[0]  # http.apigw-v2: <= 0.8x powertools, <= 0.35x mangum, <= 2x floor
+    met = Result(scenario, polyfn=2.0, peers={p.name: 100.0 for p in scenario.peers},
+                 floor=1.5)
+    missed = Result(scenario, polyfn=2.0, peers={p.name: 100.0 for p in scenario.peers},
+                    floor=0.5)
+    for result, verdict, floor_ratio in ((met, "met", "1.33x"), (missed, "MISSED", "4.00x")):
+        rows = [line for line in summary(json.loads(json.dumps(to_json([result])))).splitlines()
+                if line.startswith("| AWS HTTP API (v2) |")]
+        assert len(rows) == 1
+        cells = [c.strip() for c in rows[0].strip("|").split("|")]
+        assert cells[1].startswith("0.02x ") and cells[2] == floor_ratio and cells[4] == verdict
 
 
 def test_runner_quick_run_writes_json(tmp_path: Path) -> None:
