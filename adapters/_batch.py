@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, TypeVar
 
 from sdk import Context, Event, Function
-from sdk.adapter import BatchOutcome, Record, batch_failure, run_batch
+from sdk.adapter import FAIL, BatchOutcome, Record, batch_failure, run_batch, run_one
 from sdk.errors import MALFORMED, EventDecodeError, malformed
 
 from ._trigger import DEFAULT_CONCURRENCY, Trigger, check_concurrency
@@ -130,6 +130,13 @@ class BatchTrigger(Trigger):
                partial_failures: bool = True, unwrap: bool = False,
                concurrency: int = DEFAULT_CONCURRENCY, **options: Any) -> Any:
         records = self.split(raw, context, unwrap=unwrap)
+        if (len(records) == 1 and not self.partial and not fn.batch and not fn.is_async
+                and type(self).encode is BatchTrigger.encode):
+            # One record of a trigger with no partial answer (S3, SNS, EventBridge):
+            # the runner's one-record path, the same call, failure line and raised
+            # error (a lone record's own exception), without a batch outcome.
+            run_one(fn, records[0], context, trigger=self.name, policy=FAIL)
+            return None
         outcome = run_batch(fn, records, context, trigger=self.name, concurrency=concurrency)
         failed = outcome.failed
         if failed and (outcome.all_failed or not (self.partial and partial_failures)

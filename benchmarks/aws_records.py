@@ -23,7 +23,7 @@ from urllib.parse import unquote_plus
 from ._aws import Box, fresh, powertools
 from ._core import Impl, Scenario, Target, need
 
-__all__ = ["EVENTBRIDGE_EVENT", "S3_EVENT", "SCENARIOS", "SNS_EVENT"]
+__all__ = ["EVENTBRIDGE", "EVENTBRIDGE_EVENT", "S3", "S3_EVENT", "SCENARIOS", "SNS", "SNS_EVENT"]
 
 #: An S3 ObjectCreated:Put notification (the S3 user guide's event structure).
 S3_EVENT: dict[str, Any] = {"Records": [{
@@ -193,3 +193,5 @@ SCENARIOS = (
               EVENTBRIDGE_EVENT, lambda e: (e.type, e.source, e.data["order_id"]),
               _eb_powertools, _eb_floor),
 )
+#: The scenarios by name, for ``python -m benchmarks.instructions aws_records:S3``.
+S3, SNS, EVENTBRIDGE = SCENARIOS

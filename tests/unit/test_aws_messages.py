@@ -510,3 +510,34 @@ def test_a_malformed_message_attribute_fails_its_record_only() -> None:
     seen.clear()
     assert lambda_handler(batch)(payload, None) == result
     assert seen == [{}]  # the list handler never gets the malformed record
+
+
+#: Triggers with no partial answer (SNS, S3, MQ) and with one (SQS, Kinesis).
+_LONE = ["aws.sns", "aws.s3", "aws.mq", "aws.sqs", "aws.kinesis"]
+
+
+@pytest.mark.parametrize("name", _LONE)
+def test_a_one_record_delivery_fails_and_logs_as_a_batch_of_one(
+        name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Triggers with no partial answer run a lone record on the runner's one-record
+    path, partial ones on the batch path: either way the handler's own exception is
+    raised, after one "record failed" line naming the trigger and the record."""
+    from adapters.testing import payload
+
+    @sdk.function
+    def handle(event: sdk.Event[Any]) -> None:
+        raise Boom("not logged as a value")
+
+    with pytest.raises(Boom):
+        lambda_handler(handle)(payload(name), None)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+             if line.startswith("{")]
+    assert [(line["message"], line["trigger"]) for line in lines] == [("record failed", name)]
+    assert lines[0]["record"]
+
+    @sdk.function
+    def fine(event: sdk.Event[Any]) -> str:
+        return "ignored by a trigger with no answer"
+
+    answer = lambda_handler(fine)(payload(name), None)
+    assert answer in (None, {"batchItemFailures": []})
