@@ -193,7 +193,9 @@ class HTTPTrigger(Trigger):
                 event = self.event_for(fn, raw, context)
             except _MALFORMED as exc:
                 raise self.malformed(exc, raw) from None
-            rendered = render(fn.call(event, context), self.name)
+            result = fn.call(event, context)
+            # A web bridge's answer is rendered already: no render frame for it.
+            rendered = result if isinstance(result, Rendered) else render(result, self.name)
         except Exception as exc:
             rendered = failure_answer(exc, context, self.name)
         try:

@@ -47,7 +47,7 @@ from .http_v2 import EVENT, LambdaContext
 #: The event as the Lambda runtime receives it: each call parses a fresh one.
 EVENT_TEXT = json.dumps(EVENT)
 
-__all__ = ["AZURE", "SCENARIO", "SCENARIOS", "app", "main"]
+__all__ = ["AZURE", "MINIMAL", "SCENARIO", "SCENARIOS", "app", "main"]
 
 _LOOP: list[asyncio.AbstractEventLoop] = []
 
@@ -101,10 +101,20 @@ def _canon(response: Any) -> Any:
     return json.loads(response.get_body())
 
 
-def _floor(scope: dict[str, Any], body: bytes, event: bool) -> Callable[[], Any]:
+async def minimal(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """A minimal ASGI app (reads the body, answers JSON): the bridges' own cost with
+    next to no app time, for measuring a step (``webapp:MINIMAL``)."""
+    await receive()
+    await send({"type": "http.response.start", "status": 201,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"2")]})
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
+def _floor(scope: dict[str, Any], body: bytes, event: bool,
+           asgi_app: Any = None) -> Callable[[], Any]:
     """The app alone: a prepared scope, trivial receive/send, one loop for all;
     ``event``: parse a fresh AWS event first, as the AWS sides do."""
-    asgi_app, loop = _app(), _loop()
+    asgi_app, loop = asgi_app or _app(), _loop()
 
     async def once() -> bytes:
         chunks: list[bytes] = []
@@ -145,6 +155,21 @@ def _aws_floor() -> Callable[[], Any]:
 def _aws_polyfn() -> Callable[[], Any]:
     sdk, aws = need("sdk"), need("adapters.aws")
     handler, context = aws.lambda_handler(sdk.asgi(_app(), lifespan="off")), LambdaContext()
+
+    def run() -> Any:
+        gc.enable()
+        return handler(json.loads(EVENT_TEXT), context)
+
+    return run
+
+
+def _minimal_floor() -> Callable[[], Any]:
+    return _floor(_aws_scope(), EVENT["body"].encode(), True, minimal)
+
+
+def _minimal_polyfn() -> Callable[[], Any]:
+    sdk, aws = need("sdk"), need("adapters.aws")
+    handler, context = aws.lambda_handler(sdk.asgi(minimal, lifespan="off")), LambdaContext()
 
     def run() -> Any:
         gc.enable()
@@ -231,6 +256,13 @@ AZURE = Scenario(
     peers=(Impl("AsgiMiddleware.handle_async", _middleware_async, canon=_canon),
            Impl("AsgiMiddleware.main", _middleware_main, canon=_canon)),
     floor=Impl("app alone (azure)", _azure_floor, canon=_canon),
+)
+#: The AWS side with a minimal app (``python -m benchmarks.instructions webapp:MINIMAL``):
+#: the bridge's overhead is the same within a few k, for a fraction of the time.
+MINIMAL = Scenario(
+    name="webapp.minimal", title="A minimal ASGI app on Lambda: sdk.asgi's overhead",
+    polyfn=Impl("polyfn", _minimal_polyfn, canon=_canon),
+    floor=Impl("app alone (minimal)", _minimal_floor, canon=_canon),
 )
 SCENARIOS = (SCENARIO, AZURE)
 #: Issue 16's goals: polyfn's overhead at most this times each peer's.

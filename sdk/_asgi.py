@@ -48,6 +48,7 @@ _SPEC = "2.4"
 #: Characters a path keeps unescaped in ``raw_path`` (RFC 3986 pchar and ``/``).
 _SAFE = "/:@!$&'()*+,;=-._~"
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*\Z").match
+_new = object.__new__
 
 
 def http_scope(request: HTTPRequest[Any], state: dict[str, Any] | None, *,
@@ -102,14 +103,13 @@ class _Cycle:
 
     __slots__ = ("body", "chunks", "done", "finished", "headers", "offset", "status")
 
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.offset: int | None = 0  # None once the whole body was received
-        self.status: int | None = None
-        self.headers: Any = ()  # the app's (name, value) byte pairs
-        self.chunks: list[bytes] = []
-        self.done: Any = None  # an asyncio.Event, made only if the app waits on it
-        self.finished = False  # the response is complete
+    body: bytes
+    offset: int | None  # None once the whole body was received
+    status: int | None
+    headers: Any  # the app's (name, value) byte pairs
+    chunks: list[bytes]
+    done: Any  # an asyncio.Event, made only if the app waits on it
+    finished: bool  # the response is complete
 
     async def receive(self) -> dict[str, Any]:
         offset = self.offset
@@ -151,8 +151,8 @@ class _Cycle:
 
     def rendered(self) -> Rendered:
         """The response, read from the messages in one pass: every ``Set-Cookie``
-        apart, and the body's text kept when its Content-Type travels as text
-        (``sdk._response.textual``), so an adapter sending text decodes nothing."""
+        apart, and its Content-Type kept (:class:`_Sent`), so an adapter reading
+        it or the text (``sdk._response.textual``) looks for nothing."""
         if not self.finished or self.status is None:
             raise RuntimeError("the ASGI app returned without completing its response")
         headers: list[tuple[str, str]] = []
@@ -169,13 +169,37 @@ class _Cycle:
                 ctype = text
             headers.append((key, text))
         chunks = self.chunks
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        if textual(ctype):
+        sent = _new(_Sent)  # Rendered's fields set here: no __init__ frame, every request
+        sent.status = self.status
+        sent.headers = headers
+        sent.cookies = cookies
+        sent._body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        sent._text = None
+        sent._ctype = ctype
+        return sent
+
+
+class _Sent(Rendered):
+    """A response read from an app's messages: its Content-Type found in that one
+    pass, so neither :attr:`content_type` nor :meth:`text` looks for it again, and
+    the text decoded only for an adapter that sends text (not Azure's bytes)."""
+
+    __slots__ = ("_ctype",)
+
+    _ctype: str | None
+
+    @property
+    def content_type(self) -> str | None:
+        return self._ctype
+
+    def text(self) -> str | None:
+        text = self._text
+        if text is None and textual(self._ctype):
             try:
-                return Rendered(self.status, headers, cookies, body, body.decode("utf-8"))
+                text = self._text = self.body.decode("utf-8")
             except UnicodeDecodeError:
-                pass
-        return Rendered(self.status, headers, cookies, body)
+                return None
+        return text
 
 
 class ASGIHandler(AppBridge):
@@ -216,7 +240,14 @@ class ASGIHandler(AppBridge):
     call = handle  # type: ignore[assignment]
 
     async def _exchange(self, scope: dict[str, Any], body: bytes) -> Rendered:
-        cycle = _Cycle(body)
+        cycle = _new(_Cycle)  # its fields set here: no __init__ frame, every request
+        cycle.body = body
+        cycle.offset = 0
+        cycle.status = None
+        cycle.headers = ()
+        cycle.chunks = []
+        cycle.done = None
+        cycle.finished = False
         try:
             await self.app(scope, cycle.receive, cycle.send)
         finally:

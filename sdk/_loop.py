@@ -35,6 +35,8 @@ __all__ = ["loop", "run"]
 T = TypeVar("T")
 
 _ident = threading.get_ident
+#: The name of the task each request runs in.
+_NAME = "polyfn"
 _running_loop = asyncio._get_running_loop
 
 
@@ -66,9 +68,15 @@ class _Runner:
             mutex.release()
         if not host:
             return future.result(timeout)
+        loop = self.loop
         try:
-            return self.loop.run_until_complete(asyncio.wait_for(coro, timeout)
-                                                if timeout is not None else coro)
+            # A task made here, named: unnamed, each one formats a "Task-N" name. Not
+            # logged as destroyed pending if the loop is interrupted (as
+            # run_until_complete does for the tasks it makes).
+            task = loop.create_task(asyncio.wait_for(coro, timeout) if timeout is not None
+                                    else coro, name=_NAME)
+            task._log_destroy_pending = False  # type: ignore[attr-defined]
+            return loop.run_until_complete(task)
         finally:
             self._serve_guests()
 

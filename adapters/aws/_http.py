@@ -272,11 +272,19 @@ class V2Request(_View):
     def _sent_scope(self) -> tuple[dict[str, Any], str, str | None] | None:
         # The web bridges' fields straight from the payload (unless the headers were
         # read, and maybe set, already): the header map, the query as sent, the address.
-        headers = self.raw.get("headers")
+        raw = self.raw
+        headers = raw.get("headers")
         if self._headers is not UNSET or not headers or headers.__class__ is not dict:
             return None
-        query = self.query_string()
-        return None if query is None else (headers, query, self.source_ip)
+        query = raw.get("rawQueryString")  # ``query_string``, inlined
+        if not (query and query.__class__ is str):
+            if raw.get("queryStringParameters"):
+                return None
+            query = ""
+        address = self._source_ip
+        if address is UNSET:  # ``source_ip`` unread: ``_read_source_ip``, inlined
+            address = ((raw.get("requestContext") or {}).get("http") or {}).get("sourceIp")
+        return headers, query, address
 
     def query_string(self) -> str | None:
         # rawQueryString unless a hand-written test event carries only the map.
