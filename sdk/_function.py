@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from ._context import Context
 from ._event import Event
+from ._fields import UNSET
 from ._kinds import Change
 from ._validator import validator
 from .errors import ConfigurationError, WrongKindError
@@ -24,8 +25,8 @@ from .errors import ConfigurationError, WrongKindError
 __all__ = ["Function", "as_function", "function"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: No annotation on the event parameter.
-_EMPTY: Any = object()
+#: No annotation on the event parameter: the model's one sentinel.
+_EMPTY: Any = UNSET
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
 
 

@@ -12,8 +12,7 @@ knowledge (``adapters/_tracing``); this module makes the invocation's span
 (:func:`invocation`) and is the entry to the records' spans (``sdk._tracing_records``,
 loaded only while tracing): one child per batch record at the runner's call site
 (:func:`attempt`, from ``sdk._batch._attempt``), per record a ``list[...]``
-handler was given (:func:`started`, :func:`handed_over`), per event of a batch
-the ASGI CloudEvents app runs (:func:`event`). Semantic conventions:
+handler was given (:func:`started`, :func:`handed_over`). Semantic conventions:
 https://opentelemetry.io/docs/specs/semconv/faas/ and
 https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/.
 """
@@ -23,13 +22,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from ._tracing_spans import BATCH, Batch, extract, fail, link
 
 __all__ = ["BATCH", "Batch", "attempt", "attempt_async", "current_ids", "disable", "enable",
-           "event", "exception", "extract", "fail", "handed_over", "invocation", "link",
+           "exception", "extract", "fail", "handed_over", "invocation", "link",
            "started", "tracer"]
 
 #: ``POLYFN_OTEL``: ``1`` imports OpenTelemetry and traces, ``0`` never traces.
@@ -161,20 +160,6 @@ def handed_over(started: int, records: Sequence[Any],
     from ._tracing_records import handed_over as spans
 
     spans(started, records, errors)
-
-
-def event(event: Any) -> AbstractContextManager[Any]:
-    """The record span of one event of a traced batch that runs outside the batch
-    runner (the ASGI CloudEvents app); a no-op while the invocation is not traced."""
-    batch = BATCH.get()
-    if batch is None:
-        return _UNTRACED
-    from ._tracing_records import event_span
-
-    return event_span(batch, event)
-
-
-_UNTRACED: AbstractContextManager[Any] = nullcontext()
 
 
 def attempt(handle: Callable[[Any, Any, Any], BaseException | None], fn: Any, record: Any,

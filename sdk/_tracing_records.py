@@ -3,16 +3,15 @@ invocation's span per record, linked to the record's producer context (the
 messaging conventions' "Process" span per message:
 https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/#consumer-spans).
 
-Three ways a record is handled, three entries (through ``sdk._tracing``, which
+Two ways a record is handled, two entries (through ``sdk._tracing``, which
 loads this module only while an invocation is traced):
 
 * the batch runner's call site (``sdk._batch._attempt``): :func:`attempt`, the span
   current while the handler runs on the record;
-* a ``list[...]`` handler, called once with every record (by the runner, or by the
-  ASGI CloudEvents app: then the records are events): :func:`handed_over`, one
-  span per record it was given, from the batch's start to its end (the handler's
-  own spans are children of the invocation's: no record span is current in it);
-* an event the ASGI CloudEvents app runs itself: :func:`event_span`.
+* a ``list[...]`` handler, called once with every record by the runner:
+  :func:`handed_over`, one span per record it was given, from the batch's start
+  to its end (the handler's own spans are children of the invocation's: no record
+  span is current in it).
 
 A failed record's span records the exception and has the error status (a record
 a ``list[...]`` handler reported failed: :class:`~sdk._records.ReportedFailure`).
@@ -20,8 +19,7 @@ a ``list[...]`` handler reported failed: :class:`~sdk._records.ReportedFailure`)
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from opentelemetry.trace import SpanKind
@@ -30,7 +28,7 @@ from ._event import Event
 from ._records import SKIPPED
 from ._tracing_spans import BATCH, Batch, fail, link
 
-__all__ = ["attempt", "attempt_async", "event_span", "handed_over"]
+__all__ = ["attempt", "attempt_async", "handed_over"]
 
 
 def _described(batch: Batch, events: Sequence[Any]) -> tuple[dict[str, Any], list[Any]]:
@@ -106,15 +104,3 @@ def handed_over(started: int, records: Sequence[Any],
         if error is not None:
             fail(span, error)
         span.end()
-
-
-@contextmanager
-def event_span(batch: Batch, event: Any) -> Iterator[Any]:
-    """The span of one event handled outside the runner, current meanwhile; an
-    exception escaping it marks it failed and goes on."""
-    with _start(batch, [event]) as span:
-        try:
-            yield span
-        except Exception as exc:
-            fail(span, exc)
-            raise

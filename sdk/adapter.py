@@ -43,10 +43,7 @@ Batches (``sdk._records``): ``Record``, ``BatchOutcome``, ``ReportedFailure``,
     ``DEFAULT_CONCURRENCY``.
 Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
     tracing is off: a dictionary lookup), ``tracing_invocation`` (an invocation's
-    span), ``tracing_batch`` (how its records' spans are described); for a batch
-    run outside ``run_batch``: ``tracing_event`` (an event's span, a no-op while
-    untraced), ``tracing_started`` and ``tracing_handed_over`` (the records' spans
-    of a ``list[...]`` handler).
+    span), ``tracing_batch`` (how its records' spans are described).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
 never pays for it): ``run_batch`` (``run_batch_async`` from a running loop;
     ``run_one`` for the one record of a delivery under a policy that raises) and
@@ -67,10 +64,7 @@ from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
 from ._tracing import Batch as tracing_batch
-from ._tracing import event as tracing_event
-from ._tracing import handed_over as tracing_handed_over
 from ._tracing import invocation as tracing_invocation
-from ._tracing import started as tracing_started
 from ._tracing import tracer
 
 if TYPE_CHECKING:
@@ -138,10 +132,7 @@ __all__ = [
     "run_one",
     "tracer",
     "tracing_batch",
-    "tracing_event",
-    "tracing_handed_over",
     "tracing_invocation",
-    "tracing_started",
     "use_gcp_project",
 ]
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar, overload
 
-from .._function import _EMPTY, Function, _parameters, _resolve_hints, _split
+from .._fields import UNSET
+from .._function import Function, _parameters, _resolve_hints, _split
 from .._http import HTTPRequest
 from ..errors import ConfigurationError
 from ._cache import LocalCache
@@ -125,7 +126,7 @@ class _Settings:
         if not positional or len(positional) > 2:
             raise ConfigurationError(f"{qualname} must take (event) or (event, context), "
                                      f"not {len(positional)} positional parameter(s)")
-        annotation = _resolve_hints(handler).get(positional[0], _EMPTY)
+        annotation = _resolve_hints(handler).get(positional[0], UNSET)
         kind, _, batch = _split(annotation, qualname)
         if issubclass(kind, HTTPRequest) and not self.key_given:
             raise ConfigurationError(
@@ -146,7 +147,7 @@ class _Settings:
         run.__doc__ = getattr(handler, "__doc__", None)
         # The one annotation sdk.function reads (kind, model, list[...]). No
         # __wrapped__: a plain function is read from its code, without inspect.
-        run.__annotations__ = {} if annotation is _EMPTY else {"event": annotation}
+        run.__annotations__ = {} if annotation is UNSET else {"event": annotation}
         return run
 
 
