@@ -43,7 +43,7 @@ from typing import Any
 from . import coldstart_aws
 from .http_v2 import EVENT
 
-__all__ = ["IN_PROCESS", "WHOLE_PROCESS", "Spawner", "main", "write_modules"]
+__all__ = ["IN_PROCESS", "WHOLE_PROCESS", "Spawner", "command", "main", "write_modules"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -518,24 +518,34 @@ def _family_table(whole: dict[str, Any]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.coldstart", description=__doc__,
+def command(argv: list[str] | None, prog: str, doc: str | None, what: str,
+            run: Any, table: Any, meta: bool) -> int:
+    """The command line both cold-start benchmarks share: ``--runs N`` interleaved
+    runs per ``what`` (default 15), ``--quick`` (3), ``--json FILE`` (with the
+    machine under ``_meta`` when ``meta``); ``run(runs)`` gives the results and
+    ``table(results)`` prints them."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, help="interleaved runs per case (default 15)")
-    parser.add_argument("--quick", action="store_true", help="3 runs per case")
+    parser.add_argument("--runs", type=int, help=f"interleaved runs per {what} (default 15)")
+    parser.add_argument("--quick", action="store_true", help=f"3 runs per {what}")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
-    runs = args.runs or (3 if args.quick else 15)
-    results = run(runs)
+    results = run(args.runs or (3 if args.quick else 15))
     print(table(results))
     if args.json:
-        from .__main__ import machine
+        if meta:
+            from .__main__ import machine
 
-        results["_meta"] = machine()
+            results["_meta"] = machine()
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2)
             f.write("\n")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command(argv, "python -m benchmarks.coldstart", __doc__, "case", run, table,
+                   meta=True)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,6 @@ modules it loaded: the table lists them, to show which trigger modules were impo
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .cloudevents_http import _GCS, _PUBSUB, GCS_BODY, PUBSUB_BODY
-from .coldstart import ProcessRun, Spawner, _env, write_modules
+from .coldstart import ProcessRun, Spawner, _env, command, write_modules
 
 __all__ = ["FAMILIES", "main", "run"]
 
@@ -272,20 +270,8 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.coldstart_families",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, help="interleaved runs per script (default 15)")
-    parser.add_argument("--quick", action="store_true", help="3 runs per script")
-    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
-    args = parser.parse_args(argv)
-    results = run(args.runs or (3 if args.quick else 15))
-    print(table(results))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2)
-            f.write("\n")
-    return 0
+    return command(argv, "python -m benchmarks.coldstart_families", __doc__, "script", run,
+                   table, meta=False)
 
 
 if __name__ == "__main__":
