@@ -8,13 +8,14 @@ events, and ``encode(result, raw)`` into what the provider expects back.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any, ClassVar
 
 from sdk import Context, Event, Function
 from sdk.adapter import DEFAULT_CONCURRENCY
 from sdk.errors import MALFORMED, ConfigurationError, UnsupportedEventError, malformed
 
-__all__ = ["DEFAULT_CONCURRENCY", "Trigger", "check_concurrency", "detect"]
+__all__ = ["DEFAULT_CONCURRENCY", "Trigger", "TriggerModules", "check_concurrency", "detect"]
 
 
 class Trigger:
@@ -63,6 +64,30 @@ class Trigger:
 
     def __repr__(self) -> str:
         return f"<trigger {self.name}>"
+
+
+class TriggerModules:
+    """A provider package's triggers, each module imported when its trigger is first
+    asked for, one instance per trigger class per process (a function serving one
+    trigger loads one trigger module)."""
+
+    __slots__ = ("_made", "_package")
+
+    def __init__(self, package: str) -> None:
+        self._package = package
+        self._made: dict[str, Trigger] = {}
+
+    def get(self, module: str, name: str) -> Trigger:
+        """The instance of trigger class ``name`` of ``module`` (relative to the package)."""
+        trigger = self._made.get(name)
+        if trigger is None:
+            trigger = self._made[name] = self.cls(module, name)()
+        return trigger
+
+    def cls(self, module: str, name: str) -> type[Trigger]:
+        """Trigger class ``name`` of ``module``, the module imported."""
+        found: type[Trigger] = getattr(import_module(module, self._package), name)
+        return found
 
 
 def detect(provider: str, triggers: Sequence[Trigger], raw: Any) -> Trigger:

@@ -222,7 +222,7 @@ def batch_failure(trigger: str, failed: int, total: int,
 
 def _run_one_by_one(fn: Function[Any], records: Sequence[Record], context: Context,
                     ordered: bool) -> list[BaseException | None]:
-    if len(records) == 1:  # S3, SNS, EventBridge...: no order to keep, no group to skip
+    if len(records) == 1:  # a one-record batch: no order to keep, no group to skip
         return [_attempt(fn, records[0], context)]
     errors: list[BaseException | None] = [None] * len(records)
     for index in _in_order(records, errors, ordered):

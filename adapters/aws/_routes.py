@@ -21,10 +21,9 @@ detection.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from adapters._trigger import Trigger
+from adapters._trigger import Trigger, TriggerModules
 
 __all__ = ["ROUTED", "instance", "route"]
 
@@ -53,17 +52,13 @@ _S3_EVENTBRIDGE, _SCHEDULED, _EVENTBRIDGE = ROUTED[5:]
 #: envelope can only be one of the three EventBridge triggers.
 _BEFORE_EVENTBRIDGE = ("Records", "eventSource", "rawPath", "httpMethod", "method")
 
-#: (module, class) -> the one instance, shared with ``TRIGGERS``.
-_INSTANCES: dict[tuple[str, str], Trigger] = {}
+#: The routed triggers' instances, shared with ``TRIGGERS``.
+_TRIGGERS = TriggerModules(__package__)
 
 
 def instance(where: tuple[str, str]) -> Trigger:
     """The trigger of ``(module, class)``, its module imported on first use."""
-    trigger = _INSTANCES.get(where)
-    if trigger is None:
-        module, name = where
-        trigger = _INSTANCES[where] = getattr(import_module(module, __package__), name)()
-    return trigger
+    return _TRIGGERS.get(*where)
 
 
 def route(raw: Any) -> Trigger | None:

@@ -10,10 +10,9 @@ table, :func:`triggers`, built on first use in detection order.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
-from adapters._trigger import Trigger
+from adapters._trigger import Trigger, TriggerModules
 
 __all__ = ["CLASSES", "NAMES", "for_native", "instance", "native_name", "trigger_class",
            "triggers"]
@@ -37,22 +36,18 @@ CLASSES = {name: module for name, module, _ in _ROWS}
 #: azure.functions class name -> the trigger class.
 NAMES = {native: name for name, _, native in _ROWS}
 
-_instances: dict[str, Trigger] = {}
+_TRIGGERS = TriggerModules(__package__)
 _table: list[tuple[Trigger, ...]] = []
 
 
 def trigger_class(name: str) -> type[Trigger]:
     """The trigger class ``name`` (``Queue``), its module imported."""
-    cls: type[Trigger] = getattr(import_module(CLASSES[name], __package__), name)
-    return cls
+    return _TRIGGERS.cls(CLASSES[name], name)
 
 
 def instance(name: str) -> Trigger:
     """The table's own instance of the trigger class ``name`` (one per process)."""
-    trigger = _instances.get(name)
-    if trigger is None:
-        trigger = _instances[name] = trigger_class(name)()
-    return trigger
+    return _TRIGGERS.get(CLASSES[name], name)
 
 
 def triggers() -> tuple[Trigger, ...]:
