@@ -10,8 +10,9 @@ difference of the two totals over ``2N`` calls is the per-call count, with the
 interpreter's start, the imports and the set-up cancelled out. The callables are
 the ones the CPU-time benchmarks time (a fresh event per call, GC on).
 
-Scenarios are named ``module:ATTRIBUTE`` of ``benchmarks`` (default: both web-app
-scenarios, ``webapp:SCENARIO webapp:AZURE``).
+Scenarios are named ``module:ATTRIBUTE`` of ``benchmarks``, or ``module:ATTRIBUTE[i]``
+for the ``i``-th of a tuple of them (``azure_triggers:SCENARIOS[1]``; default: both
+web-app scenarios, ``webapp:SCENARIO webapp:AZURE``).
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["count", "main", "total"]
+__all__ = ["count", "main", "scenario_at", "total"]
 
 #: One side, run under callgrind: ``calls`` calls after set-up and a warm-up.
 _RUN = """
-import importlib, sys
-module, attr, role, calls = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-scenario = getattr(importlib.import_module("benchmarks." + module), attr)
+import sys
+from benchmarks.instructions import scenario_at
+where, role, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
+scenario = scenario_at(where)
 impl = dict((impl.name, impl) for _, impl in scenario.impls())[role]
 fn = impl.setup()
 for _ in range(20):
@@ -60,9 +63,18 @@ def total(args: Sequence[str]) -> int:
         return _total(out)
 
 
-def _run(where: str, side: str, calls: int) -> int:
+def scenario_at(where: str) -> Any:
+    """The scenario ``module:ATTRIBUTE`` or ``module:ATTRIBUTE[i]`` names."""
+    import importlib
+
     module, _, attr = where.partition(":")
-    return total(["-c", _RUN, module, attr, side, str(calls)])
+    name, _, index = attr.partition("[")
+    scenario = getattr(importlib.import_module(f"benchmarks.{module}"), name)
+    return scenario[int(index.rstrip("]"))] if index else scenario
+
+
+def _run(where: str, side: str, calls: int) -> int:
+    return total(["-c", _RUN, where, side, str(calls)])
 
 
 def count(where: str, side: str, calls: int = 100) -> float:
@@ -84,11 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=None,
                         help="only these sides (implementation names; repeatable)")
     args = parser.parse_args(argv)
-    import importlib
 
     for where in args.scenarios:
-        module, _, attr = where.partition(":")
-        scenario = getattr(importlib.import_module(f"benchmarks.{module}"), attr)
+        scenario = scenario_at(where)
         counts: dict[str, float] = {}
         floor = None
         for role, impl in scenario.impls():
