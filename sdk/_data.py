@@ -26,20 +26,31 @@ _BINARY_TYPES = ("application/octet-stream", "application/protobuf", "applicatio
 _BINARY_FAMILIES = ("image/", "audio/", "video/")
 
 
+#: content type -> (declares JSON, declares binary): a delivery's few distinct
+#: types, each parsed once (bounded, so hostile variety cannot grow it).
+_KNOWN: dict[str, tuple[bool, bool]] = {}
+_KNOWN_MAX = 256
+
+
+def _declares(content_type: str) -> tuple[bool, bool]:
+    known = _KNOWN.get(content_type)
+    if known is None:
+        mime = content_type.split(";", 1)[0].strip().lower()
+        known = (mime.endswith(("/json", "+json")),
+                 mime in _BINARY_TYPES or mime.startswith(_BINARY_FAMILIES))
+        if len(_KNOWN) < _KNOWN_MAX:
+            _KNOWN[content_type] = known
+    return known
+
+
 def is_binary_type(content_type: str | None) -> bool:
     """Content types that declare bytes, never text."""
-    if not content_type:
-        return False
-    mime = content_type.split(";", 1)[0].strip().lower()
-    return mime in _BINARY_TYPES or mime.startswith(_BINARY_FAMILIES)
+    return _declares(content_type)[1] if content_type else False
 
 
 def is_json_type(content_type: str | None) -> bool:
     """``application/json``, ``text/json`` and any ``+json`` suffix type."""
-    if not content_type:
-        return False
-    mime = content_type.split(";", 1)[0].strip().lower()
-    return mime.endswith("/json") or mime.endswith("+json")
+    return _declares(content_type)[0] if content_type else False
 
 
 def decode_payload(payload: bytes | str, content_type: str | None = None) -> Any:
@@ -48,22 +59,23 @@ def decode_payload(payload: bytes | str, content_type: str | None = None) -> Any
     A payload that is declared JSON but does not parse is returned as text (or
     bytes): the declaration is a hint, and losing the payload would be worse.
     """
-    declared = is_json_type(content_type)
+    declared, binary = _declares(content_type) if content_type else (False, False)
+    first = payload[:1]
+    if first.isspace():  # only then copy the payload to find its first character
+        first = payload.lstrip()[:1]
     if isinstance(payload, bytes):
-        stripped = payload.lstrip()
-        if declared or (stripped[:1] and stripped[0] in _JSON_START):
+        if declared or first == b"{" or first == b"[":
             try:
                 return loads(payload)
             except ValueError:
                 pass
-        if is_binary_type(content_type):
+        if binary:
             return payload
         try:
             return payload.decode("utf-8")
         except UnicodeDecodeError:
             return payload
-    stripped_s = payload.lstrip()
-    if declared or stripped_s[:1] in ("{", "["):
+    if declared or first == "{" or first == "[":
         try:
             return loads(payload)
         except ValueError:
