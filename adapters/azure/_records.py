@@ -17,7 +17,7 @@ binding's value).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from adapters._batch import malformed_record
 from adapters._trigger import Trigger
@@ -35,6 +35,16 @@ class RecordsTrigger(Trigger):
     records of one delivery and worth working out once (:meth:`shared`), and how one
     record becomes an event (:meth:`event`).
     """
+
+    #: Whether the payload is always one record (``items`` not overridden: no list
+    #: to split) and whether records have groups (``group`` overridden).
+    _single: ClassVar[bool] = True
+    _grouped: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._single = cls.items is RecordsTrigger.items
+        cls._grouped = cls.group is not RecordsTrigger.group
 
     def items(self, raw: Any) -> Sequence[Any]:
         return [raw]
@@ -55,12 +65,16 @@ class RecordsTrigger(Trigger):
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         try:
-            items = self.items(raw)
-            shared = self.shared(raw)
-            records = [self._record(item, index, shared) for index, item in enumerate(items)]
+            if self._single:  # one object, what the worker passes without cardinality many
+                records = [self._record(raw, 0, self.shared(raw))]
+            else:
+                items = self.items(raw)
+                shared = self.shared(raw)
+                records = [self._record(item, index, shared)
+                           for index, item in enumerate(items)]
         except MALFORMED as exc:  # a malformed object: EventDecodeError, never a TypeError
             raise malformed(self.name, exc, raw) from None
-        if len(records) == 1:  # one object, what the worker passes without cardinality many
+        if len(records) == 1:
             return run_one(fn, records[0], context, trigger=self.name, policy=FAIL)
         run_batch(fn, records, context, trigger=self.name, policy=FAIL)
         return None
@@ -81,14 +95,18 @@ class _Item(Record):
     def __init__(self, trigger: RecordsTrigger, item: Any, index: int, shared: Any) -> None:
         self.key = None
         self.result = None
-        self.group = trigger.group(item)
+        self.group = trigger.group(item) if trigger._grouped else None
         self._label = None
-        self.position = f"{trigger.name}[{index}]"
         self._trigger = trigger
         self._item = item
         self._index = index
         self._shared = shared
         self._decoded: list[Event[Any]] | None = None
+
+    @property
+    def position(self) -> str:  # type: ignore[override]
+        """``azure.queue[0]``: made when a failure line needs it, not per record."""
+        return f"{self._trigger.name}[{self._index}]"
 
     def decoded(self) -> list[Event[Any]] | None:
         return self._decoded
