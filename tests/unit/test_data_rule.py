@@ -27,6 +27,12 @@ from sdk._data import decode_payload, is_json_type
         (b"abc", "image/png", b"abc"),
         ("abc", "application/octet-stream", "abc"),  # text given stays text
         (b'{"a": 1}', "application/octet-stream", {"a": 1}),  # JSON objects still parse
+        (b"\r\n\t {\"a\": 1}", None, {"a": 1}),  # leading whitespace of any kind
+        (" \t\n[1]", None, [1]),  # text too
+        (b"   ", None, "   "),
+        (b"  plain", None, "  plain"),
+        (b"abc", "IMAGE/PNG; q=1", b"abc"),  # parameters and case ignored
+        (b"abc", "Application/Octet-Stream ", b"abc"),
     ],
 )
 def test_decode_payload(payload: bytes | str, ctype: str | None, expected: object) -> None:
@@ -41,6 +47,22 @@ def test_decode_payload(payload: bytes | str, ctype: str | None, expected: objec
 )
 def test_is_json_type(ctype: str | None, is_json: bool) -> None:
     assert is_json_type(ctype) is is_json
+
+
+def test_content_type_decisions_are_the_same_from_the_table() -> None:
+    # The second call answers from the table of types seen: the same answer.
+    for ctype in ("application/json", "application/pdf", "text/plain; charset=utf-8"):
+        first = [decode_payload(b"abc", ctype), is_json_type(ctype)]
+        assert [decode_payload(b"abc", ctype), is_json_type(ctype)] == first
+
+
+def test_the_table_of_content_types_stays_bounded() -> None:
+    from sdk import _data
+
+    for n in range(_data._KNOWN_MAX + 50):
+        assert is_json_type(f"application/x-{n}+json")
+    assert len(_data._KNOWN) <= _data._KNOWN_MAX
+    assert is_json_type("application/x-99999+json")  # past the bound: still answered
 
 
 def test_data_is_decoded_lazily_and_once() -> None:
