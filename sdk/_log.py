@@ -262,4 +262,5 @@ def _now() -> str:
         second = int(t)
         text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
         _clock[0] = (second, text)
-    return f"{text}.{int(t % 1 * 1000):03d}Z"
+    # printf-style: an f-string parsing "03d" per line costs twice as much
+    return "%s.%03dZ" % (text, t % 1 * 1000)  # noqa: UP031

@@ -17,9 +17,10 @@ debugging; it is read when a line is written, so tests and a debugger can flip i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
+
+from ._env import getenv
 
 __all__ = ["REDACTED", "SENSITIVE_HEADERS", "enabled", "redact_fields", "redact_headers",
            "redact_query", "redact_url"]
@@ -44,7 +45,7 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def enabled() -> bool:
     """Whether redaction is on (``POLYFN_LOG_REDACT`` unset or not ``0``/``false``)."""
-    return (os.environ.get("POLYFN_LOG_REDACT") or "1").strip().lower() not in _OFF
+    return (getenv("POLYFN_LOG_REDACT") or "1").strip().lower() not in _OFF
 
 
 def _norm(key: Any) -> str:

@@ -32,6 +32,8 @@ Responses (``sdk._response``):
 Logging (``sdk._log``, ``sdk._redact``): ``use_gcp_project`` (how GCP log lines
     learn the project of their trace field), ``redact_query`` / ``redact_url``
     (query values out of log lines), ``redaction_enabled`` (``POLYFN_LOG_REDACT``).
+Environment (``sdk._env``): ``getenv`` (``os.environ.get`` for variables read per
+    event, without the ``KeyError`` an unset one costs inside ``os``).
 Output drivers (``sdk._outputs``; loaded on first use, as the drivers are):
     ``Address`` (a parsed destination, bucket or store address: ``sdk._address``),
     ``Limits`` and ``Outcome`` (what a driver declares and answers), ``OutgoingMessage``
@@ -56,6 +58,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._data import Payload, decode_payload, is_json_type
+from ._env import getenv
 from ._event import declared
 from ._fields import UNSET, field_group, lazy
 from ._http import parse_cookie_header
@@ -112,6 +115,7 @@ __all__ = [
     "decode_payload",
     "dumps",
     "field_group",
+    "getenv",
     "is_json_type",
     "iso",
     "jsonable",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from adapters._context import ColdStart, PendingContext
 from sdk import Context, Logger
+from sdk.adapter import getenv
 
 __all__ = ["lambda_context"]
 
@@ -26,8 +26,8 @@ def lambda_context(raw: Any, event_request_id: str | None = None) -> Context:
     cold = COLD.take()
     if raw is None:
         return Context(provider="aws", request_id=event_request_id,
-                       region=os.environ.get("AWS_REGION"), cold_start=cold,
-                       trace_id=os.environ.get("_X_AMZN_TRACE_ID"))
+                       region=getenv("AWS_REGION"), cold_start=cold,
+                       trace_id=getenv("_X_AMZN_TRACE_ID"))
     context = _new(_LambdaContext)  # no __init__ frame: once per invocation
     context._pending = (raw, cold, event_request_id)
     return context
@@ -46,7 +46,7 @@ class _LambdaContext(PendingContext):
             return Context.logger.fget(self)  # type: ignore[attr-defined,no-any-return]
         raw, _, event_request_id = pending
         return Logger("aws", getattr(raw, "aws_request_id", None) or event_request_id,
-                      os.environ.get("_X_AMZN_TRACE_ID"))
+                      getenv("_X_AMZN_TRACE_ID"))
 
     @staticmethod
     def _deadline_of(raw: Any) -> float | None:
@@ -64,11 +64,11 @@ class _LambdaContext(PendingContext):
             request_id=getattr(raw, "aws_request_id", None) or event_request_id,
             function_name=getattr(raw, "function_name", None),
             function_version=getattr(raw, "function_version", None),
-            region=parts[3] if len(parts) > 4 and parts[3] else os.environ.get("AWS_REGION"),
+            region=parts[3] if len(parts) > 4 and parts[3] else getenv("AWS_REGION"),
             memory_mb=int(memory) if memory else None,
             deadline_ms=self._deadline_of(raw),
             cold_start=cold,
-            trace_id=os.environ.get("_X_AMZN_TRACE_ID"),
+            trace_id=getenv("_X_AMZN_TRACE_ID"),
             raw=raw,
         )
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import binascii
 import json
-import os
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +43,7 @@ from typing import Any
 from adapters._base64 import b64_bytes
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
+from sdk.adapter import getenv
 from sdk.errors import EventDecodeError
 
 from ._native import epoch_ms, powertools
@@ -132,7 +132,7 @@ class _TooLarge(Exception):
 def max_bytes() -> int:
     """The cap: ``POLYFN_AWSLOGS_MAX_BYTES`` when set to a positive integer, else
     :data:`DEFAULT_MAX_BYTES` (read per delivery, so it can change while running)."""
-    text = os.environ.get(MAX_BYTES_ENV)
+    text = getenv(MAX_BYTES_ENV)
     if text and text.strip().isdecimal() and int(text) > 0:
         return int(text)
     return DEFAULT_MAX_BYTES

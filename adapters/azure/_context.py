@@ -11,11 +11,11 @@ Azure tells neither a deadline nor the memory size: both stay ``None``.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from adapters._context import ColdStart, PendingContext, traceparent_id
 from sdk import Context
+from sdk.adapter import getenv
 
 __all__ = ["azure_context", "trace_id"]
 
@@ -41,7 +41,7 @@ def azure_context(raw: Any = None) -> Context:
     for them)."""
     cold = COLD.take()
     if raw is None:
-        return Context(provider="azure", region=os.environ.get("REGION_NAME"), cold_start=cold)
+        return Context(provider="azure", region=getenv("REGION_NAME"), cold_start=cold)
     context = _new(_AzureContext)  # no __init__ frame: once per invocation
     context._pending = (raw, cold)
     return context
@@ -59,7 +59,7 @@ class _AzureContext(PendingContext):
             provider="azure",
             request_id=getattr(raw, "invocation_id", None),
             function_name=getattr(raw, "function_name", None),
-            region=os.environ.get("REGION_NAME"),
+            region=getenv("REGION_NAME"),
             cold_start=cold,
             trace_id=trace_id(getattr(trace, "trace_parent", None)),
             attempt=_attempt(raw),

@@ -28,7 +28,7 @@ from typing import Any
 
 from adapters._context import ColdStart, PendingContext
 from sdk import Context
-from sdk.adapter import use_gcp_project
+from sdk.adapter import getenv, use_gcp_project
 
 __all__ = ["gcp_context", "trace_context", "trace_id"]
 
@@ -88,7 +88,7 @@ def trace_id(headers: Mapping[str, Any] | None, traceparent: Any = None) -> str 
 
 
 def _int_env(name: str) -> int | None:
-    value = os.environ.get(name)
+    value = getenv(name)
     try:
         return int(value) if value else None
     except ValueError:
