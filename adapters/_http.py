@@ -138,13 +138,13 @@ def b64_body(text: str) -> Callable[[], bytes]:
 
 
 def encode_body(rendered: Rendered) -> tuple[str, bool]:
-    """(body, is_base64) for providers whose response body travels as JSON text."""
-    text = rendered.text()
-    if text is not None:
-        return text, False
-    import base64
+    """(body, is_base64) for providers whose response body travels as JSON text:
+    text or base64 by the one rule (``sdk.adapter.body_fields``)."""
+    from sdk.adapter import body_fields  # binary bodies only: aws inlines the text case
 
-    return base64.b64encode(rendered.body).decode("ascii"), True
+    fields = body_fields(rendered.body, rendered.text())
+    text = fields.get("body")
+    return (text, False) if text is not None else (fields["body_base64"], True)
 
 
 class HTTPTrigger(Trigger):

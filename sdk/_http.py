@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._event import Event, T, declared
 from ._fields import UNSET, lazy
-from ._jsonform import loads
+from ._jsonform import body_fields, loads
 from ._multidict import Headers, Query, _MultiDict
 from .errors import EventDecodeError
 
@@ -251,13 +251,7 @@ class HTTPRequest(Event[T]):
                                    keys=["body"]) from None
 
     def _data_to_dict(self, out: dict[str, Any]) -> None:
-        body = self.body
-        try:
-            out["body"] = body.decode("utf-8")
-        except UnicodeDecodeError:
-            import base64
-
-            out["body_base64"] = base64.b64encode(body).decode("ascii")
+        out.update(body_fields(self.body))
 
     def __repr__(self) -> str:
         return f"<HTTPRequest {self.trigger} {self.method} {self.path}>"

@@ -13,11 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ._fields import UNSET
+
 if TYPE_CHECKING:
     from datetime import datetime
     from decimal import Decimal
 
-__all__ = ["dumps", "iso", "jsonable", "loads"]
+__all__ = ["body_fields", "dumps", "iso", "jsonable", "loads"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -47,6 +49,21 @@ def _b64(value: bytes | bytearray | memoryview) -> str:
     import base64  # bytes values only
 
     return base64.b64encode(bytes(value)).decode("ascii")
+
+
+def body_fields(body: bytes, text: str | None = UNSET) -> dict[str, str]:
+    """A body in a JSON document, the one rule: ``{"body": text}`` when it travels as
+    text, else ``{"body_base64": ...}``. ``text`` is the body's text when the caller
+    has decided it (``Rendered.text()``: ``None`` for a binary content type); not
+    given, the body is text when it is valid UTF-8."""
+    if text is UNSET:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is not None:
+        return {"body": text}
+    return {"body_base64": _b64(body)}
 
 
 def jsonable(value: Any) -> Any:

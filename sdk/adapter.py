@@ -25,7 +25,8 @@ Views over a payload (``sdk._http.HTTPRequest``): a view overrides the ``_read_*
     building the headers' index; ``None`` (the default) and it reads the fields.
 JSON form (``sdk._jsonform``):
     ``dumps`` (compact JSON of any handler value), ``jsonable``, ``iso`` (RFC 3339
-    text of an aware time).
+    text of an aware time), ``body_fields`` (a body in a JSON document: ``body``
+    when it is text, else ``body_base64``).
 Responses (``sdk._response``):
     ``Rendered`` (status, headers, cookies, body bytes), ``render`` (a handler's
     result as an HTTP answer), ``problem`` (an RFC 9457 problem+json answer).
@@ -62,7 +63,7 @@ from ._env import getenv
 from ._event import declared
 from ._fields import UNSET, field_group, lazy
 from ._http import parse_cookie_header
-from ._jsonform import dumps, iso, jsonable, loads
+from ._jsonform import body_fields, dumps, iso, jsonable, loads
 from ._log import use_gcp_project
 from ._records import DEFAULT_CONCURRENCY, BatchOutcome, Record, ReportedFailure
 from ._response import Rendered, problem, render
@@ -111,6 +112,7 @@ __all__ = [
     "ReportedFailure",
     "StoreAddress",
     "batch_failure",
+    "body_fields",
     "declared",
     "decode_payload",
     "dumps",

@@ -8,7 +8,6 @@ since the CLI prints one ``error:`` line and the traceback only with ``--traceba
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import json
@@ -17,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from sdk.adapter import dumps, jsonable
+from sdk.adapter import body_fields, dumps, jsonable
 
 __all__ = ["LogSink", "handler_output", "json_text", "one_line", "response_json"]
 
@@ -99,7 +98,7 @@ def response_json(value: Any) -> Any:
     read = getattr(value, "get_body", None) or getattr(value, "get_data", None)
     if isinstance(status, int) and callable(read):
         return {"status": status, "headers": _headers(getattr(value, "headers", {})),
-                **_body(read())}
+                **body_fields(read())}
     return jsonable(value)
 
 
@@ -115,8 +114,4 @@ def _headers(headers: Any) -> dict[str, str | list[str]]:
     return out
 
 
-def _body(body: bytes) -> dict[str, str]:
-    try:
-        return {"body": body.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"body_base64": base64.b64encode(body).decode("ascii")}
+

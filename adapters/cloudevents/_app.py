@@ -17,9 +17,9 @@ from typing import Any
 
 from adapters._context import ColdStart, PendingContext, traceparent_id
 from adapters._http import refusal, wrong_kind
-from adapters._tracing import traced
+from adapters._tracing import Events, invoke, invoke_async
 from sdk import Context, Event, Function, as_function
-from sdk.adapter import Rendered, problem, tracer
+from sdk.adapter import Rendered, problem
 
 from ._binding import HTTPMessage
 from ._run import failure, run, run_async
@@ -33,6 +33,8 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitab
                    Awaitable[None]]
 
 _TRIGGER = HTTP()
+#: A delivery's events, run (in the invocation's span, when traced) to its answer.
+_EVENTS = Events("cloudevents.events", run, run_async)
 #: True until the process has served its first delivery.
 COLD = ColdStart()
 
@@ -106,42 +108,14 @@ def _before_run(fn: Function[Any], message: HTTPMessage) -> Rendered | list[Even
     return events if refused is None else refused
 
 
-def _delivery(fn: Function[Any], message: HTTPMessage) -> Rendered | _Delivery:
-    """The answer a delivery gets without running the handler, else what runs it."""
+def _delivery(fn: Function[Any], message: HTTPMessage
+              ) -> Rendered | tuple[list[Event[Any]], Context]:
+    """The answer a delivery gets without running the handler, else its events and
+    their Context, for :data:`_EVENTS`."""
     events = _before_run(fn, message)
     if isinstance(events, Rendered):
         return events
-    return _Delivery(fn, events, request_context(message, events))
-
-
-class _Delivery:
-    """The events of one delivery, to run in the invocation's span when traced."""
-
-    __slots__ = ("context", "events", "fn")
-
-    def __init__(self, fn: Function[Any], events: list[Event[Any]], context: Context) -> None:
-        self.fn = fn
-        self.events = events
-        self.context = context
-
-    def run(self) -> Rendered:
-        found = tracer()
-        if found is None:
-            return run(self.fn, self.events, self.context)
-        with traced(found, "cloudevents.events", self.events, self.context) as span:
-            return _answered(span, run(self.fn, self.events, self.context))
-
-    async def run_async(self) -> Rendered:
-        found = tracer()
-        if found is None:
-            return await run_async(self.fn, self.events, self.context)
-        with traced(found, "cloudevents.events", self.events, self.context) as span:
-            return _answered(span, await run_async(self.fn, self.events, self.context))
-
-
-def _answered(span: Any, rendered: Rendered) -> Rendered:
-    span.answer(rendered)
-    return rendered
+    return events, request_context(message, events)
 
 
 def _refused(fn: Function[Any], events: list[Event[Any]]) -> Rendered | None:
@@ -179,7 +153,8 @@ def wsgi_app(handle: Callable[..., Any]) -> WSGIApp:
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         delivery = _delivery(fn, HTTPMessage.from_environ(environ, _read_body(environ)))
-        rendered = delivery if isinstance(delivery, Rendered) else delivery.run()
+        rendered: Rendered = (delivery if isinstance(delivery, Rendered)
+                              else invoke(_EVENTS, fn, *delivery))
         start_response(_status_line(rendered.status), _response_headers(rendered))
         return [rendered.body]
 
@@ -218,7 +193,8 @@ def asgi_app(handle: Callable[..., Any]) -> ASGIApp:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         message = HTTPMessage(headers, await _receive_body(receive), scope.get("method", "GET"))
         delivery = _delivery(fn, message)
-        rendered = delivery if isinstance(delivery, Rendered) else await delivery.run_async()
+        rendered: Rendered = (delivery if isinstance(delivery, Rendered)
+                              else await invoke_async(_EVENTS, fn, *delivery))
         await send({"type": "http.response.start", "status": rendered.status,
                     "headers": [(n.lower().encode("latin-1"), v.encode("latin-1"))
                                 for n, v in _response_headers(rendered)]})

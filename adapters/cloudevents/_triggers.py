@@ -12,12 +12,11 @@ as the WSGI/ASGI apps do, as a ``{"status", "headers", "body"}`` dict.
 
 from __future__ import annotations
 
-import base64
 from typing import Any, ClassVar
 
 from adapters._trigger import Trigger
 from sdk import Context, Event, Function
-from sdk.adapter import Rendered
+from sdk.adapter import Rendered, body_fields
 
 from ._binding import HTTPMessage, parse_http
 from ._structured import from_structured
@@ -46,12 +45,8 @@ class _CloudEventTrigger(Trigger):
         return [decode_parts(parts) for parts in self.parts(raw)]
 
     def encode(self, result: Rendered, raw: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"status": result.status, "headers": result.header_map()}
-        try:
-            out["body"] = result.body.decode("utf-8")
-        except UnicodeDecodeError:
-            out["body_base64"] = base64.b64encode(result.body).decode("ascii")
-        return out
+        return {"status": result.status, "headers": result.header_map(),
+                **body_fields(result.body)}
 
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         from ._run import run

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from adapters._http import refusal, wrong_kind
+from adapters._tracing import Events
 from adapters._tracing import invoke as _invoke
-from adapters._tracing import traced as _traced
 from adapters._trigger import Trigger
 from adapters._trigger import detect as _detect
 from sdk import Context, Event, as_function
-from sdk.adapter import tracer as _tracer
 from sdk.errors import WrongKindError
 
 from ._cloudevent import CloudEvent, StructuredCloudEvent, run_events
@@ -46,6 +46,10 @@ _HTTP, _CLOUDEVENT, _STRUCTURED, _BACKGROUND, _PUSH = TRIGGERS
 #: never one, so a JSON payload skips their attribute probes. 1st-gen events, what
 #: a deployed background function receives, are tried first (no two overlap).
 _JSON_TRIGGERS = (_BACKGROUND, _STRUCTURED, _PUSH)
+#: What the event functions run: the events they decoded, described for tracing by
+#: the ``gcp.events`` row; a failure line names the trigger.
+_CLOUDEVENT_EVENTS = Events("gcp.events", partial(run_events, trigger=_CLOUDEVENT.name))
+_BACKGROUND_EVENTS = Events("gcp.events", partial(run_events, trigger=Background.name))
 
 
 def detect(raw: Any) -> Trigger:
@@ -108,12 +112,7 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
         if refused is not None:
             context.logger.error("event refused", trigger=_CLOUDEVENT.name, reason=str(refused))
             raise _refusal_answer(refused, request)
-        found = _tracer()
-        if found is None:
-            run_events(fn, events, context, _CLOUDEVENT.name)
-            return
-        with _traced(found, "gcp.events", events, context):
-            run_events(fn, events, context, _CLOUDEVENT.name)
+        _invoke(_CLOUDEVENT_EVENTS, fn, events, context)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function
@@ -144,12 +143,7 @@ def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None
             request_id=(request_id(headers) if headers is not None else None)
             or getattr(context, "event_id", None),
             **_trace_context(headers), attempt=attempt(raw), raw=context)
-        found = _tracer()
-        if found is None:
-            run_events(fn, events, ctx, Background.name)
-            return
-        with _traced(found, "gcp.events", events, ctx):
-            run_events(fn, events, ctx, Background.name)
+        _invoke(_BACKGROUND_EVENTS, fn, events, ctx)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._http import HTTPRequest
-from .._jsonform import dumps, loads
+from .._jsonform import body_fields, dumps, loads
 from .._response import Rendered, render
 from ..errors import ResponseEncodeError
 
@@ -46,13 +46,7 @@ def _encode_http(rendered: Rendered) -> str | None:
         return NOT_STORED
     doc: dict[str, Any] = {"status": rendered.status, "headers": rendered.headers,
                            "cookies": rendered.cookies}
-    text = rendered.text()
-    if text is not None:
-        doc["body"] = text
-    else:
-        import base64  # binary bodies only
-
-        doc["body_base64"] = base64.b64encode(rendered.body).decode("ascii")
+    doc.update(body_fields(rendered.body, rendered.text()))
     return dumps(doc)
 
 

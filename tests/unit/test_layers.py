@@ -263,9 +263,9 @@ def test_the_sdk_modules_import_one_another_in_no_circle() -> None:
     assert circles == []
 
 
-#: Rows of the tracing tables that describe a delivery from its decoded events, opened
-#: by the entry points themselves (``adapters/gcp/_entry.py``, ``adapters/cloudevents/
-#: _app.py``) rather than under one trigger's name.
+#: Rows of the tracing tables that describe a delivery from its decoded events: the
+#: ``adapters._tracing.Events`` the entry points that decode a delivery themselves
+#: (``adapters/gcp/_entry.py``, ``adapters/cloudevents/_app.py``) invoke, not a trigger.
 EVENT_ROWS = frozenset({"gcp.events", "cloudevents.events"})
 
 

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel
 
+from adapters._http import encode_body
 from sdk import Response, ResponseEncodeError
 from sdk._response import problem, render
+from sdk.adapter import UNSET, Rendered, body_fields
 
 
 class Item(BaseModel):
@@ -79,3 +81,23 @@ def test_problem_document() -> None:
     assert out.content_type == "application/problem+json"
     assert json.loads(out.body) == {"type": "about:blank", "title": "Unprocessable Content",
                                     "status": 422, "detail": "bad", "errors": [{"loc": ["a"]}]}
+
+
+@pytest.mark.parametrize(("body", "text", "fields"), [
+    (b"caf\xc3\xa9", UNSET, {"body": "café"}),       # valid UTF-8: text
+    (b"\xff\x00", UNSET, {"body_base64": "/wA="}),    # not UTF-8: base64
+    (b"", UNSET, {"body": ""}),
+    (b"PNG", None, {"body_base64": "UE5H"}),          # the caller says binary (a png)
+    (b"{}", "{}", {"body": "{}"}),                    # the caller's text as it is
+])
+def test_a_body_in_json_is_text_or_base64_by_one_rule(body: bytes, text: str | None,
+                                                      fields: dict[str, str]) -> None:
+    """``body_fields``: what every JSON document holding a body writes (an event's
+    ``to_dict``, the CloudEvents trigger's answer, ``polyfn invoke``'s output, an
+    idempotent HTTP handler's stored answer, a provider's base64 flag)."""
+    assert body_fields(body, text) == fields
+    rendered = Rendered(200, [("Content-Type", "image/png" if text is None else "text/plain")],
+                        [], body)
+    if text is not UNSET:  # encode_body: the rule with Rendered.text()'s decision
+        assert encode_body(rendered) == ((fields["body"], False) if "body" in fields
+                                         else (fields["body_base64"], True))
