@@ -28,7 +28,8 @@ from typing import Any
 
 from ._core import Impl, Scenario, Target, need
 
-__all__ = ["GCS_BODY", "PUBSUB_BODY", "SCENARIOS", "STRUCTURED_BODY", "environ"]
+__all__ = ["BINARY", "FUNCTION", "GCS", "GCS_BODY", "PUBSUB_BODY", "SCENARIOS", "STRUCTURED",
+           "STRUCTURED_BODY", "environ"]
 
 _MESSAGE = {"order_id": 1042, "sku": "BK-1", "quantity": 3}
 PUBSUB_BODY = json.dumps({
@@ -308,3 +309,5 @@ SCENARIOS = (
                   "Cloud Storage object finalized, binary-mode CloudEvent through WSGI",
                   _gcs_polyfn, _gcs_werkzeug, _gcs_floor),
 )
+#: The scenarios by name, for ``python -m benchmarks.instructions cloudevents_http:BINARY``.
+BINARY, STRUCTURED, FUNCTION, GCS = SCENARIOS

@@ -55,6 +55,19 @@ def operation(event_name: Any) -> str | None:
     return _OPERATIONS.get(name.split(":", 1)[0])
 
 
+#: Event name -> :func:`operation`'s answer, for the names seen (a function's
+#: notifications carry a handful): an event's operation in one lookup.
+_OPERATION_OF: dict[Any, str | None] = {}
+
+
+def _operation_of(name: Any) -> str | None:
+    """:func:`operation`, remembered for a text name (the table stays small)."""
+    found = operation(name)
+    if isinstance(name, str) and len(_OPERATION_OF) < 64:
+        _OPERATION_OF[name] = found
+    return found
+
+
 def is_notification(doc: Any) -> bool:
     """True for an S3 notification document (an SQS body S3 wrote)."""
     record = first_record(doc)
@@ -102,7 +115,10 @@ class S3Object(StorageEvent[Any], PayloadView):
         self.bucket = bucket.get("name")
         self.key = key
         name = record.get("eventName")
-        self.operation = operation(name)
+        try:
+            self.operation = _OPERATION_OF[name]
+        except (KeyError, TypeError):  # a name not seen yet, or not text
+            self.operation = _operation_of(name)
         self.size = size if isinstance(size, int) and not isinstance(size, bool) else None
         self.etag = obj.get("eTag")
         self.content_type = None
