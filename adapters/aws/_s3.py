@@ -20,7 +20,7 @@ from sdk import Context, Event, StorageEvent
 from sdk.adapter import UNSET, Record
 
 from ._native import PayloadView
-from ._records import first_record, record_list
+from ._records import first_record, record_list, remembered
 
 __all__ = ["S3", "S3Object", "is_notification", "notification_in", "operation",
            "storage_events"]
@@ -58,14 +58,6 @@ def operation(event_name: Any) -> str | None:
 #: Event name -> :func:`operation`'s answer, for the names seen (a function's
 #: notifications carry a handful): an event's operation in one lookup.
 _OPERATION_OF: dict[Any, str | None] = {}
-
-
-def _operation_of(name: Any) -> str | None:
-    """:func:`operation`, remembered for a text name (the table stays small)."""
-    found = operation(name)
-    if isinstance(name, str) and len(_OPERATION_OF) < 64:
-        _OPERATION_OF[name] = found
-    return found
 
 
 def is_notification(doc: Any) -> bool:
@@ -118,7 +110,7 @@ class S3Object(StorageEvent[Any], PayloadView):
         try:
             self.operation = _OPERATION_OF[name]
         except (KeyError, TypeError):  # a name not seen yet, or not text
-            self.operation = _operation_of(name)
+            self.operation = remembered(_OPERATION_OF, operation, name)
         self.size = size if isinstance(size, int) and not isinstance(size, bool) else None
         self.etag = obj.get("eTag")
         self.content_type = None

@@ -29,6 +29,7 @@ from ._records import (
     arn_name,
     first_record,
     record_list,
+    remembered,
     typed_payload,
 )
 
@@ -77,7 +78,7 @@ class SNSMessage(Message[Any], PayloadView):
         try:
             self.topic = _TOPICS[topic_arn]
         except (KeyError, TypeError):  # a topic not seen yet, or no text
-            self.topic = _topic(topic_arn)
+            self.topic = remembered(_TOPICS, arn_name, topic_arn)
         self.delivery_count = None
         self.ordering_key = None
         self.partition = None
@@ -104,14 +105,6 @@ class SNSMessage(Message[Any], PayloadView):
 #: TopicArn -> topic name (:func:`arn_name`), for the topics seen: a function is
 #: subscribed to a handful.
 _TOPICS: dict[Any, str | None] = {}
-
-
-def _topic(arn: Any) -> str | None:
-    """``arn_name(arn)``, remembered for a text ARN (the table stays small)."""
-    name = arn_name(arn)
-    if isinstance(arn, str) and len(_TOPICS) < 64:
-        _TOPICS[arn] = name
-    return name
 
 
 def _attributes(attributes: Any, trigger: str) -> dict[str, str]:
