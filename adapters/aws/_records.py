@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from adapters._batch import BatchTrigger, LazyRecord
 from adapters._time import epoch_seconds
@@ -19,9 +19,12 @@ from sdk import Context, Event
 from sdk.adapter import BatchOutcome, Record
 from sdk.errors import EventDecodeError
 
+R = TypeVar("R")
+
 __all__ = ["ALL_FAILED", "CONTENT_TYPE", "TRANSFER_ENCODING", "PartialBatchTrigger",
            "ShardTrigger", "arn_name", "arn_resource", "arn_resource_once", "b64_bytes",
-           "bytes_text", "epoch_seconds", "first_record", "record_list", "typed_payload"]
+           "bytes_text", "epoch_seconds", "first_record", "record_list", "remembered",
+           "typed_payload"]
 
 
 def first_record(raw: Any, key: str = "Records") -> dict[str, Any] | None:
@@ -74,6 +77,15 @@ def arn_resource_once(arn: Any, kind: str) -> str | None:
         _RESOURCES.clear()
     name = _RESOURCES[key] = arn_resource(arn, kind)
     return name
+
+
+def remembered(table: dict[Any, R], work: Callable[[Any], R], key: Any) -> R:
+    """``work(key)``, kept in ``table`` for a text key (a few dozen at most): what an
+    event reads of a value its deliveries repeat (an event name, a topic ARN)."""
+    value = work(key)
+    if isinstance(key, str) and len(table) < 64:
+        table[key] = value
+    return value
 
 
 def bytes_text(value: bytes) -> str:

@@ -42,8 +42,8 @@ ROUTED: tuple[tuple[str, str], ...] = (
 #: ``Records[0].eventSource`` -> the one trigger that value can mean. SQS is the
 #: first trigger after the HTTP ones; SNS (``EventSource``) is checked before the
 #: others, as detection order has it.
-_BY_SOURCE = {"aws:sqs": ROUTED[0], "aws:kinesis": ROUTED[2], "aws:dynamodb": ROUTED[3],
-              "aws:s3": ROUTED[4]}
+_BY_SOURCE: dict[Any, tuple[str, str]] = {
+    "aws:sqs": ROUTED[0], "aws:kinesis": ROUTED[2], "aws:dynamodb": ROUTED[3], "aws:s3": ROUTED[4]}
 _SNS = ROUTED[1]
 _S3_EVENTBRIDGE, _SCHEDULED, _EVENTBRIDGE = ROUTED[5:]
 
@@ -54,11 +54,19 @@ _BEFORE_EVENTBRIDGE = ("Records", "eventSource", "rawPath", "httpMethod", "metho
 
 #: The routed triggers' instances, shared with ``TRIGGERS``.
 _TRIGGERS = TriggerModules(__package__)
+#: ``Records[0].eventSource`` (SNS: its ``(module, class)``) -> the trigger's
+#: instance, once made: a ``Records`` delivery costs one lookup, not ``instance``'s calls.
+_BY_SENDER: dict[str | tuple[str, str], Trigger] = {}
 
 
 def instance(where: tuple[str, str]) -> Trigger:
     """The trigger of ``(module, class)``, its module imported on first use."""
     return _TRIGGERS.get(*where)
+
+
+def _sender(sender: str | tuple[str, str], where: tuple[str, str]) -> Trigger:
+    trigger = _BY_SENDER[sender] = instance(where)
+    return trigger
 
 
 def route(raw: Any) -> Trigger | None:
@@ -74,9 +82,16 @@ def route(raw: Any) -> Trigger | None:
         # dict whose eventSource, or SNS's EventSource, names the sender): not asked again.
         source = first.get("eventSource")
         if source != "aws:sqs" and first.get("EventSource") == "aws:sns":
-            return instance(_SNS)
-        where = _BY_SOURCE.get(source) if source.__class__ is str else None
-        return None if where is None else instance(where)
+            sender: str | tuple[str, str] = _SNS  # no eventSource text can be this key
+        elif source.__class__ is str:
+            sender = source
+        else:
+            return None
+        made = _BY_SENDER.get(sender)
+        if made is not None:
+            return made
+        where = _SNS if sender is _SNS else _BY_SOURCE.get(source)
+        return None if where is None else _sender(sender, where)
     if "detail-type" in raw and "source" in raw and raw.keys().isdisjoint(_BEFORE_EVENTBRIDGE):
         # Only an S3 source can be an S3 object event and only a "Scheduled Event" a
         # schedule: any other envelope is tried against EventBridge's predicate alone.

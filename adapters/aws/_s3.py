@@ -20,7 +20,7 @@ from sdk import Context, Event, StorageEvent
 from sdk.adapter import UNSET, Record
 
 from ._native import PayloadView
-from ._records import first_record, record_list
+from ._records import first_record, record_list, remembered
 
 __all__ = ["S3", "S3Object", "is_notification", "notification_in", "operation",
            "storage_events"]
@@ -53,6 +53,11 @@ def operation(event_name: Any) -> str | None:
     if name in _OPERATIONS:
         return _OPERATIONS[name]
     return _OPERATIONS.get(name.split(":", 1)[0])
+
+
+#: Event name -> :func:`operation`'s answer, for the names seen (a function's
+#: notifications carry a handful): an event's operation in one lookup.
+_OPERATION_OF: dict[Any, str | None] = {}
 
 
 def is_notification(doc: Any) -> bool:
@@ -102,7 +107,10 @@ class S3Object(StorageEvent[Any], PayloadView):
         self.bucket = bucket.get("name")
         self.key = key
         name = record.get("eventName")
-        self.operation = operation(name)
+        try:
+            self.operation = _OPERATION_OF[name]
+        except (KeyError, TypeError):  # a name not seen yet, or not text
+            self.operation = remembered(_OPERATION_OF, operation, name)
         self.size = size if isinstance(size, int) and not isinstance(size, bool) else None
         self.etag = obj.get("eTag")
         self.content_type = None

@@ -23,7 +23,15 @@ from sdk.adapter import UNSET, Record
 from sdk.errors import EventDecodeError
 
 from ._native import PayloadView, powertools
-from ._records import arn_name, first_record, record_list, typed_payload
+from ._records import (
+    CONTENT_TYPE,
+    TRANSFER_ENCODING,
+    arn_name,
+    first_record,
+    record_list,
+    remembered,
+    typed_payload,
+)
 
 __all__ = ["SNS", "SNSMessage", "is_notification", "sns_message"]
 
@@ -62,9 +70,15 @@ class SNSMessage(Message[Any], PayloadView):
             raise EventDecodeError(trigger, "the SNS Message must be a string", keys=["Message"])
         topic_arn = doc.get("TopicArn")
         attributes = _attributes(doc.get("MessageAttributes"), trigger)
-        payload, content_type = typed_payload(attributes, body) if attributes else (body, None)
+        payload: str | Callable[[], bytes] = body
+        content_type = None
+        if CONTENT_TYPE in attributes or TRANSFER_ENCODING in attributes:
+            payload, content_type = typed_payload(attributes, body)
         self.queue = None
-        self.topic = arn_name(topic_arn)
+        try:
+            self.topic = _TOPICS[topic_arn]
+        except (KeyError, TypeError):  # a topic not seen yet, or no text
+            self.topic = remembered(_TOPICS, arn_name, topic_arn)
         self.delivery_count = None
         self.ordering_key = None
         self.partition = None
@@ -86,6 +100,11 @@ class SNSMessage(Message[Any], PayloadView):
 
     def _read_time(self) -> datetime | None:
         return maybe_time(self._doc.get("Timestamp"))
+
+
+#: TopicArn -> topic name (:func:`arn_name`), for the topics seen: a function is
+#: subscribed to a handful.
+_TOPICS: dict[Any, str | None] = {}
 
 
 def _attributes(attributes: Any, trigger: str) -> dict[str, str]:

@@ -536,3 +536,35 @@ def test_lex_v2_with_a_malformed_intent_name_fails_by_key() -> None:
     with pytest.raises(EventDecodeError) as caught:
         aws.decode(raw)
     assert list(caught.value.keys) == ["sessionState.intent.name"]
+
+
+def test_s3_operation_and_sns_topic_read_through_small_remembered_tables() -> None:
+    """An S3 event name's operation and an SNS topic name are worked out once per
+    text value and kept in a bounded table: the same answers as without it, for
+    names seen again, names never seen, and values that are not text."""
+    from adapters.aws._records import remembered
+    from adapters.aws._s3 import S3Object
+    from adapters.aws._sns import SNSMessage
+
+    table: dict[Any, str] = {}
+    for n in range(100):
+        assert remembered(table, repr, f"k{n}") == repr(f"k{n}")
+    assert len(table) == 64 and remembered(table, repr, ["k"]) == "['k']" and len(table) == 64
+
+    def s3(name: Any) -> S3Object:
+        record = {"eventName": name, "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}
+        return S3Object(record, "aws.s3", record)
+
+    for _ in range(2):
+        assert s3("ObjectCreated:Put").operation == "created"
+        assert s3("ObjectRestore:Delete").operation == "archived"
+        assert s3(["ObjectCreated:Put"]).operation is None
+        assert s3(None).operation is None
+
+    def topic(arn: Any) -> str | None:
+        doc = {"Message": "m", "MessageId": "1", "TopicArn": arn}
+        return SNSMessage(doc, "aws.sns", doc).topic
+
+    for _ in range(2):
+        assert topic("arn:aws:sns:eu-west-1:1:orders") == "orders"
+        assert topic({"not": "text"}) is None and topic(None) is None and topic("orders") is None
