@@ -22,7 +22,7 @@ from typing import Any
 
 from adapters._batch import LazyRecord
 from sdk import Context, Event, Message
-from sdk.adapter import UNSET, Record, field_group
+from sdk.adapter import UNSET, Record, field_group, lazy
 from sdk.errors import EventDecodeError
 
 from ._native import PayloadView, powertools
@@ -88,43 +88,44 @@ class SQS(PartialBatchTrigger):
         return self._build(item)
 
 
-def _delivery_values(item: dict[str, Any]) -> list[Any]:
-    """The queue's view of a message: [queue name, receive count, FIFO group,
-    sequence number]."""
+def _system_values(item: dict[str, Any]) -> list[Any]:
+    """What the queue's system attributes tell of a message: [receive count, FIFO
+    group, sequence number]."""
     system = item.get("attributes") or {}
     count = system.get("ApproximateReceiveCount")
-    return [_queue(item.get("eventSourceARN")),
-            int(count) if count.__class__ is str and count.isdecimal() else None,
+    return [int(count) if count.__class__ is str and count.isdecimal() else None,
             system.get("MessageGroupId"), system.get("SequenceNumber")]
 
 
-def _less_read_values(message: SQSMessage) -> list[Any]:
-    """SQSMessage's fields that handlers seldom read: the delivery fields and the
-    queue ARN."""
-    item = message.raw
-    return [*_delivery_values(item), item.get("eventSourceARN")]
-
-
-_seldom = field_group(_less_read_values, "_less_read")
+# Read together on first use (handlers seldom read them); the queue name, which
+# the default idempotency key reads with the source, is a field of its own.
+_seldom = field_group(lambda message: _system_values(message.raw), "_less_read")
 
 
 class SQSMessage(Message[Any], PayloadView):
     """An SQS record as a :class:`Message`, read from the record: a batch of ten
     builds ten of these before the handler runs, so the fields are set here with no
-    keyword call or intermediate dict, and the delivery fields (queue, receive
-    count, FIFO group, sequence), the queue ARN, ``time`` and ``native`` are read
-    when first needed. The record's shapes are checked here: a malformed record
+    keyword call or intermediate dict; the queue's name, the delivery fields
+    (receive count, FIFO group, sequence: together), ``time`` and ``native`` are
+    read when first needed. The record's shapes are checked here: a malformed record
     fails at decode. (The order of the checks decides which error a malformed
     record reports: keep it.)"""
 
-    __slots__ = ("_less_read",)
+    __slots__ = ("_less_read", "_queue_name")
     _native_class = "SQSRecord"
 
-    queue = _seldom(0)
-    delivery_count = _seldom(1)
-    ordering_key = _seldom(2)
-    sequence = _seldom(3)
-    source = _seldom(4)
+    delivery_count = _seldom(0)
+    ordering_key = _seldom(1)
+    sequence = _seldom(2)
+
+    def _read_queue(self) -> str | None:
+        """The queue's name (the last part of its ARN)."""
+        arn = self.raw.get("eventSourceARN")
+        if arn.__class__ is str and arn in _QUEUES:  # _queue's common case, inlined
+            return _QUEUES[arn]
+        return _queue(arn)
+
+    queue = lazy("_queue_name", _read_queue, key="queue")
 
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
         system = item.get("attributes")
@@ -134,6 +135,8 @@ class SQSMessage(Message[Any], PayloadView):
         if system and system.__class__ is not dict and not isinstance(system, dict):
             raise AttributeError("attributes")  # reading its fields would fail: fail now
         self._less_read: Any = UNSET
+        self._queue_name: Any = UNSET
+        self.source = item.get("eventSourceARN")
         self.topic = None
         self.partition = None
         self.provider = "aws"
@@ -184,8 +187,9 @@ def _queue(arn: Any) -> str | None:
 
 def _delivery(item: dict[str, Any]) -> dict[str, Any]:
     """The delivery fields as keyword arguments (for an SNS message carried in it)."""
-    queue, count, group, sequence = _delivery_values(item)
-    return {"queue": queue, "delivery_count": count, "ordering_key": group,
+    count, group, sequence = _system_values(item)
+    return {"queue": _queue(item.get("eventSourceARN")), "delivery_count": count,
+            "ordering_key": group,
             "sequence": sequence}
 
 

@@ -177,8 +177,14 @@ class Idempotency:
         holds for its key (nothing is written, the deadline is not read)."""
         if event.__class__ is not list:  # key_of's common case, inlined: once per event
             value = self._pick(event)
-            key = (f"{self.name}#{sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()}"
-                   if value.__class__ is str and value else self.key_of(event))
+            if value.__class__ is str and value:
+                try:  # strict UTF-8 first: cheaper, and the same bytes when it works
+                    data = value.encode()
+                except UnicodeEncodeError:  # a lone surrogate, kept as digest keeps it
+                    data = value.encode("utf-8", "surrogatepass")
+                key = f"{self.name}#{sha256(data).hexdigest()}"
+            else:
+                key = self.key_of(event)
         else:
             key = self.key_of(event)
         check = self._fingerprint

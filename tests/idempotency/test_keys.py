@@ -108,3 +108,22 @@ def test_fingerprints_cover_the_payload_and_for_http_the_route() -> None:
     stream = Change(operation="insert", new={"id": 1}, provider="aws", trigger="aws.dynamodb")
     changed = Change(operation="insert", new={"id": 2}, provider="aws", trigger="aws.dynamodb")
     assert fingerprint(stream, None) != fingerprint(changed, None)
+
+
+@pytest.mark.parametrize("text", ["plain", "caf\u00e9 \u2603", "lone \ud800 surrogate"])
+def test_keys_and_payload_hashes_are_the_sha256_of_the_utf8_text(text: str) -> None:
+    # The bytes hashed are UTF-8 with lone surrogates passed through, so stored
+    # keys and payload hashes stay what earlier versions wrote.
+    utf8 = text.encode("utf-8", "surrogatepass")
+    store = MemoryStore()
+
+    @sdk.idempotent(store=store, name="orders.handle")
+    def handle(event: Message[Any]) -> None: ...
+
+    event = Message(provider="local", trigger="t", id=text, source="s", queue="q",
+                    payload=text)
+    sdk.function(handle).call(event, sdk.Context(provider="local"))
+    ((key, record),) = store._records.items()
+    expected = f"message\x1f{text}\x1fs\x1fq".encode("utf-8", "surrogatepass")
+    assert key == f"orders.handle#{hashlib.sha256(expected).hexdigest()}"
+    assert record.payload_hash == hashlib.sha256(utf8).hexdigest()
