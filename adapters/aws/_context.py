@@ -50,7 +50,13 @@ class _LambdaContext(PendingContext):
 
     @staticmethod
     def _deadline_of(raw: Any) -> float | None:
-        # get_remaining_time_in_millis counts down to the invocation's fixed deadline.
+        # The runtime client (awslambdaric) keeps the invocation's fixed deadline, the
+        # Lambda-Runtime-Deadline-Ms it was sent, which get_remaining_time_in_millis
+        # counts down to: read as it is, without two clock reads and a call (the
+        # idempotency lease reads it per event). Any other context: the countdown.
+        deadline = getattr(raw, "_epoch_deadline_time_in_ms", None)
+        if deadline.__class__ is int:
+            return float(deadline)
         remaining = getattr(raw, "get_remaining_time_in_millis", None)
         return time.time() * 1000 + remaining() if callable(remaining) else None
 
