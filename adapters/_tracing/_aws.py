@@ -12,10 +12,10 @@ writes), else SQS's ``AWSTraceHeader`` system attribute
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from sdk import Context
+from sdk.adapter import getenv
 
 from ._carrier import Carrier, Headers, from_attributes, traceparent
 
@@ -23,7 +23,7 @@ __all__ = ["CARRIERS", "DEFAULT", "parents"]
 
 
 def _xray() -> Headers | None:
-    header = os.environ.get("_X_AMZN_TRACE_ID")
+    header = getenv("_X_AMZN_TRACE_ID")
     if not header or "Sampled=1" not in header:
         return None
     return {"X-Amzn-Trace-Id": header}

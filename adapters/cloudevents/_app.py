@@ -10,7 +10,6 @@ any other method is 405.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from http import HTTPStatus
 from typing import Any
@@ -19,7 +18,7 @@ from adapters._context import ColdStart, PendingContext, traceparent_id
 from adapters._http import refusal, wrong_kind
 from adapters._tracing import Events, invoke, invoke_async
 from sdk import Context, Event, Function, as_function
-from sdk.adapter import Rendered, problem
+from sdk.adapter import Rendered, getenv, problem
 
 from ._binding import HTTPMessage
 from ._run import failure, run, run_async
@@ -64,8 +63,8 @@ class _DeliveryContext(PendingContext):
               trace: str | None) -> None:
         Context.__init__(
             self, provider=provider, request_id=request_id,
-            function_name=os.environ.get("K_SERVICE") or os.environ.get("APP_ID"),
-            function_version=os.environ.get("K_REVISION"),
+            function_name=getenv("K_SERVICE") or getenv("APP_ID"),
+            function_version=getenv("K_REVISION"),
             cold_start=cold, trace_id=trace, raw=message,
         )
 
