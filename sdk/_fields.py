@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from .errors import MALFORMED, malformed
 
-__all__ = ["UNSET", "Lazy", "field_group", "lazy"]
+__all__ = ["UNSET", "FieldGroup", "Lazy", "field_group", "lazy"]
 
 V = TypeVar("V")
 
@@ -125,9 +125,21 @@ def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False,
     return cast("Lazy[V]", property(get, set_, doc=reader.__doc__))
 
 
-# A field group's getter and setter: one frame on every read, the group's loader
-# called in it (no helper frame) the first time any of its fields is read.
+# A field group's loaded values, its fields' getters and setters: one frame on every
+# read, the group's loader called in it (no helper frame) the first time any of its
+# fields is read.
 _GROUP = """\
+def values(self):
+    values = self.{cache}
+    if values is UNSET:
+        try:
+            values = load(self)
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, self.raw) from None
+        self.{cache} = values
+    return values
+"""
+_GROUP_FIELD = """\
 def get(self):
     values = self.{cache}
     if values is UNSET:
@@ -138,34 +150,44 @@ def get(self):
         self.{cache} = values
     return values[{index}]
 def set_(self, value):
-    values = self.{cache}
-    if values is UNSET:
-        try:
-            values = load(self)
-        except MALFORMED as exc:
-            raise malformed(self.trigger, exc, self.raw) from None
+    values = group_values(self)
     if values.__class__ is not list:
         values = list(values)
+        self.{cache} = values
     values[{index}] = value
-    self.{cache} = values
 """
 
 
-def field_group(load: Callable[[Any], Sequence[Any]], cache: str) -> Callable[[int], Any]:
+class FieldGroup:
+    """Several fields a view reads from its payload together (``field_group``)."""
+
+    __slots__ = ("_cache", "_namespace", "values")
+
+    def __init__(self, load: Callable[[Any], Sequence[Any]], cache: str) -> None:
+        self._cache = cache
+        self._namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED,
+                                           "malformed": malformed, "load": load}
+        exec(_GROUP.format(cache=cache), self._namespace)  # our own template
+        #: ``values(view)``: the group's values, loaded on first use; for a view's own
+        #: methods (a plain call, cheaper than reading a field, a property).
+        self.values: Callable[[Any], Sequence[Any]] = self._namespace.pop("values")
+        self._namespace["group_values"] = self.values
+
+    def __call__(self, index: int) -> Any:
+        """The field holding the group's ``index``-th value: a property."""
+        exec(_GROUP_FIELD.format(cache=self._cache, index=int(index)), self._namespace)
+        get, set_ = self._namespace.pop("get"), self._namespace.pop("set_")
+        get.__qualname__ = set_.__qualname__ = f"{self._cache}[{index}]"
+        return property(get, set_)
+
+
+def field_group(load: Callable[[Any], Sequence[Any]], cache: str) -> FieldGroup:
     """``field = field_group(load, "_slot")``; then ``name = field(i)`` in the class
     body makes ``name`` the ``i``-th value of ``load(view)`` (a tuple or a list),
-    kept in ``view._slot`` (which the view's ``__init__`` sets to ``UNSET``).
+    kept in ``view._slot`` (which the view's ``__init__`` sets to ``UNSET``);
+    ``field.values(view)`` is the whole sequence.
 
     ``load`` is called once, on the first read or write of any of the fields; a
     payload of the wrong shape raises EventDecodeError naming ``view.raw``'s keys.
     A write keeps the other values (a tuple becomes a list then)."""
-    namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED, "malformed": malformed,
-                                 "load": load}
-
-    def field(index: int) -> Any:
-        exec(_GROUP.format(cache=cache, index=int(index)), namespace)  # our own template
-        get, set_ = namespace.pop("get"), namespace.pop("set_")
-        get.__qualname__ = set_.__qualname__ = f"{cache}[{index}]"
-        return property(get, set_)
-
-    return field
+    return FieldGroup(load, cache)

@@ -44,8 +44,8 @@ _EXPIRES_FORMAT = "%a, %d %b %Y %H:%M:%S GMT"
 
 def _url_fields(view: AzureRequest) -> tuple[str, str | None, str, str]:
     """The request's URL fields, in one pass over the URL and without urlsplit's
-    cost: (decoded path under the route prefix, host, raw query string, the prefix
-    when the path started with it). The host is what precedes the first ``/``
+    cost: (decoded path under the route prefix, host, the prefix when the path
+    started with it, raw query string). The host is what precedes the first ``/``
     after the scheme (``None`` without a scheme); the path is ``/`` when there is
     no ``/``."""
     url: str = view.raw.url
@@ -64,8 +64,8 @@ def _url_fields(view: AzureRequest) -> tuple[str, str | None, str, str]:
     if prefix and path.startswith(prefix):
         stripped = strip_prefix(path, prefix)
         if stripped is not path:
-            return stripped, host, query, prefix
-    return path, host, query, ""
+            return stripped, host, prefix, query
+    return path, host, "", query
 
 
 def _route_prefix() -> str:
@@ -103,6 +103,7 @@ def client_ip(headers: Mapping[str, str]) -> str | None:
 
 
 _url = field_group(_url_fields, "_url")
+_url_values = _url.values  # the raw query string (index 3), for the methods that read it
 
 
 class AzureRequest(HTTPRequest[Any]):
@@ -116,8 +117,7 @@ class AzureRequest(HTTPRequest[Any]):
     # From the URL, together, on first read (``_url_fields``).
     path: str = _url(0)  # HTTPRequest's attribute, under the route prefix
     source: str | None = _url(1)  # Event's attribute: the host
-    _query_text: str = _url(2)
-    _url_root: str = _url(3)
+    root_path: str = _url(2)  # HTTPRequest's lazy field, read with the path here
 
     def __init__(self, raw: Any, trigger: str, prefix: str) -> None:
         route = raw.route_params  # a read-only view: copied only when there is something
@@ -128,7 +128,6 @@ class AzureRequest(HTTPRequest[Any]):
         self._headers = UNSET  # headers, query, client address: on first read
         self._query = UNSET
         self._source_ip = UNSET
-        self._root_path = UNSET  # the prefix, when the URL's path starts with it
         self._body = raw.get_body()
         self._cookies = UNSET
         self._content_type = UNSET
@@ -157,17 +156,14 @@ class AzureRequest(HTTPRequest[Any]):
         return Headers(_header_dict(self.raw.headers))
 
     def _read_query(self) -> Query:
-        text = self._query_text
+        text = _url_values(self)[3]
         return Query(pairs=QueryPairs(text)) if text else Query()
 
     def _read_source_ip(self) -> str | None:
         return client_ip(_header_dict(self.raw.headers))
 
     def query_string(self) -> str | None:
-        return self._query_text
-
-    def _read_root_path(self) -> str:
-        return self._url_root
+        return _url_values(self)[3]  # type: ignore[no-any-return]
 
 
 class HTTP(HTTPTrigger):
