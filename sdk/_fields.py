@@ -128,8 +128,7 @@ def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False,
 # A field group's loaded values, its fields' getters and setters: one frame on every
 # read, the group's loader called in it (no helper frame) the first time any of its
 # fields is read.
-_GROUP = """\
-def values(self):
+_LOAD = """\
     values = self.{cache}
     if values is UNSET:
         try:
@@ -137,17 +136,9 @@ def values(self):
         except MALFORMED as exc:
             raise malformed(self.trigger, exc, self.raw) from None
         self.{cache} = values
-    return values
 """
-_GROUP_FIELD = """\
-def get(self):
-    values = self.{cache}
-    if values is UNSET:
-        try:
-            values = load(self)
-        except MALFORMED as exc:
-            raise malformed(self.trigger, exc, self.raw) from None
-        self.{cache} = values
+_GROUP = "def values(self):\n" + _LOAD + "    return values\n"
+_GROUP_FIELD = "def get(self):\n" + _LOAD + """\
     return values[{index}]
 def set_(self, value):
     values = group_values(self)
