@@ -12,17 +12,19 @@ for ``__init__``): one frame, the slot and the reader named in the code, so a
 lazy field costs what the hand-written property it replaces cost.
 
 A *field group* (``field_group``) is the same idea for several fields a view reads
-from its payload at once, run the first time any of them is read.
+from its payload at once: one loader call, the first time any of them is read,
+its values kept together in one slot; each field's getter is generated the same
+way (one frame: the slot, the loader and the field's index named in the code).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar, cast, overload
 
 from .errors import MALFORMED, malformed
 
-__all__ = ["UNSET", "Lazy", "field_group", "lazy"]
+__all__ = ["UNSET", "FieldGroup", "Lazy", "field_group", "lazy"]
 
 V = TypeVar("V")
 
@@ -123,28 +125,60 @@ def lazy(slot: str, reader: Callable[[Any], V], *, factories: bool = False,
     return cast("Lazy[V]", property(get, set_, doc=reader.__doc__))
 
 
-def field_group(load: Callable[[Any], list[Any]], cache: str) -> Callable[[int], Any]:
-    """``field = field_group(load, "_slot")``; then ``name = field(i)`` in the class
-    body makes ``name`` the ``i``-th value of ``load(view)``, kept in ``view._slot``
-    (which the view's ``__init__`` sets to ``UNSET``)."""
+# A field group's loaded values, its fields' getters and setters: one frame on every
+# read, the group's loader called in it (no helper frame) the first time any of its
+# fields is read.
+_LOAD = """\
+    values = self.{cache}
+    if values is UNSET:
+        try:
+            values = load(self)
+        except MALFORMED as exc:
+            raise malformed(self.trigger, exc, self.raw) from None
+        self.{cache} = values
+"""
+_GROUP = "def values(self):\n" + _LOAD + "    return values\n"
+_GROUP_FIELD = "def get(self):\n" + _LOAD + """\
+    return values[{index}]
+def set_(self, value):
+    values = group_values(self)
+    if values.__class__ is not list:
+        values = list(values)
+        self.{cache} = values
+    values[{index}] = value
+"""
 
-    def values(view: Any) -> list[Any]:
-        found: Any = getattr(view, cache)
-        if found is UNSET:
-            try:
-                found = load(view)
-            except MALFORMED as exc:  # read inside the handler: an EventDecodeError
-                raise malformed(view.trigger, exc, view.raw) from None
-            setattr(view, cache, found)
-        return found  # type: ignore[no-any-return]
 
-    def field(index: int) -> Any:
-        def get(view: Any) -> Any:
-            return values(view)[index]
+class FieldGroup:
+    """Several fields a view reads from its payload together (``field_group``)."""
 
-        def set_(view: Any, value: Any) -> None:
-            values(view)[index] = value
+    __slots__ = ("_cache", "_namespace", "values")
 
+    def __init__(self, load: Callable[[Any], Sequence[Any]], cache: str) -> None:
+        self._cache = cache
+        self._namespace: dict[str, Any] = {"UNSET": UNSET, "MALFORMED": MALFORMED,
+                                           "malformed": malformed, "load": load}
+        exec(_GROUP.format(cache=cache), self._namespace)  # our own template
+        #: ``values(view)``: the group's values, loaded on first use; for a view's own
+        #: methods (a plain call, cheaper than reading a field, a property).
+        self.values: Callable[[Any], Sequence[Any]] = self._namespace.pop("values")
+        self._namespace["group_values"] = self.values
+
+    def __call__(self, index: int) -> Any:
+        """The field holding the group's ``index``-th value: a property."""
+        exec(_GROUP_FIELD.format(cache=self._cache, index=int(index)), self._namespace)
+        get, set_ = self._namespace.pop("get"), self._namespace.pop("set_")
+        get.__qualname__ = set_.__qualname__ = f"{self._cache}[{index}]"
         return property(get, set_)
 
-    return field
+
+def field_group(load: Callable[[Any], Sequence[Any]], cache: str) -> FieldGroup:
+    """``field = field_group(load, "_slot")``; then ``name = field(i)`` in the class
+    body makes ``name`` the ``i``-th value of ``load(view)`` (a tuple or a list),
+    kept in ``view._slot`` (which the view's ``__init__`` sets to ``UNSET``);
+    ``field.values(view)`` is the whole sequence.
+
+    ``load`` is called once, on the first read or write of any of the fields; a
+    payload of the wrong shape raises EventDecodeError naming ``view.raw``'s keys.
+    A write keeps the other values (a tuple becomes a list then)."""
+    return FieldGroup(load, cache)

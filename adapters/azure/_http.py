@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from adapters._http import HTTPTrigger, QueryPairs, forwarded_client
 from sdk import Context, Headers, HTTPRequest, Query
-from sdk.adapter import UNSET, Rendered
+from sdk.adapter import UNSET, Rendered, field_group
 from sdk.errors import ResponseEncodeError
 
 from ._native import azure_functions, is_native
@@ -42,21 +42,30 @@ __all__ = ["HTTP", "strip_prefix"]
 _EXPIRES_FORMAT = "%a, %d %b %Y %H:%M:%S GMT"
 
 
-def _split_url(url: str) -> tuple[str | None, str, str]:
-    """(host, decoded path, raw query string) of an absolute URL, in one pass and
-    without urlsplit's cost. The host is what precedes the first ``/`` after the
-    scheme (``None`` without a scheme); the path is ``/`` when there is no ``/``."""
+def _url_fields(view: AzureRequest) -> tuple[str, str | None, str, str]:
+    """The request's URL fields, in one pass over the URL and without urlsplit's
+    cost: (decoded path under the route prefix, host, the prefix when the path
+    started with it, raw query string). The host is what precedes the first ``/``
+    after the scheme (``None`` without a scheme); the path is ``/`` when there is
+    no ``/``."""
+    url: str = view.raw.url
     _, sep, rest = url.partition("://")
     if not sep:
         rest = url
-    host, slash, target = rest.partition("/")
+    name, slash, target = rest.partition("/")
+    host = name if sep and name else None
     if not slash:
-        return (host or None) if sep else None, "/", ""
+        return "/", host, "", ""
     if "#" in target:
         target = target.partition("#")[0]
     path, _, query = target.partition("?")
-    return ((host or None) if sep else None, "/" + unquote(path) if "%" in path else "/" + path,
-            query)
+    path = "/" + unquote(path) if "%" in path else "/" + path
+    prefix = view._prefix
+    if prefix and path.startswith(prefix):
+        stripped = strip_prefix(path, prefix)
+        if stripped is not path:
+            return stripped, host, prefix, query
+    return path, host, "", query
 
 
 def _route_prefix() -> str:
@@ -93,24 +102,32 @@ def client_ip(headers: Mapping[str, str]) -> str | None:
     return forwarded_client(headers.get("x-forwarded-for"))
 
 
+_url = field_group(_url_fields, "_url")
+_url_values = _url.values  # the raw query string (index 3), for the methods that read it
+
+
 class AzureRequest(HTTPRequest[Any]):
     """A ``func.HttpRequest`` as an :class:`HTTPRequest`: the method is read from it
     here; the URL (path, host as ``source``, query), headers, client address and
     content type when a handler first reads them. ``native`` and ``raw`` are the
     request itself."""
 
-    __slots__ = ("_host", "_path", "_prefix", "_query_text", "_subject")
+    __slots__ = ("_prefix", "_subject", "_url")
+
+    # From the URL, together, on first read (``_url_fields``).
+    path: str = _url(0)  # HTTPRequest's attribute, under the route prefix
+    source: str | None = _url(1)  # Event's attribute: the host
+    root_path: str = _url(2)  # HTTPRequest's lazy field, read with the path here
 
     def __init__(self, raw: Any, trigger: str, prefix: str) -> None:
         route = raw.route_params  # a read-only view: copied only when there is something
         self.method = raw.method.upper()
         self._prefix = prefix
-        self._path = UNSET  # _host, _path and _query_text: from the URL on first read
+        self._url = UNSET  # path, source, query string, root path: from the URL
         self._subject = UNSET
         self._headers = UNSET  # headers, query, client address: on first read
         self._query = UNSET
         self._source_ip = UNSET
-        self._root_path = UNSET  # the prefix, when the URL's path starts with it
         self._body = raw.get_body()
         self._cookies = UNSET
         self._content_type = UNSET
@@ -126,41 +143,6 @@ class AzureRequest(HTTPRequest[Any]):
         self.raw = raw
         self._native = UNSET  # ``native`` is ``raw``
 
-    def _split(self) -> None:
-        host, path, query = _split_url(self.raw.url)
-        prefix = self._prefix
-        root = ""
-        if prefix and path.startswith(prefix):
-            stripped = strip_prefix(path, prefix)
-            root, path = (prefix if stripped is not path else ""), stripped
-        self._host, self._path, self._query_text = host, path, query
-        if self._root_path is UNSET:
-            self._root_path = root
-
-    @property  # HTTPRequest's attribute, from the URL on first read
-    def path(self) -> str:
-        if self._path is UNSET:
-            self._split()
-        return self._path  # type: ignore[no-any-return]
-
-    @path.setter
-    def path(self, value: str) -> None:
-        if self._path is UNSET:
-            self._split()
-        self._path = value
-
-    @property  # Event's attribute: the host
-    def source(self) -> str | None:
-        if self._path is UNSET:
-            self._split()
-        return self._host
-
-    @source.setter
-    def source(self, value: str | None) -> None:
-        if self._path is UNSET:
-            self._split()
-        self._host = value
-
     @property  # Event's attribute: the path unless set otherwise
     def subject(self) -> str | None:
         subject = self._subject
@@ -174,23 +156,14 @@ class AzureRequest(HTTPRequest[Any]):
         return Headers(_header_dict(self.raw.headers))
 
     def _read_query(self) -> Query:
-        if self._path is UNSET:
-            self._split()
-        text = self._query_text
+        text = _url_values(self)[3]
         return Query(pairs=QueryPairs(text)) if text else Query()
 
     def _read_source_ip(self) -> str | None:
         return client_ip(_header_dict(self.raw.headers))
 
     def query_string(self) -> str | None:
-        if self._path is UNSET:
-            self._split()
-        return self._query_text
-
-    def _read_root_path(self) -> str:
-        if self._path is UNSET:
-            self._split()  # sets the root path
-        return self._root_path if self._root_path is not UNSET else ""
+        return _url_values(self)[3]  # type: ignore[no-any-return]
 
 
 class HTTP(HTTPTrigger):

@@ -10,7 +10,6 @@ cannot be an instance of a class whose module was never loaded.
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -63,29 +62,16 @@ def utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-#: How the Functions host writes a UTC ``DateTimeOffset`` (Newtonsoft: up to seven
-#: fraction digits, trailing zeros dropped, ``+00:00``; blob ``LastModified``).
-_NET_UTC = re.compile(
-    r"\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?\+00:00", re.ASCII
-)
-
-
 def parse_time(value: Any, trigger: str, key: str) -> datetime | None:
-    """An aware UTC datetime from RFC 3339 text (.NET writes up to seven fractional
-    digits); ``None`` for a missing or empty value, EventDecodeError naming ``key``
-    for anything else."""
-    if value.__class__ is str and _NET_UTC.fullmatch(value):
-        # The host's own shape: its fraction made six digits, fromisoformat reads it
-        # (on 3.10 too) at a twentieth of the full parse; a day the calendar lacks
-        # falls through to decode_time's error.
-        head, _, fraction = value[:-6].partition(".")
-        try:
-            return datetime.fromisoformat(
-                f"{head}.{fraction[:6].ljust(6, '0')}+00:00" if fraction else value)
-        except ValueError:
-            pass
+    """A time the host or the worker hands over, as aware UTC: ``None`` when missing
+    or empty, else :func:`adapters._time.decode_time`'s datetime (text, its fast
+    path reads the host's ``+00:00`` shape with up to seven fraction digits) made
+    UTC (the worker's datetimes, ``EventGridEvent.event_time``, may carry an
+    offset), or EventDecodeError naming ``key``."""
     time = decode_time(value, trigger, key)
-    return None if time is None else utc(time)
+    if time is None or value.__class__ is str:
+        return time  # text is read as UTC already
+    return utc(time)
 
 
 def stringify(value: Any) -> str:

@@ -126,6 +126,27 @@ def test_percent_encoded_path_is_decoded_and_no_query_is_empty() -> None:
     assert dict(event.query) == {}
 
 
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [("https://h.net/api/a?x=1#top", ("/a", "h.net", "x=1", "/api")),
+     ("https://h.net/api", ("/", "h.net", "", "/api")),
+     ("https://h.net/apis/x", ("/apis/x", "h.net", "", "")),
+     ("https://h.net", ("/", "h.net", "", "")),
+     (":///api/x", ("/x", None, "", "/api")),
+     ("/api/x?y", ("/x", None, "y", "/api"))],
+)
+def test_url_fields_are_read_together_from_the_url(url: str, fields: tuple[Any, ...]) -> None:
+    """path, source (the host), the query string and root path (the route prefix
+    when the path has it); setting one keeps the others."""
+    (event,) = decode(request(url=url))
+    assert (event.path, event.source, event.query_string(), event.root_path) == fields
+    assert event.subject == fields[0]
+    (event,) = decode(request(url=url))
+    event.path = "/set"
+    assert (event.path, event.source, event.query_string(), event.root_path,
+            event.subject) == ("/set", *fields[1:], "/set")
+
+
 def test_binary_body_and_json_form() -> None:
     (event,) = decode(request(method="PUT", body=b"\xff\x00"))
     assert event.body == b"\xff\x00"

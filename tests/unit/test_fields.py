@@ -93,6 +93,38 @@ def test_a_field_group_reads_its_fields_together_once() -> None:
     assert (view.second, loads) == ("c", [1])
 
 
+class _Grouped:
+    """A view whose loader returns a tuple, as ``AzureRequest``'s URL fields do."""
+
+    __slots__ = ("_group", "loads", "raw", "trigger")
+    _field = field_group(lambda view: view._load(), "_group")
+    first, second, third = _field(0), _field(1), _field(2)
+
+    def __init__(self, raw: Any) -> None:
+        self._group, self.loads, self.raw, self.trigger = UNSET, 0, raw, "test.trigger"
+
+    def _load(self) -> tuple[Any, ...]:
+        self.loads += 1
+        return self.raw["a"], self.raw["b"], self.raw["c"]
+
+
+def test_a_field_group_write_first_loads_the_rest_once_and_keeps_it() -> None:
+    view = _Grouped({"a": 1, "b": 2, "c": 3})
+    view.second = 20  # before any read: the others are loaded, then this one replaced
+    view.third = 30
+    assert (view.first, view.second, view.third, view.loads) == (1, 20, 30, 1)
+    assert _Grouped({"a": 1, "b": 2, "c": 3}).third == 3
+
+
+def test_a_field_group_over_a_malformed_payload_raises_a_decode_error() -> None:
+    from sdk.errors import EventDecodeError
+
+    for touch in (lambda view: view.first, lambda view: setattr(view, "third", 0)):
+        with pytest.raises(EventDecodeError, match="malformed") as caught:
+            touch(_Grouped({"a": 1, "c": 3}))  # no "b": a KeyError while loading
+        assert (caught.value.trigger, caught.value.keys) == ("test.trigger", ("a", "c"))
+
+
 def test_http_request_fields_are_lazy_fields_over_the_one_sentinel() -> None:
     request = HTTPRequest(method="get", path="/", provider="aws", trigger="t")
     assert (request.headers, request.query, request.cookies, request.source_ip,
