@@ -26,7 +26,9 @@ and function URLs), by the same rules:
 
 from __future__ import annotations
 
+import asyncio
 import re
+from types import CoroutineType as _Coroutine
 from typing import Any
 from urllib.parse import quote
 
@@ -229,7 +231,23 @@ class ASGIHandler(AppBridge):
             scope = http_scope(request, None)
         scope["polyfn.request"] = request
         scope["polyfn.context"] = context
-        rendered = _loop.run(self._exchange(scope, body))
+        cycle = _new(_Cycle)  # its fields set here: no __init__ frame, every request
+        cycle.body = body
+        cycle.offset = 0
+        cycle.status = None
+        cycle.headers = ()
+        cycle.chunks = []
+        cycle.done = None
+        cycle.finished = False
+        app = self.app(scope, cycle.receive, cycle.send)
+        try:  # the app's coroutine is the task: no frame around it at each resumption
+            _loop.run(app if app.__class__ is _Coroutine else _awaited(app))
+        finally:
+            done = cycle.done
+            if done is not None and not done.is_set():  # the response is not complete
+                done.set()  # a listener still waiting learns the client is gone,
+                _loop.run(_a_turn())  # before the invocation ends
+        rendered = cycle.rendered()
         if _tracing._tracer:  # traced: the framework's matched route (sdk._tracing_web)
             from ._tracing_web import asgi_route
 
@@ -239,21 +257,15 @@ class ASGIHandler(AppBridge):
     #: What adapters run (``AppBridge.call``, its kind check in ``handle``): one frame less.
     call = handle  # type: ignore[assignment]
 
-    async def _exchange(self, scope: dict[str, Any], body: bytes) -> Rendered:
-        cycle = _new(_Cycle)  # its fields set here: no __init__ frame, every request
-        cycle.body = body
-        cycle.offset = 0
-        cycle.status = None
-        cycle.headers = ()
-        cycle.chunks = []
-        cycle.done = None
-        cycle.finished = False
-        try:
-            await self.app(scope, cycle.receive, cycle.send)
-        finally:
-            if cycle.done is not None:
-                cycle.done.set()  # a listener still waiting learns the client is gone
-        return cycle.rendered()
+
+async def _awaited(app: Any) -> None:
+    """An app's awaitable that is not a coroutine, as a coroutine (a task needs one)."""
+    await app
+
+
+async def _a_turn() -> None:
+    """One turn of the loop: what waited on an event just set runs."""
+    await asyncio.sleep(0)
 
 
 def asgi(app: Any, *, lifespan: str = "auto") -> ASGIHandler:

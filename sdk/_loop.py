@@ -51,35 +51,6 @@ class _Runner:
         self.guests = 0  # coroutines of other threads not finished yet
         self.drained = asyncio.Event()
 
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
-        mutex = self.mutex
-        mutex.acquire()  # and release in ``finally``: ``with`` costs more, every request
-        try:
-            host = not self.running
-            if host:
-                self.running, self.host = True, _ident()
-            elif self.host == _ident():  # a signal handler inside the loop
-                coro.close()
-                raise RuntimeError("the event loop is running in this very thread")
-            else:  # scheduled while the host cannot leave (it needs the mutex to)
-                self.guests += 1
-                future = asyncio.run_coroutine_threadsafe(self._guest(coro), self.loop)
-        finally:
-            mutex.release()
-        if not host:
-            return future.result(timeout)
-        loop = self.loop
-        try:
-            # A task made here, named: unnamed, each one formats a "Task-N" name. Not
-            # logged as destroyed pending if the loop is interrupted (as
-            # run_until_complete does for the tasks it makes).
-            task = loop.create_task(asyncio.wait_for(coro, timeout) if timeout is not None
-                                    else coro, name=_NAME)
-            task._log_destroy_pending = False  # type: ignore[attr-defined]
-            return loop.run_until_complete(task)
-        finally:
-            self._serve_guests()
-
     async def _guest(self, coro: Coroutine[Any, Any, T]) -> T:
         try:
             return await coro
@@ -139,15 +110,48 @@ def loop() -> asyncio.AbstractEventLoop:
 
 
 def run(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
-    """Run ``coro`` on the process's loop and return its result (or raise)."""
+    """Run ``coro`` on the process's loop and return its result (or raise): as the
+    loop's host when it is idle, else as a guest of the thread running it (module
+    docstring). One frame between the caller and the loop, every request."""
+    if _running_loop() is not None:  # async code calling the sync handler
+        return _on_helper_thread(coro, timeout)
     runner = _runner[0] if _runner else _current()
-    if _running_loop() is None:
-        return runner.run(coro, timeout)
+    mutex = runner.mutex
+    mutex.acquire()  # and release in ``finally``: ``with`` costs more, every request
+    try:
+        host = not runner.running
+        if host:
+            runner.running, runner.host = True, _ident()
+        elif runner.host == _ident():  # a signal handler inside the loop
+            coro.close()
+            raise RuntimeError("the event loop is running in this very thread")
+        else:  # scheduled while the host cannot leave (it needs the mutex to)
+            runner.guests += 1
+            future = asyncio.run_coroutine_threadsafe(runner._guest(coro), runner.loop)
+    finally:
+        mutex.release()
+    if not host:
+        return future.result(timeout)
+    loop = runner.loop
+    try:
+        # A task made here, named: unnamed, each one formats a "Task-N" name. Not
+        # logged as destroyed pending if the loop is interrupted (as
+        # run_until_complete does for the tasks it makes).
+        task = loop.create_task(asyncio.wait_for(coro, timeout) if timeout is not None
+                                else coro, name=_NAME)
+        task._log_destroy_pending = False  # type: ignore[attr-defined]
+        return loop.run_until_complete(task)
+    finally:
+        runner._serve_guests()
+
+
+def _on_helper_thread(coro: Coroutine[Any, Any, T], timeout: float | None) -> T:
+    """:func:`run` from a thread whose own loop is running: on a thread of its own."""
     out: list[Any] = []
 
     def helper() -> None:
         try:
-            out.append((True, runner.run(coro, timeout)))
+            out.append((True, run(coro, timeout)))
         except BaseException as exc:
             out.append((False, exc))
 
