@@ -246,7 +246,7 @@ class ASGIHandler(AppBridge):
             done = cycle.done
             if done is not None and not done.is_set():  # the response is not complete
                 done.set()  # a listener still waiting learns the client is gone,
-                _loop.run(_a_turn())  # before the invocation ends
+                _loop.run(asyncio.sleep(0))  # and gets one turn of the loop before the end
         rendered = cycle.rendered()
         if _tracing._tracer:  # traced: the framework's matched route (sdk._tracing_web)
             from ._tracing_web import asgi_route
@@ -261,11 +261,6 @@ class ASGIHandler(AppBridge):
 async def _awaited(app: Any) -> None:
     """An app's awaitable that is not a coroutine, as a coroutine (a task needs one)."""
     await app
-
-
-async def _a_turn() -> None:
-    """One turn of the loop: what waited on an event just set runs."""
-    await asyncio.sleep(0)
 
 
 def asgi(app: Any, *, lifespan: str = "auto") -> ASGIHandler:
