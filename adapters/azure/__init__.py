@@ -66,4 +66,5 @@ def detect(raw: Any) -> Trigger:
 
 def decode(raw: Any, context: Context | None = None) -> list[Event[Any]]:
     """The uniform events in an azure.functions object or raw Azure JSON."""
-    return detect(raw).decoded(raw, context)
+    trigger = _table.for_native(raw) or _detect(PROVIDER, _table.triggers(), raw)
+    return trigger.decoded(raw, context)

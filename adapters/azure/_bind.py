@@ -79,26 +79,35 @@ def _configured(name: str, partition_key: str | None, entity: Entity) -> Trigger
 
 
 class _Dispatch:
-    """The trigger for a native object, cached by class: an azure.functions class
-    always maps to the same trigger, found importing only its module (raw JSON and
-    lists are detected every time, over the whole table)."""
+    """The trigger for a native object, and whether the function returns its result,
+    cached by class in ``known``: an azure.functions class always maps to the same
+    trigger, found importing only its module (raw JSON and lists are detected every
+    time, over the whole table)."""
 
-    __slots__ = ("_by_type", "_entity", "_partition_key", "_triggers")
+    __slots__ = ("_entity", "_partition_key", "_returns", "_triggers", "known")
 
-    def __init__(self, partition_key: str | None, entity: Entity = (None, None)) -> None:
+    def __init__(self, partition_key: str | None, entity: Entity = (None, None),
+                 returns: bool = False) -> None:
         self._partition_key = partition_key
         self._entity = entity
-        self._by_type: dict[type, Trigger] = {}
+        self._returns = returns
+        #: native class -> (its trigger, whether the function returns the result)
+        self.known: dict[type, tuple[Trigger, bool]] = {}
         self._triggers: tuple[Trigger, ...] | None = None
 
     def __call__(self, native: Any) -> Trigger:
+        return self.entry(native)[0]
+
+    def entry(self, native: Any) -> tuple[Trigger, bool]:
+        """(trigger, returns) for ``native``: HTTP functions return the response."""
         cls = type(native)
-        trigger = self._by_type.get(cls)
-        if trigger is None:
+        entry = self.known.get(cls)
+        if entry is None:
             trigger = self._detect(native)
+            entry = (trigger, self._returns or isinstance(trigger, HTTPTrigger))
             if cls.__module__.startswith("azure.functions"):
-                self._by_type[cls] = trigger
-        return trigger
+                self.known[cls] = entry
+        return entry
 
     def _detect(self, native: Any) -> Trigger:
         name = _table.native_name(native)
@@ -135,7 +144,7 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
     function_name = name or getattr(fn, "__name__", "") or "handler"
     _check(arg_name, function_name)
     given: Entity = (queue, topic)
-    detect = [_Dispatch(partition_key, given)]
+    detect = [_Dispatch(partition_key, given, returns)]
     look_up = [given == (None, None)]  # the binding's names, once, for queue triggers
 
     def function(*args: Any, **kwargs: Any) -> Any:
@@ -143,13 +152,18 @@ def bind(handle: Callable[..., Any], arg_name: str = "req", *, name: str | None 
             native, raw_context = kwargs[arg_name], kwargs["context"]  # as the worker calls
         else:
             native, raw_context = _arguments(arg_name, args, kwargs)
-        trigger = detect[0](native)
-        if look_up[0] and trigger.name in _ENTITY_TRIGGERS:
-            look_up[0] = False  # the app's decorators have run by the first call
-            detect[0] = _Dispatch(partition_key, binding_entity(function))
-            trigger = detect[0](native)
+        dispatch = detect[0]
+        entry = dispatch.known.get(type(native))  # the native class seen before
+        if entry is None:
+            entry = dispatch.entry(native)
+            if look_up[0] and entry[0].name in _ENTITY_TRIGGERS:
+                look_up[0] = False  # the app's decorators have run by the first call
+                detect[0] = dispatch = _Dispatch(partition_key, binding_entity(function),
+                                                 returns)
+                entry = dispatch.entry(native)
+        trigger, answers = entry
         result = invoke(trigger, fn, native, azure_context(raw_context))
-        return result if returns or isinstance(trigger, HTTPTrigger) else None
+        return result if answers else None
 
     function.__signature__ = _signature(arg_name)  # type: ignore[attr-defined]
     function.__annotations__ = {}  # see the module docstring

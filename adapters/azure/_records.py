@@ -37,13 +37,16 @@ class RecordsTrigger(Trigger):
     """
 
     #: Whether the payload is always one record (``items`` not overridden: no list
-    #: to split) and whether records have groups (``group`` overridden).
+    #: to split), whether records share anything (``shared`` overridden) and whether
+    #: they have groups (``group`` overridden).
     _single: ClassVar[bool] = True
+    _shares: ClassVar[bool] = False
     _grouped: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._single = cls.items is RecordsTrigger.items
+        cls._shares = cls.shared is not RecordsTrigger.shared
         cls._grouped = cls.group is not RecordsTrigger.group
 
     def items(self, raw: Any) -> Sequence[Any]:
@@ -66,21 +69,19 @@ class RecordsTrigger(Trigger):
     def invoke(self, fn: Function[Any], raw: Any, context: Context, **options: Any) -> Any:
         try:
             if self._single:  # one object, what the worker passes without cardinality many
-                records = [self._record(raw, 0, self.shared(raw))]
+                record: Record = _Item(self, raw, 0, self.shared(raw) if self._shares else None)
             else:
                 items = self.items(raw)
                 shared = self.shared(raw)
-                records = [self._record(item, index, shared)
-                           for index, item in enumerate(items)]
+                records = [_Item(self, item, index, shared) for index, item in enumerate(items)]
         except MALFORMED as exc:  # a malformed object: EventDecodeError, never a TypeError
             raise malformed(self.name, exc, raw) from None
+        if self._single:
+            return run_one(fn, record, context, trigger=self.name, policy=FAIL)
         if len(records) == 1:
             return run_one(fn, records[0], context, trigger=self.name, policy=FAIL)
         run_batch(fn, records, context, trigger=self.name, policy=FAIL)
         return None
-
-    def _record(self, item: Any, index: int, shared: Any) -> Record:
-        return _Item(self, item, index, shared)
 
 
 class _Item(Record):

@@ -38,6 +38,9 @@ NAMES = {native: name for name, _, native in _ROWS}
 
 _TRIGGERS = TriggerModules(__package__)
 _table: list[tuple[Trigger, ...]] = []
+#: azure.functions class -> the trigger that claimed its object (a class always maps
+#: to the same trigger; a list is named by its first item, so never kept).
+_KNOWN: dict[type, Trigger] = {}
 
 
 def trigger_class(name: str) -> type[Trigger]:
@@ -70,8 +73,16 @@ def native_name(native: Any) -> str | None:
 def for_native(native: Any) -> Trigger | None:
     """The trigger of an azure.functions object, importing only its module; ``None``
     when its class names none, or that trigger does not claim it."""
+    cls = type(native)
+    trigger = _KNOWN.get(cls)
+    if trigger is not None:
+        return trigger
     name = native_name(native)
     if name is None:
         return None
     trigger = instance(name)
-    return trigger if trigger.matches(native) else None
+    if not trigger.matches(native):
+        return None
+    if cls.__module__.startswith("azure.functions"):
+        _KNOWN[cls] = trigger
+    return trigger
