@@ -58,12 +58,24 @@ class _MultiDict(Mapping[str, str]):
         if self._multi:
             # Multi-value forms carry every value; the single-value dict beside
             # them (API Gateway REST sends both) holds only the last one.
-            for name, values in self._multi.items():
-                key = name.lower() if fold else name
-                seq = values if isinstance(values, list) else [values]
-                texts = [_text(v) for v in seq if v is not None]
-                if texts:  # a name sent with no value ([]) was not sent
-                    index.setdefault(key, []).extend(texts)
+            multi = self._multi
+            # The common shape, one str per name and no two names folding together,
+            # in one comprehension (as for the single-value map below); anything
+            # else leaves it short and takes the loop.
+            index = ({name.lower(): [values[0]] for name, values in multi.items()
+                      if values.__class__ is list and len(values) == 1
+                      and values[0].__class__ is str} if fold else
+                     {name: [values[0]] for name, values in multi.items()
+                      if values.__class__ is list and len(values) == 1
+                      and values[0].__class__ is str})
+            if len(index) != len(multi):
+                index = {}
+                for name, values in multi.items():
+                    key = name.lower() if fold else name
+                    seq = values if isinstance(values, list) else [values]
+                    texts = [_text(v) for v in seq if v is not None]
+                    if texts:  # a name sent with no value ([]) was not sent
+                        index.setdefault(key, []).extend(texts)
         elif self._single:
             single = self._single
             # The common shape, every value a str and no two names folding together,

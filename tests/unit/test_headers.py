@@ -24,6 +24,22 @@ def test_multi_value_form_wins_over_the_single_value_one() -> None:
     assert headers.to_dict() == {"header2": ["value1", "value2"]}
 
 
+def test_multi_value_maps_of_one_value_each_and_their_other_shapes() -> None:
+    # One str per name is indexed in one pass; names folding together, empty,
+    # None, numeric and repeated values take the general loop, alike.
+    headers = Headers(None, {"Accept": ["a/b"], "X-Id": ["7"]})
+    assert headers.to_dict() == {"accept": "a/b", "x-id": "7"}
+    folded = Headers(None, {"X-A": ["1"], "x-a": ["2"], "X-B": [], "X-C": [None], "X-D": [3]})
+    assert folded.get_all("x-a") == ["1", "2"]
+    assert folded.to_dict() == {"x-a": ["1", "2"], "x-d": "3"}
+    query = Query(None, {"a": ["1"], "A": ["2"], "b": ["3", "4"]})
+    assert query.to_dict() == {"a": "1", "A": "2", "b": ["3", "4"]}
+    sent = ["1"]
+    kept = Query(None, {"a": sent})
+    kept.get_all("a").append("x")
+    assert kept.get_all("a") == ["1"] and sent == ["1"]  # the payload's list is not shared
+
+
 def test_comma_joined_values_are_never_split() -> None:
     headers = Headers({"If-Modified-Since": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert headers.get_all("if-modified-since") == ["Wed, 21 Oct 2015 07:28:00 GMT"]
