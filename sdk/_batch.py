@@ -36,6 +36,11 @@ more than one event names a :class:`Policy` instead of writing its own loop.
 * :data:`FAIL_FAST`: the records are one ordered sequence: the first failure
   stops it and is raised; a ``list[...]`` handler's return value is the answer
   (AppSync batch resolvers, CloudWatch Logs).
+* :data:`ANSWER`: the one event of a request/response delivery (the CloudEvents
+  apps' one-event path): its failure is raised for the caller to answer, and the
+  caller logs what it answers with and its invocation's span is the event's, so
+  the runner neither logs the failure nor opens a record span
+  (:func:`run_one`, :func:`run_one_async`).
 
 Every record is handled at one call site, :func:`_attempt` (``_attempt_async``
 for async handlers, ``_call_batch`` for a ``list[...]`` handler): per-record work
@@ -64,20 +69,23 @@ from ._records import (
 from .errors import BatchFailedError, ResponseEncodeError
 
 __all__ = [
-    "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "BatchOutcome",
-    "Policy", "Record", "RecordOutcome", "ReportedFailure", "batch_failure", "reported",
-    "run_batch", "run_batch_async", "run_one",
+    "ANSWER", "DEFAULT_CONCURRENCY", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS",
+    "BatchOutcome", "Policy", "Record", "RecordOutcome", "ReportedFailure", "batch_failure",
+    "reported", "run_batch", "run_batch_async", "run_one", "run_one_async",
 ]
 
 
 class Policy:
     """What a trigger does with failed records (see the module docstring)."""
 
-    __slots__ = ("name", "ordered", "report", "results")
+    __slots__ = ("answered", "name", "ordered", "report", "results")
 
     def __init__(self, name: str, *, report: bool, ordered: bool = False,
-                 results: bool = False) -> None:
+                 results: bool = False, answered: bool = False) -> None:
         self.name = name
+        #: the caller answers for the one record: it logs the failure, and its
+        #: invocation's span is the record's (no log line, no record span here)
+        self.answered = answered
         #: failures are returned in the outcome, not raised
         self.report = report
         #: every record is one ordered sequence: the first failure stops it
@@ -93,6 +101,7 @@ REPORT = Policy("report", report=True)
 REPORT_RESULTS = Policy("report-results", report=True, results=True)
 FAIL = Policy("fail", report=False)
 FAIL_FAST = Policy("fail-fast", report=False, ordered=True, results=True)
+ANSWER = Policy("answer", report=False, answered=True)
 
 
 def run_batch(fn: Function[Any], records: Sequence[Record], context: Context, *,
@@ -151,22 +160,69 @@ async def run_batch_async(fn: Function[Any], records: Sequence[Record], context:
 def run_one(fn: Function[Any], record: Record, context: Context, *, trigger: str,
             policy: Policy = FAIL) -> Any:
     """:func:`run_batch` over the one record of a delivery (an Azure binding, a
-    Google CloudEvent), for a policy that raises (:data:`FAIL`, :data:`FAIL_FAST`):
-    the record's result, or its failure logged and raised as :func:`run_batch`
-    does, without the lists and the outcome a batch needs. A ``list[...]`` or
-    async handler goes through :func:`run_batch` itself."""
-    if policy.report:
-        raise ValueError(f"run_one runs a policy that raises, not {policy.name!r}")
-    if fn.batch or fn.is_async:
+    Google CloudEvent, a CloudEvents app's one event), for a policy that raises
+    (:data:`FAIL`, :data:`FAIL_FAST`, :data:`ANSWER`): the record's result, or its
+    failure raised (logged first, as :func:`run_batch` does, unless the policy is
+    :data:`ANSWER`), without the lists and the outcome a batch needs. A ``list[...]``
+    handler goes through :func:`run_batch` itself."""
+    if policy.report or fn.batch:  # one test on the common path; _batch_handler says why
+        _batch_handler(fn, policy)
         run_batch(fn, (record,), context, trigger=trigger, policy=policy)
-        return None if fn.batch else record.result
-    error = _attempt(fn, record, context)  # the one call site, as in run_batch
-    if error is None:
-        return record.result
+        return None
+    spanned = not policy.answered
+    if fn.is_async:
+        running = _attempt_async(fn, record, context, spanned)
+        try:
+            error = _run(running)
+        finally:
+            running.close()  # never started when called from a running loop
+    else:
+        error = _attempt(fn, record, context, spanned)  # the one call site, as in run_batch
     try:
-        _fail(BatchOutcome.of((record,), (error,)), context, trigger, policy)
+        return _result(record, error, context, trigger, policy)
     finally:
         del error  # no reference cycle: see _attempt
+
+
+async def run_one_async(fn: Function[Any], record: Record, context: Context, *, trigger: str,
+                        policy: Policy = FAIL) -> Any:
+    """:func:`run_one` from a running event loop (the CloudEvents ASGI app): an async
+    handler runs on that loop, a sync one in a worker thread; the same policies."""
+    if policy.report or fn.batch:
+        _batch_handler(fn, policy)
+        await run_batch_async(fn, (record,), context, trigger=trigger, policy=policy)
+        return None
+    spanned = not policy.answered
+    if fn.is_async:
+        error = await _attempt_async(fn, record, context, spanned)
+    else:
+        import asyncio  # only async entry points pay for it
+
+        error = await asyncio.to_thread(_attempt, fn, record, context, spanned)
+    try:
+        return _result(record, error, context, trigger, policy)
+    finally:
+        del error  # no reference cycle: see _attempt
+
+
+def _batch_handler(fn: Function[Any], policy: Policy) -> None:
+    """Before :func:`run_one` hands a ``list[...]`` handler to the batch runner:
+    :class:`ValueError` for a policy :func:`run_one` does not run."""
+    if policy.report:
+        raise ValueError(f"run_one runs a policy that raises, not {policy.name!r}")
+    if policy.answered:
+        raise ValueError("the answer policy runs one event of a per-event handler")
+
+
+def _result(record: Record, error: BaseException | None, context: Context, trigger: str,
+            policy: Policy) -> Any:
+    """The one record's result, or its failure raised: as :func:`_fail` does, or
+    (:data:`ANSWER`) unlogged, for the caller to answer."""
+    if error is None:
+        return record.result
+    if policy.answered:
+        raise error
+    _fail(BatchOutcome.of((record,), (error,)), context, trigger, policy)
 
 
 def _run_into(done: list[BatchOutcome], fn: Function[Any], records: Sequence[Record],
@@ -262,11 +318,13 @@ def _in_order(records: Sequence[Record], errors: list[BaseException | None], ord
 # functions below catch in a frame of their own, and the frames above them drop
 # such locals before they return (``del`` in a ``finally`` after ``return x``).
 
-def _attempt(fn: Function[Any], record: Record, context: Context) -> BaseException | None:
+def _attempt(fn: Function[Any], record: Record, context: Context, spanned: bool = True
+             ) -> BaseException | None:
     """THE per-record call site: handle a record's events one by one, keep the last
     result on the record; the exception that stopped it, if any. While the
-    invocation is traced, in a span of its own (:mod:`sdk._tracing`)."""
-    if _tracing.BATCH.get() is not None:
+    invocation is traced, in a span of its own (:mod:`sdk._tracing`), unless not
+    ``spanned`` (:data:`ANSWER`: the invocation's span is the record's)."""
+    if spanned and _tracing.BATCH.get() is not None:
         return _tracing.attempt(_handle, fn, record, context)
     return _handle(fn, record, context)
 
@@ -303,10 +361,10 @@ async def _run_concurrently(fn: Function[Any], records: Sequence[Record], contex
     return errors
 
 
-async def _attempt_async(fn: Function[Any], record: Record, context: Context
-                         ) -> BaseException | None:
+async def _attempt_async(fn: Function[Any], record: Record, context: Context,
+                         spanned: bool = True) -> BaseException | None:
     """:func:`_attempt` for an async handler."""
-    if _tracing.BATCH.get() is not None:
+    if spanned and _tracing.BATCH.get() is not None:
         return await _tracing.attempt_async(_handle_async, fn, record, context)
     return await _handle_async(fn, record, context)
 

@@ -49,8 +49,9 @@ Tracing (``sdk._tracing``): ``tracer`` (the OpenTelemetry tracer, ``None`` while
     span), ``tracing_batch`` (how its records' spans are described).
 The batch runner (``sdk._batch``; loaded on first use, so a cold HTTP start
 never pays for it): ``run_batch`` (``run_batch_async`` from a running loop;
-    ``run_one`` for the one record of a delivery under a policy that raises) and
-    its ``Policy`` values ``REPORT``, ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``;
+    ``run_one`` for the one record of a delivery under a policy that raises,
+    ``run_one_async`` from a running loop) and its ``Policy`` values ``REPORT``,
+    ``REPORT_RESULTS``, ``FAIL``, ``FAIL_FAST``, ``ANSWER``;
     ``batch_failure``, ``reported``.
 """
 
@@ -74,6 +75,7 @@ from ._tracing import tracer
 if TYPE_CHECKING:
     from ._address import Address
     from ._batch import (
+        ANSWER,
         FAIL,
         FAIL_FAST,
         REPORT,
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
         run_batch,
         run_batch_async,
         run_one,
+        run_one_async,
     )
     from ._idempotency._record import IN_PROGRESS, IdempotencyRecord
     from ._idempotency._stores import StoreAddress, option, public_name, require
@@ -92,6 +95,7 @@ if TYPE_CHECKING:
     from ._redact import redact_query, redact_url
 
 __all__ = [
+    "ANSWER",
     "DEFAULT_CONCURRENCY",
     "FAIL",
     "FAIL_FAST",
@@ -136,6 +140,7 @@ __all__ = [
     "run_batch",
     "run_batch_async",
     "run_one",
+    "run_one_async",
     "tracer",
     "tracing_batch",
     "tracing_invocation",
@@ -143,8 +148,9 @@ __all__ = [
 ]
 
 #: Names loaded with the batch runner, on first access.
-_BATCH = frozenset({"FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy", "batch_failure",
-                    "reported", "run_batch", "run_batch_async", "run_one"})
+_BATCH = frozenset({"ANSWER", "FAIL", "FAIL_FAST", "REPORT", "REPORT_RESULTS", "Policy",
+                    "batch_failure", "reported", "run_batch", "run_batch_async", "run_one",
+                    "run_one_async"})
 
 
 #: Redaction helpers, loaded when a log line first needs them.

@@ -20,6 +20,7 @@ from typing import Any
 from adapters._http import failure_answer
 from sdk import Context, Event, Function
 from sdk.adapter import (
+    ANSWER,
     REPORT,
     BatchOutcome,
     Record,
@@ -29,6 +30,8 @@ from sdk.adapter import (
     render,
     run_batch,
     run_batch_async,
+    run_one,
+    run_one_async,
 )
 from sdk.errors import EventDecodeError, ResponseEncodeError
 
@@ -119,18 +122,23 @@ async def run_async(fn: Function[Any], events: list[Event[Any]], context: Contex
 
 def _called(fn: Function[Any], event: Event[Any], context: Context
             ) -> tuple[Any, Exception | None]:
-    """(the handler's result, None), or (None, the exception it raised)."""
+    """(the handler's result, None), or (None, the exception it raised): the runner's
+    ``ANSWER`` policy, which leaves the log line to the failure answer and the span
+    to the invocation's."""
     try:
-        return fn.call(event, context), None
+        return run_one(fn, Record(event.id, [event]), context, trigger=event.trigger,
+                       policy=ANSWER), None
     except Exception as exc:
         return None, exc
 
 
 async def _called_async(fn: Function[Any], event: Event[Any], context: Context
                         ) -> tuple[Any, Exception | None]:
-    """:func:`_called` from a loop."""
+    """:func:`_called` from a loop: async handlers run on it, sync ones in a worker
+    thread."""
     try:
-        return await _call(fn, event, context), None
+        return await run_one_async(fn, Record(event.id, [event]), context,
+                                   trigger=event.trigger, policy=ANSWER), None
     except Exception as exc:
         return None, exc
 
@@ -173,11 +181,3 @@ def _answer(outcome: BatchOutcome | ResponseEncodeError, events: list[Event[Any]
     finally:
         del outcome  # no reference cycle: see sdk._batch, "Reference cycles"
 
-
-async def _call(fn: Function[Any], event: Event[Any], context: Context) -> Any:
-    """Async handlers run on the server's loop; sync ones in a worker thread."""
-    if fn.is_async:
-        return await fn.call_async(event, context)
-    import asyncio  # here, not at the top: the WSGI app never loads it
-
-    return await asyncio.to_thread(fn.call, event, context)

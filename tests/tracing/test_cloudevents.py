@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from opentelemetry.trace import StatusCode
 
 from adapters.testing import cloudevents as samples
@@ -53,3 +54,21 @@ def test_batch_a_child_per_event_the_failed_one_marked(spans: Any) -> None:
     assert len(first.links) == 1 and not second.links
     assert second.status.status_code is StatusCode.ERROR
     assert first.status.status_code is StatusCode.UNSET
+
+
+def _raise(event: Any) -> None:
+    raise RuntimeError("retry")
+
+
+async def _raise_async(event: Any) -> None:
+    raise RuntimeError("retry")
+
+
+@pytest.mark.parametrize("handle", [_raise, _raise_async], ids=["sync", "async"])
+@pytest.mark.parametrize("serve", [via_wsgi, via_asgi], ids=["wsgi", "asgi"])
+def test_a_failed_event_is_one_span_marked(serve: Any, handle: Any, spans: Any) -> None:
+    message = samples.http_message({"a": 1})
+    status, _, _ = serve(handle, dict(message.headers.items()), message.body)
+    assert status == 500
+    (span,) = spans.all  # the invocation's span is the event's: no record span
+    assert span.status.status_code is StatusCode.ERROR

@@ -161,6 +161,18 @@ def test_handler_exception_is_500_problem_without_traceback(serve: Any,
 
 
 @pytest.mark.parametrize("serve", SERVERS)
+def test_async_handler_exception_is_one_line(serve: Any,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    async def handle(event: Event) -> None:
+        raise ValueError("secret detail")
+
+    status, _, _ = serve(handle, *binary({"type": "t", "source": "/s", "id": "x-8"}, {"a": 1}))
+    assert status == 500
+    [log] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (log["level"], log["message"], log["requestId"]) == ("ERROR", "handler failed", "x-8")
+
+
+@pytest.mark.parametrize("serve", SERVERS)
 @pytest.mark.parametrize(("headers", "body"), [
     ({"Content-Type": "application/json"}, b'{"not": "a cloudevent"}'),
     ({"Content-Type": "application/cloudevents+json"}, b"{broken"),
