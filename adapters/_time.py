@@ -17,7 +17,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 __all__ = ["common_time", "decode_time", "epoch_ms", "epoch_seconds", "maybe_time",
-           "parse_time"]
+           "parse_time", "utc"]
 
 #: The shape most senders write, read by ``datetime.fromisoformat`` at a fifth of the
 #: full parse's cost: UTC as ``Z`` (Google, CloudEvents, AWS) or ``+00:00`` (the
@@ -47,9 +47,9 @@ def common_time(value: str) -> bool:
 def parse_time(value: object) -> datetime:
     """An aware UTC datetime from an RFC 3339 string (``T``, ``t`` or a space between
     date and time; ``Z``, ``z``, an offset with or without its colon, or none,
-    read as UTC; fraction digits beyond microseconds dropped; a leap second read
-    as second 59); a datetime as it is (naive read as UTC); :class:`ValueError`
-    for anything else."""
+    read as UTC; an offset converted to UTC; fraction digits beyond microseconds
+    dropped; a leap second read as second 59) or from a datetime (:func:`utc`);
+    :class:`ValueError` for anything else."""
     if value.__class__ is str:
         match = _UTC.fullmatch(value)
         if match is not None:
@@ -59,7 +59,7 @@ def parse_time(value: object) -> datetime:
             return datetime.fromisoformat(
                 f"{value[:19]}{(fraction + '00000')[:7] if fraction else ''}+00:00")
     elif isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return utc(value)
     match = _RFC3339.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError("not an RFC 3339 timestamp")
@@ -75,6 +75,17 @@ def parse_time(value: object) -> datetime:
     parsed = datetime(int(year), int(month), int(day), int(hour), int(minute), sec, micro,
                       tzinfo=tz)
     return parsed.astimezone(timezone.utc)
+
+
+def utc(value: datetime) -> datetime:
+    """A datetime as aware UTC: naive read as UTC (the Azure host sends some times
+    without an offset: ``EnqueuedTimeUtc`` is a .NET ``DateTime`` of kind
+    Unspecified holding UTC), an offset converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    if value.tzinfo is timezone.utc:
+        return value
+    return value.astimezone(timezone.utc)
 
 
 def maybe_time(value: object) -> datetime | None:

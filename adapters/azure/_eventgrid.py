@@ -22,12 +22,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from adapters._time import decode_time
 from adapters.cloudevents._structured import from_structured
 from adapters.cloudevents._types import CloudEventParts, decode_parts
 from sdk import Event
 
 from . import _storage  # noqa: F401 - registers the blob event types this trigger decodes
-from ._native import azure_functions, is_native, parse_time, stringify
+from ._native import azure_functions, is_native, stringify
 from ._records import RecordsTrigger
 
 __all__ = ["EventGrid", "EventGridCloudEvents"]
@@ -101,7 +102,7 @@ class EventGrid(RecordsTrigger):
             attributes={"id": members.get("id"), "source": members.get("topic"),
                         "type": members.get("eventType"), "subject": members.get("subject")},
             data=members.get("data"), provider="azure", trigger=self.name, raw=item,
-            native=native, time=parse_time(members.get("eventTime"), self.name, "eventTime"),
+            native=native, time=decode_time(members.get("eventTime"), self.name, "eventTime"),
             extensions={key: stringify(members[member]) for member, key in _EG_ATTRIBUTES
                         if members.get(member) not in (None, "")},
         ))

@@ -12,15 +12,15 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
-from adapters._time import decode_time
+from adapters._time import utc
 
 __all__ = [
-    "azure_functions", "is_native", "is_native_list", "maybe_utc", "native_type", "parse_time",
-    "properties", "stringify", "utc",
+    "azure_functions", "is_native", "is_native_list", "maybe_utc", "native_type", "properties",
+    "stringify", "utc",
 ]
 
 _MODULE = "azure.functions"
@@ -52,26 +52,6 @@ def azure_functions() -> ModuleType:
 def maybe_utc(value: Any) -> datetime | None:
     """:func:`utc` for a datetime, ``None`` for anything else (a field not sent)."""
     return utc(value) if isinstance(value, datetime) else None
-
-
-def utc(value: datetime) -> datetime:
-    """Aware UTC. The host sends some times without an offset (``EnqueuedTimeUtc`` is
-    a .NET ``DateTime`` of kind Unspecified holding UTC), so naive means UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-def parse_time(value: Any, trigger: str, key: str) -> datetime | None:
-    """A time the host or the worker hands over, as aware UTC: ``None`` when missing
-    or empty, else :func:`adapters._time.decode_time`'s datetime (text, its fast
-    path reads the host's ``+00:00`` shape with up to seven fraction digits) made
-    UTC (the worker's datetimes, ``EventGridEvent.event_time``, may carry an
-    offset), or EventDecodeError naming ``key``."""
-    time = decode_time(value, trigger, key)
-    if time is None or value.__class__ is str:
-        return time  # text is read as UTC already
-    return utc(time)
 
 
 def stringify(value: Any) -> str:

@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from adapters._time import decode_time
 from adapters.cloudevents import _types
 from sdk import StorageEvent
 from sdk.adapter import UNSET
 from sdk.errors import EventDecodeError
 
-from ._native import is_native, parse_time
+from ._native import is_native
 from ._records import RecordsTrigger
 
 __all__ = ["BLOB_EVENTGRID", "OPERATIONS", "Blob", "BlobEvent", "blob_event"]
@@ -159,4 +160,4 @@ class BlobEvent(StorageEvent[Any]):
     def _read_time(self) -> datetime | None:
         props = self.raw.blob_properties
         value = props.get("LastModified") if isinstance(props, Mapping) else None
-        return parse_time(value, self.trigger, "Properties.LastModified")
+        return decode_time(value, self.trigger, "Properties.LastModified")

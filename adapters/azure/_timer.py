@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters._time import decode_time
 from sdk import Schedule
 
-from ._native import is_native, parse_time, stringify
+from ._native import is_native, stringify
 from ._records import RecordsTrigger
 
 __all__ = ["Timer"]
@@ -37,7 +38,7 @@ class Timer(RecordsTrigger):
         status = item.schedule_status if isinstance(item.schedule_status, dict) else {}
         attributes: dict[str, str] = {}
         for member, key in _STATUS:
-            parsed = parse_time(status.get(member), self.name, f"ScheduleStatus.{member}")
+            parsed = decode_time(status.get(member), self.name, f"ScheduleStatus.{member}")
             if parsed is not None:
                 attributes[key] = stringify(parsed)
         return Schedule(

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 import adapters.aws as aws
 import sdk
-from adapters._time import maybe_time as iso_time
 from adapters.aws import lambda_handler
 from adapters.aws._events import S3_OPERATIONS
 from sdk import BatchFailedError, Event, EventDecodeError, ResponseEncodeError, StorageEvent
@@ -164,17 +163,6 @@ def test_an_envelope_with_a_malformed_source_fails_in_decode_not_in_detection() 
     with pytest.raises(EventDecodeError) as info:
         aws.decode(raw)
     assert info.value.keys == ("source",)
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2024-05-01T10:00:00Z", datetime(2024, 5, 1, 10, tzinfo=timezone.utc)),
-    ("2023-08-04T12:56:46.138+0000", datetime(2023, 8, 4, 12, 56, 46, 138000, timezone.utc)),
-    ("2024-05-01T12:00:00+02:00", datetime(2024, 5, 1, 10, tzinfo=timezone.utc)),
-    ("2024-05-01T10:00:00", datetime(2024, 5, 1, 10, tzinfo=timezone.utc)),
-    ("yesterday", None), ("", None), (None, None), (17, None),
-])
-def test_iso_time(text: Any, expected: datetime | None) -> None:
-    assert iso_time(text) == expected
 
 
 # -- CloudWatch Logs --------------------------------------------------------------------

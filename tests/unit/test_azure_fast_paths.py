@@ -2,42 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timezone
-from typing import Any
-
 import pytest
 
-from adapters._time import decode_time
 from adapters.azure import azure_context
-from adapters.azure._native import parse_time
 from sdk.errors import EventDecodeError
-
-TIMES = [
-    "2024-03-13T10:15:30+00:00", "2024-03-13T10:15:30.1+00:00",
-    "2024-03-13T10:15:30.123+00:00", "2024-03-13T10:15:30.1234567+00:00",
-    "2024-03-13T23:59:59.999999+00:00", "2024-02-29T00:00:00+00:00",
-    "2023-02-29T00:00:00+00:00", "2024-13-01T00:00:00+00:00", "2024-03-13T10:15:30Z",
-    "2024-03-13T10:15:30.5-05:00", "2024-03-13T10:15:60+00:00", "not a time", "",
-]
-
-
-def _slow(value: str) -> Any:
-    try:
-        time = decode_time(value, "azure.blob", "k")
-    except EventDecodeError as exc:
-        return str(exc)
-    return None if time is None else time.astimezone(timezone.utc)
-
-
-@pytest.mark.parametrize("value", TIMES)
-def test_the_host_time_shape_reads_as_the_full_parse(value: str) -> None:
-    try:
-        fast: Any = parse_time(value, "azure.blob", "k")
-    except EventDecodeError as exc:
-        fast = str(exc)
-    assert fast == _slow(value)
-    if not isinstance(fast, str) and fast is not None:
-        assert fast.utcoffset() is not None and fast.utcoffset().total_seconds() == 0
 
 
 class _Trace:

@@ -165,24 +165,6 @@ def test_response_headers_with_cookies_are_one_rule() -> None:
     assert rendered.header_map() == {"X-A": ["1", "2"], "Set-Cookie": ["s=1", "t=2"]}
 
 
-def test_time_fields_have_one_rule() -> None:
-    import pytest
-
-    from adapters._time import decode_time, epoch_ms, epoch_seconds
-    from sdk import EventDecodeError
-
-    assert decode_time(None, "t", "time") is None and decode_time("", "t", "time") is None
-    assert decode_time("2024-03-13T10:15:30.1234567+01:00", "t", "time").isoformat() == (
-        "2024-03-13T09:15:30.123456+00:00")
-    with pytest.raises(EventDecodeError) as caught:
-        decode_time("13/03/2024 secret", "azure.queue", "insertion_time")
-    assert caught.value.keys == ("insertion_time",) and "secret" not in str(caught.value)
-    with pytest.raises(EventDecodeError):
-        decode_time("", "t", "time", required=True)
-    assert epoch_ms("1710324930000") == epoch_seconds(1710324930)
-    assert epoch_ms(True) is None and epoch_seconds("soon") is None and epoch_ms(None) is None
-
-
 def test_the_testing_helpers_sit_below_the_cli() -> None:
     """The CLI uses the factories (``polyfn samples``); they never use the CLI."""
     offenders = {str(path.relative_to(PROJECT_ROOT)): name

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 
+from adapters._time import utc
+
 __all__ = [
     "ACCOUNT", "DEFAULT_TIME", "REGION", "Pairs", "as_bytes", "as_text", "b64", "epoch_ms",
     "header_map", "iso", "new_id", "query_pairs", "query_string", "structured_event", "utc",
@@ -33,13 +35,6 @@ Pairs = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]]
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def utc(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC; aware ones converted to it."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 def iso(value: datetime, *, digits: int = 3) -> str:
