@@ -59,8 +59,9 @@ def invoke(trigger: Invoked, fn: Function[Any], raw: Any, context: Context,
            **options: Any) -> Any:
     """``trigger.invoke(fn, raw, context, **options)``, in a span when tracing is on."""
     found = tracer()
-    if found is None:
-        return trigger.invoke(fn, raw, context, **options)
+    if found is None:  # none given (an HTTP request): a plain call, no keyword dict
+        return trigger.invoke(fn, raw, context, **options) if options else trigger.invoke(
+            fn, raw, context)
     with _span(found, trigger, raw, context) as span:
         result = trigger.invoke(fn, raw, context, **options)
         span.answer(result)

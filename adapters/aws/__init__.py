@@ -124,13 +124,15 @@ def lambda_handler(handle: Callable[..., Any], *, partial_failures: bool = True,
     #: The HTTP trigger of the last request: a function behind an API is called by
     #: one, so it is tried first. The HTTP predicates exclude one another (and come
     #: first in detection), so a match is what detection would answer.
-    last: list[Trigger] = []
+    last: list[Trigger | None] = [None]
 
     def handler(event: Any, context: Any) -> Any:
-        trigger = last[0] if last and last[0].matches(event) else detect(event)
+        trigger = last[0]
+        if trigger is None or not trigger.matches(event):
+            trigger = detect(event)
         ctx = lambda_context(context)
         if isinstance(trigger, HTTPTrigger):  # options are for records: no dict per request
-            last[:] = (trigger,)
+            last[0] = trigger
             return _invoke(trigger, fn, event, ctx)
         if options:
             return _invoke(trigger, fn, event, ctx, **options)

@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sdk import Change, Event
-from sdk.adapter import UNSET
+from sdk.adapter import UNSET, lazy
 from sdk.errors import EventDecodeError
 
 from ._native import PayloadView
@@ -165,12 +165,14 @@ class DynamoDBStream(ShardTrigger):
 class StreamChange(Change[Any], PayloadView):
     """A DynamoDB Streams record as a :class:`Change`, set from the record with no
     keyword call (as :class:`~adapters.aws._sqs.SQSMessage`): a batch builds one per
-    record. The images are decoded here, so a malformed one fails its record at
-    decode; ``data`` is ``new`` (``old`` for a delete); ``time`` is converted when
-    first read (never raising). (The order of the reads decides which error a
-    malformed record reports: keep it.)"""
+    record. ``keys`` and the image that is ``data`` (``new``; ``old`` for a
+    delete) are decoded here, so a malformed one fails its record at decode; the
+    old image beside a new one, which few handlers read, is decoded on first read of
+    ``old`` (a malformed one raises the same :class:`EventDecodeError` there).
+    ``time`` is converted when first read (never raising). (The order of the reads
+    decides which error a malformed record reports: keep it.)"""
 
-    __slots__ = ()
+    __slots__ = ("_old",)
     _native_class = "dynamo_db_stream_event.DynamoDBRecord"
 
     def __init__(self, item: dict[str, Any], trigger: str) -> None:
@@ -180,8 +182,20 @@ class StreamChange(Change[Any], PayloadView):
         self.operation = _OPERATIONS.get(event_name) if isinstance(event_name, str) else None
         self.table = arn_resource_once(arn, "table")
         self.keys = image(stream.get("Keys"), "Keys", trigger)
-        self.old = old = image(stream.get("OldImage"), "OldImage", trigger)
-        self.new = new = image(stream.get("NewImage"), "NewImage", trigger)
+        old_image = stream.get("OldImage")
+        if stream.get("NewImage") is None:  # a delete: the old image is the data
+            self._old = old = image(old_image, "OldImage", trigger)
+            new = None
+        else:
+            # Checked here as image() would first (an image that is not an object);
+            # its values when ``old`` is first read.
+            if old_image is not None and not isinstance(old_image, dict):
+                raise EventDecodeError(trigger, "OldImage must be an object",
+                                       keys=["dynamodb.OldImage"])
+            self._old = UNSET if old_image is not None else None
+            old = None
+            new = image(stream.get("NewImage"), "NewImage", trigger)
+        self.new = new
         self.provider = "aws"
         self.trigger = trigger
         self.id = item.get("eventID")
@@ -195,6 +209,13 @@ class StreamChange(Change[Any], PayloadView):
         self.attributes = {}
         self.raw = item
         self._native = UNSET
+
+    def _read_old(self) -> dict[str, Any] | None:
+        """The image before the change (``None`` for an insert, or a stream view
+        without old images)."""
+        return image(self.raw["dynamodb"].get("OldImage"), "OldImage", self.trigger)
+
+    old = lazy("_old", _read_old)
 
     def _read_time(self) -> datetime | None:
         return epoch_seconds(self.raw["dynamodb"].get("ApproximateCreationDateTime"))

@@ -373,6 +373,44 @@ def test_dynamodb_malformed_value_fails_its_record_naming_the_attribute() -> Non
     assert failures(lambda_handler(handle)(ddb(good, bad, good), None)) == ["101", "102"]
 
 
+def test_dynamodb_old_image_beside_a_new_one_is_decoded_on_first_read() -> None:
+    bad_old = {"eventName": "MODIFY", "Keys": {"k": {"S": "1"}},
+               "NewImage": {"k": {"S": "1"}}, "OldImage": {"price": {"N": "12abc"}}}
+    (change,) = decode(ddb(bad_old))  # decoding the record does not read the old image
+    assert change.data == change.new == {"k": "1"}
+    with pytest.raises(sdk.EventDecodeError) as caught:
+        change.old  # noqa: B018 - the read decodes it
+    assert caught.value.keys == ("dynamodb.OldImage.price",) and "12abc" not in str(caught.value)
+    good = {"eventName": "MODIFY", "Keys": {"k": {"S": "1"}}, "NewImage": {"n": {"N": "2"}},
+            "OldImage": {"n": {"N": "1"}, "l": {"L": [{"S": "x"}]}}}
+    (change,) = decode(ddb(good))
+    assert change.old == {"n": 1, "l": ["x"]} and change.old is change.old  # decoded once
+    change.old = {"n": 0}
+    assert change.old == {"n": 0} and change.to_dict()["old"] == {"n": 0}
+    (insert,) = decode(ddb({"Keys": {"k": {"S": "1"}}, "NewImage": {"k": {"S": "1"}}}))
+    assert insert.old is None
+    with pytest.raises(sdk.EventDecodeError) as caught:  # not an object: at decode, as before
+        decode(ddb({**good, "OldImage": [1]}))
+    assert caught.value.keys == ("dynamodb.OldImage",)
+
+
+def test_dynamodb_old_image_of_a_delete_is_its_data_and_fails_at_decode() -> None:
+    bad = {"eventName": "REMOVE", "Keys": {"k": {"S": "1"}}, "OldImage": {"p": {"N": "x"}}}
+    with pytest.raises(sdk.EventDecodeError) as caught:
+        decode(ddb(bad))
+    assert caught.value.keys == ("dynamodb.OldImage.p",)
+
+    seen: list[Any] = []
+
+    @sdk.function
+    def handle(change: Change[Any]) -> None:
+        seen.append((change.old, change.data))
+
+    good = {"eventName": "REMOVE", "Keys": {"k": {"S": "1"}}, "OldImage": {"p": {"N": "3"}}}
+    assert failures(lambda_handler(handle)(ddb(good, bad, good), None)) == ["101", "102"]
+    assert seen == [({"p": 3}, {"p": 3})]
+
+
 # -- Kafka, MQ, SNS, S3 ----------------------------------------------------------------
 def test_kafka_reports_partition_and_offset_and_stops_only_that_partition() -> None:
     seen: list[str] = []
