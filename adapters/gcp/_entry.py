@@ -101,12 +101,8 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
 
     def function(cloud_event: Any) -> None:
         request = _current_request()
-        headers = request.headers if request is not None else None
-        context = gcp_context(
-            request_id=(request_id(headers) if headers is not None else None)
-            or cloud_event.get("id"),
-            **_trace_context(headers, cloud_event.get("traceparent")),
-            attempt=attempt(cloud_event.data), raw=cloud_event)
+        context = _served_context(request, cloud_event.get("id"), cloud_event.data,
+                                  cloud_event, cloud_event.get("traceparent"))
         events = _CLOUDEVENT.decoded(cloud_event, context)
         refused = refusal(fn, events)
         if refused is not None:
@@ -116,6 +112,18 @@ def cloudevent_function(handle: Callable[..., Any]) -> Callable[[Any], None]:
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
     return function
+
+
+def _served_context(request: Any, event_id: Any, payload: Any, raw: Any,
+                    traceparent: Any = None) -> Context:
+    """The context of an event function's call: the request id from the request being
+    served (functions-framework's flask request, when there is one), else the event's
+    id; the trace from its headers (or the event's ``traceparent``); the delivery
+    attempt ``payload`` carries."""
+    headers = request.headers if request is not None else None
+    return gcp_context(
+        request_id=(request_id(headers) if headers is not None else None) or event_id,
+        **_trace_context(headers, traceparent), attempt=attempt(payload), raw=raw)
 
 
 def _refusal_answer(refused: WrongKindError, request: Any) -> Exception:
@@ -137,12 +145,8 @@ def background_function(handle: Callable[..., Any]) -> Callable[[Any, Any], None
 
     def function(data: Any, context: Any) -> None:
         request = _current_request()
-        headers = request.headers if request is not None else None
         raw, events = _background_events(data, context, request)
-        ctx = gcp_context(
-            request_id=(request_id(headers) if headers is not None else None)
-            or getattr(context, "event_id", None),
-            **_trace_context(headers), attempt=attempt(raw), raw=context)
+        ctx = _served_context(request, getattr(context, "event_id", None), raw, context)
         _invoke(_BACKGROUND_EVENTS, fn, events, ctx)
 
     function.__wrapped__ = fn  # type: ignore[attr-defined]
